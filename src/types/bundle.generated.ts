@@ -252,7 +252,7 @@ export interface FormBlock {
   /**
    * @minItems 1
    */
-  questions: [Question, ...Question[]]
+  questions: Question[]
   scoring: Scoring | null
 }
 /**
@@ -315,7 +315,7 @@ export interface Scoring {
   /**
    * @minItems 1
    */
-  bands: [Band, ...Band[]]
+  bands: Band[]
 }
 /**
  * An interpretation band: scores from min to max (inclusive) mean this.

@@ -1,0 +1,41 @@
+// `plus check` and `plus build`: compile, print diagnostics, and (build) write the bundle.
+import path from 'node:path'
+import { build, compile, formatText, toJson, type Diagnostic } from '../compiler/index.ts'
+import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
+import { UsageError, type Io, type Lang } from './io.ts'
+
+export interface CompileCommandOptions {
+  contentDir: string
+  outDir: string | null
+  format: 'text' | 'json'
+  lang: Lang
+  release: boolean
+}
+
+export function parseFormat(value: string | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text'
+  throw new UsageError(`--format must be text or json, not "${value}"`)
+}
+
+/** Prints diagnostics in the chosen format. */
+export function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: 'text' | 'json', lang: Lang): void {
+  if (format === 'json') {
+    io.out(JSON.stringify({ diagnostics: toJson(diagnostics, lang) }, null, 2) + '\n')
+    return
+  }
+  if (diagnostics.length > 0) io.err(formatText(diagnostics, lang) + '\n')
+}
+
+export async function runCompile(io: Io, options: CompileCommandOptions): Promise<number> {
+  const contentDir = path.relative(io.cwd, path.resolve(io.cwd, options.contentDir)) || '.'
+  const common = { contentDir, release: options.release }
+  const result = options.outDir === null ? await compile(common) : await build({ ...common, outDir: options.outDir })
+  printDiagnostics(io, result.diagnostics, options.format, options.lang)
+  const failed = hasErrors(result.diagnostics)
+  if (options.format === 'text' && !failed && options.outDir !== null && 'write' in result) {
+    const manifest = result.output?.manifest
+    const what = result.write === 'unchanged' ? (options.lang === 'sv' ? 'oförändrat' : 'unchanged') : options.lang === 'sv' ? 'skrivet' : 'written'
+    io.err(`${options.outDir}: ${manifest?.programmeId} ${manifest?.programmeVersion} ${manifest?.contentHash.slice(0, 19)} (${what})\n`)
+  }
+  return failed ? 1 : 0
+}

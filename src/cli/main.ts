@@ -1,0 +1,133 @@
+// The `plus` command line: parses arguments and calls the library. Returns an exit code:
+// 0 clean, 1 when content has errors, 2 for misuse. Only scripts/plus.ts exits the process.
+import { parseArgs } from 'node:util'
+import path from 'node:path'
+import { formatText } from '../compiler/index.ts'
+import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
+import { parseFormat, runCompile } from './compile-command.ts'
+import { pickLang, UsageError, type Io } from './io.ts'
+import { newModule, newSection, newStep } from './new.ts'
+import { watchContent } from './watch.ts'
+
+export const usage = `plus — write, check and build the PLUS programme
+
+Usage:
+  plus check [content-dir]             validate only
+  plus build [content-dir] [--out dir] validate and write the bundle (default dist/bundle)
+  plus build --watch | plus dev        rebuild on every save
+  plus new module <title>              a new module folder with a first section
+  plus new section <module-dir> <title>
+  plus new step <section-file> [title]
+
+Options:
+  --format text|json   diagnostics as text (default) or JSON on stdout
+  --lang sv|en         language of messages (default: from the locale)
+  --release            refuse unless every module is approved; record approvals
+  --content dir        content folder for \`plus new\` (default content)
+  -h, --help           this text
+`
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`plus: ${error.message}\n\n${usage}`)
+      return 2
+    }
+    throw error
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        format: { type: 'string' },
+        lang: { type: 'string' },
+        release: { type: 'boolean' },
+        watch: { type: 'boolean' },
+        content: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values, positionals } = parsed
+  const [command, ...rest] = positionals
+  if (values.help || command === 'help') {
+    io.out(usage)
+    return 0
+  }
+  const lang = pickLang(values.lang, io.env)
+  const format = parseFormat(values.format)
+  switch (command) {
+    case 'check':
+      if (rest.length > 1) throw new UsageError('check takes at most one content folder')
+      return runCompile(io, { contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
+    case 'build':
+      if (rest.length > 1) throw new UsageError('build takes at most one content folder')
+      if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
+      return runCompile(io, {
+        contentDir: rest[0] ?? 'content',
+        outDir: values.out ?? 'dist/bundle',
+        format,
+        lang,
+        release: values.release ?? false,
+      })
+    case 'dev':
+      return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
+    case 'new':
+      return runNew(io, rest, values.content ?? 'content')
+    case undefined:
+      throw new UsageError('missing command')
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+async function runNew(io: Io, args: string[], contentDir: string): Promise<number> {
+  const [what, ...rest] = args
+  switch (what) {
+    case 'module': {
+      if (!rest[0]) throw new UsageError('plus new module <title>')
+      io.out(`${await newModule(io, rest.join(' '), contentDir)}\n`)
+      return 0
+    }
+    case 'section': {
+      if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>')
+      io.out(`${await newSection(io, rest[0], rest.slice(1).join(' '), contentDir)}\n`)
+      return 0
+    }
+    case 'step': {
+      if (!rest[0]) throw new UsageError('plus new step <section-file> [title]')
+      io.out(`#${await newStep(io, rest[0], rest.slice(1).join(' ') || 'Nytt steg', contentDir)}\n`)
+      return 0
+    }
+    default:
+      throw new UsageError('plus new module|section|step …')
+  }
+}
+
+/** Watches until interrupted; prints each build's result. */
+async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'): Promise<number> {
+  const watcher = watchContent({
+    contentDir: path.resolve(io.cwd, contentDir),
+    outDir: path.resolve(io.cwd, outDir),
+    onBuild: (result, changed) => {
+      const when = new Date().toLocaleTimeString('sv-SE')
+      const head = changed.length ? `${when} ${changed.join(', ')}` : `${when} ${contentDir}`
+      if (hasErrors(result.diagnostics) || result.diagnostics.length) io.err(`${head}\n${formatText(result.diagnostics, lang)}\n`)
+      else io.err(`${head}: ${result.write === 'unchanged' ? (lang === 'sv' ? 'oförändrat' : 'unchanged') : outDir}\n`)
+    },
+  })
+  await watcher.ready
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
+  watcher.close()
+  return 0
+}

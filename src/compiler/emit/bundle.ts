@@ -1,0 +1,202 @@
+// Emit: the resolved, validated programme as the runtime bundle — plain tagged JSON with a
+// fixed key order, media copied beside it, and a manifest with a content hash. The same
+// content always gives byte-identical output: no timestamps, no absolute paths.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type {
+  Block,
+  MediaFile,
+  Module,
+  PlusBundle,
+  PlusManifest,
+  Question,
+  Section,
+  Step,
+} from '../../types/bundle.generated.ts'
+import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../ir.ts'
+import { schemasDir } from '../schemas.ts'
+import { mediaKey, type MediaFileState } from '../validate/rule.ts'
+import { cueCount } from '../validate/rules/media.ts'
+
+/** The version of the bundle format this compiler writes. */
+export const BUNDLE_SCHEMA_VERSION = '1.0.0'
+
+/** The files of a bundle folder, by path relative to it. */
+export type BundleFiles = Map<string, Uint8Array>
+
+export interface EmitResult {
+  bundle: PlusBundle
+  manifest: PlusManifest
+  files: BundleFiles
+}
+
+const mediaTypes: Record<string, string> = {
+  '.vtt': 'text/vtt',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+}
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
+const encoder = new TextEncoder()
+
+export interface EmitOptions {
+  /** Approvals to record in the manifest for a release build, or null. */
+  release: PlusManifest['release']
+}
+
+/** Builds the bundle. Call only when validation found no errors. */
+export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: EmitOptions = { release: null }): EmitResult {
+  const programme = tree.programme
+  if (!programme) throw new Error('emit() needs a resolved programme; validate first')
+  const files: BundleFiles = new Map()
+  const moduleIds = new Map(tree.modules.map((m) => [m.dir, m.id]))
+
+  const file = (ref: MediaRef): MediaFile => {
+    const state = media.get(mediaKey(ref))
+    if (state?.status !== 'ok') throw new Error(`emit() needs every media file; ${ref.path} is ${state?.status}`)
+    const inside = ref.path.replace(/^media\//, '')
+    const target = path.posix.join('media', moduleIds.get(ref.moduleDir) ?? ref.moduleDir, inside)
+    files.set(target, state.bytes)
+    return {
+      path: target,
+      mediaType: mediaTypes[path.posix.extname(ref.path).toLowerCase()] ?? 'application/octet-stream',
+      bytes: state.bytes.byteLength,
+      sha256: sha256(state.bytes),
+    }
+  }
+
+  const block = (b: IRBlock): Block => {
+    switch (b.type) {
+      case 'text':
+        return { type: 'text', html: b.html, text: b.text }
+      case 'callout':
+        return { type: 'callout', variant: b.variant, title: b.title, html: b.html, text: b.text }
+      case 'image':
+        return { type: 'image', id: b.id, image: file(b.image), alt: b.alt, caption: b.caption }
+      case 'film': {
+        const captionsState = media.get(mediaKey(b.captions))
+        return {
+          type: 'film',
+          id: b.id,
+          title: b.title,
+          video: b.video ? file(b.video) : null,
+          captions: {
+            file: file(b.captions),
+            lang: 'sv',
+            label: 'Svenska',
+            cues: captionsState?.status === 'ok' ? cueCount(captionsState.bytes) : 0,
+          },
+          poster: file(b.poster),
+          durationSeconds: b.durationSeconds,
+          transcript: { html: b.transcript.html, text: b.transcript.text },
+        }
+      }
+      case 'form':
+        return {
+          type: 'form',
+          id: b.id,
+          title: b.title,
+          kind: b.kind,
+          intro: b.intro ? { html: b.intro.html, text: b.intro.text } : null,
+          questions: b.questions.map(question),
+          scoring: b.scoring
+            ? {
+                method: 'sum',
+                min: b.scoring.min,
+                max: b.scoring.max,
+                bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, html: band.html, text: band.text })),
+              }
+            : null,
+        }
+      default: {
+        const never: never = b
+        throw new Error(`unknown block ${JSON.stringify(never)}`)
+      }
+    }
+  }
+
+  const step = (s: IRStep, rel: string): Step => ({
+    type: 'step',
+    id: s.id,
+    title: s.title,
+    kind: s.kind,
+    blocks: s.blocks.map(block),
+    source: { file: rel, line: s.span.line },
+  })
+
+  const section = (s: IRSection): Section => ({
+    type: 'section',
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    steps: s.steps.map((st) => step(st, s.rel)),
+    source: { file: s.rel, line: 1 },
+  })
+
+  const module = (m: IRModule): Module => ({
+    type: 'module',
+    id: m.id,
+    title: m.title,
+    order: m.order,
+    summary: m.summary,
+    estimatedMinutes: m.estimatedMinutes,
+    review: { status: m.review.status, reviewer: m.review.reviewer, date: m.review.date },
+    intro: m.intro ? { html: m.intro.html, text: m.intro.text } : null,
+    sections: m.sections.map(section),
+    source: { file: m.rel, line: 1 },
+  })
+
+  const bundle: PlusBundle = {
+    type: 'plus-bundle',
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    programme: {
+      type: 'programme',
+      id: programme.id,
+      title: programme.title,
+      version: programme.version,
+      durationDays: programme.durationDays,
+      welcome: { html: programme.welcome.html, text: programme.welcome.text },
+      flags: programme.flags.map((f) => ({ type: 'flag', id: f.id, trigger: f.trigger, recipient: f.recipient, days: f.days, title: f.title, text: f.text })),
+      modules: tree.modules.map(module),
+    },
+  }
+
+  files.set('plus.json', encoder.encode(JSON.stringify(bundle, null, 2) + '\n'))
+  files.set('bundle.schema.json', readFileSync(path.join(schemasDir, 'bundle.schema.json')))
+  files.set('manifest.schema.json', readFileSync(path.join(schemasDir, 'manifest.schema.json')))
+
+  const listed = [...files.keys()].sort().map((p) => ({ path: p, bytes: files.get(p)!.byteLength, sha256: sha256(files.get(p)!) }))
+  const manifest: PlusManifest = {
+    type: 'plus-manifest',
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    programmeId: programme.id,
+    programmeVersion: programme.version,
+    contentHash: `sha256:${sha256(listed.map((f) => `${f.sha256}  ${f.path}\n`).join(''))}`,
+    files: listed,
+    release: options.release,
+  }
+  files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2) + '\n'))
+  return { bundle, manifest, files }
+}
+
+/** The fields of a question in the bundle's key order. */
+function question(q: Question): Question {
+  return {
+    id: q.id,
+    type: q.type,
+    prompt: q.prompt,
+    help: q.help ? { html: q.help.html, text: q.help.text } : null,
+    required: q.required,
+    options: q.options.map((o) => ({ id: o.id, label: o.label, value: o.value })),
+    min: q.min,
+    max: q.max,
+    unit: q.unit,
+    rows: q.rows,
+  }
+}

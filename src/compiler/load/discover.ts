@@ -1,0 +1,60 @@
+// Finds the content files: programme.md at the top, and in each module folder module.md and
+// its section files. README.md files are documentation and never compiled.
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
+import { diagnostic, fileSpan, type Diagnostic } from '../diagnostics/diagnostic.ts'
+import { readSource, type SourceFile } from './source-file.ts'
+
+/** The files of a content folder, read and normalised, in a stable order. */
+export interface LoadedContent {
+  /** The content folder as given (used to build display paths). */
+  root: string
+  files: SourceFile[]
+  diagnostics: Diagnostic[]
+}
+
+const isMarkdown = (name: string) => name.endsWith('.md') && name !== 'README.md' && !name.startsWith('.')
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Joins the content folder as given with a relative path, for messages. */
+export function displayPath(root: string, rel: string): string {
+  return path.posix.join(root.split(path.sep).join('/'), rel)
+}
+
+export async function loadContent(root: string): Promise<LoadedContent> {
+  const diagnostics: Diagnostic[] = []
+  const files: SourceFile[] = []
+  const entries = await readdir(root, { withFileTypes: true })
+  const names = entries.map((e) => e.name).sort(byName)
+
+  const add = async (rel: string, meta: Pick<SourceFile, 'kind' | 'moduleDir'>) => {
+    const result = await readSource(path.join(root, rel), { ...meta, rel, path: displayPath(root, rel) })
+    diagnostics.push(...result.diagnostics)
+    if (result.file) files.push(result.file)
+  }
+
+  if (names.includes('programme.md')) await add('programme.md', { kind: 'programme', moduleDir: null })
+  else diagnostics.push(diagnostic('PLUS104', fileSpan(displayPath(root, 'programme.md'))))
+
+  for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
+    if (entry.isFile() && isMarkdown(entry.name) && entry.name !== 'programme.md') {
+      diagnostics.push(diagnostic('PLUS112', fileSpan(displayPath(root, entry.name)), { path: entry.name }))
+    }
+    if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue
+    const dir = entry.name
+    const inner = (await readdir(path.join(root, dir), { withFileTypes: true }))
+      .filter((e) => e.isFile() && isMarkdown(e.name))
+      .map((e) => e.name)
+      .sort(byName)
+    if (inner.length === 0) continue
+    if (!inner.includes('module.md')) {
+      diagnostics.push(diagnostic('PLUS105', fileSpan(displayPath(root, `${dir}/${inner[0]}`)), { dir }))
+      continue
+    }
+    await add(`${dir}/module.md`, { kind: 'module', moduleDir: dir })
+    for (const name of inner) {
+      if (name !== 'module.md') await add(`${dir}/${name}`, { kind: 'section', moduleDir: dir })
+    }
+  }
+  return { root, files, diagnostics }
+}

@@ -1,0 +1,39 @@
+// Reads the media files the content refers to. Paths stay inside their module folder.
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { MediaRef } from '../ir.ts'
+import { mediaKey, type MediaFileState } from '../validate/rule.ts'
+
+/** Cache of media reads by absolute path, reused across watch-mode rebuilds. */
+export type MediaCache = Map<string, { mtimeMs: number; size: number; state: MediaFileState }>
+
+export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCache): Promise<Map<string, MediaFileState>> {
+  const out = new Map<string, MediaFileState>()
+  for (const ref of refs) {
+    const key = mediaKey(ref)
+    if (out.has(key)) continue
+    const moduleRoot = path.resolve(root, ref.moduleDir)
+    const absolute = path.resolve(moduleRoot, ref.path)
+    const relative = path.relative(moduleRoot, absolute)
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      out.set(key, { status: 'outside' })
+      continue
+    }
+    out.set(key, await readMedia(absolute, cache))
+  }
+  return out
+}
+
+async function readMedia(absolute: string, cache?: MediaCache): Promise<MediaFileState> {
+  try {
+    const info = await stat(absolute)
+    if (!info.isFile()) return { status: 'missing' }
+    const cached = cache?.get(absolute)
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.state
+    const state: MediaFileState = { status: 'ok', bytes: new Uint8Array(await readFile(absolute)) }
+    cache?.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, state })
+    return state
+  } catch {
+    return { status: 'missing' }
+  }
+}

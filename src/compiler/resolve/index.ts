@@ -1,0 +1,57 @@
+// Resolve: from one loaded file to its typed IR node, collecting ids, links and media
+// references for the cross-file rules. A pure function of the file, so results can be cached
+// by the file's text in watch mode.
+import type { Diagnostic } from '../diagnostics/diagnostic.ts'
+import type { Collected, IRModule, IRProgramme, IRSection, IRTree } from '../ir.ts'
+import { splitFrontmatter } from '../load/frontmatter.ts'
+import type { SourceFile } from '../load/source-file.ts'
+import { parseMarkdown } from '../parse/markdown.ts'
+import { createContext } from './context.ts'
+import { resolveModule } from './module.ts'
+import { resolveProgramme } from './programme.ts'
+import { resolveSection } from './section.ts'
+
+/** What one file resolved to. */
+export type ResolvedFile =
+  | { kind: 'programme'; file: SourceFile; node: IRProgramme | null; collected: Collected; diagnostics: Diagnostic[] }
+  | { kind: 'module'; file: SourceFile; node: IRModule | null; collected: Collected; diagnostics: Diagnostic[] }
+  | { kind: 'section'; file: SourceFile; node: IRSection | null; collected: Collected; diagnostics: Diagnostic[] }
+
+export function resolveFile(file: SourceFile): ResolvedFile {
+  const { split, diagnostics: splitDiagnostics } = splitFrontmatter(file)
+  const ctx = createContext(split)
+  ctx.diagnostics.push(...splitDiagnostics)
+  const { tree, diagnostics: parseDiagnostics } = parseMarkdown(split)
+  ctx.diagnostics.push(...parseDiagnostics)
+  const base = { file, collected: ctx.collected, diagnostics: ctx.diagnostics }
+  if (!tree) return { kind: file.kind, node: null, ...base } as ResolvedFile
+  switch (file.kind) {
+    case 'programme':
+      return { kind: 'programme', node: resolveProgramme(ctx, tree), ...base }
+    case 'module':
+      return { kind: 'module', node: resolveModule(ctx, tree), ...base }
+    case 'section':
+      return { kind: 'section', node: resolveSection(ctx, tree), ...base }
+  }
+}
+
+/** Puts resolved files together: sections into their modules, modules in order. */
+export function assemble(resolved: ResolvedFile[]): IRTree {
+  const collected: Collected = { ids: [], links: [], media: [] }
+  let programme: IRProgramme | null = null
+  const modules = new Map<string, IRModule>()
+  for (const r of resolved) {
+    collected.ids.push(...r.collected.ids)
+    collected.links.push(...r.collected.links)
+    collected.media.push(...r.collected.media)
+    if (r.kind === 'programme') programme = r.node
+    if (r.kind === 'module' && r.node) modules.set(r.file.moduleDir!, { ...r.node, sections: [] })
+  }
+  for (const r of resolved) {
+    if (r.kind !== 'section' || !r.node) continue
+    modules.get(r.file.moduleDir!)?.sections.push(r.node)
+  }
+  const ordered = [...modules.values()].sort((a, b) => a.order - b.order || (a.dir < b.dir ? -1 : 1))
+  for (const module of ordered) module.sections.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
+  return { programme, modules: ordered, collected }
+}

@@ -1,0 +1,40 @@
+// A section file: frontmatter with id and title; a body of steps and nothing else.
+import type { Root } from 'mdast'
+import type { SectionFrontmatter } from '../../types/content.generated.ts'
+import type { IRSection, IRStep } from '../ir.ts'
+import { headSpan, report, spanOf, type ResolveContext } from './context.ts'
+import { checkFrontmatter } from './frontmatter-data.ts'
+import { spanOfPath } from '../load/frontmatter.ts'
+import { DIRECTIVES, resolveStep } from './step.ts'
+import { isBlank, toRichText } from './text.ts'
+
+export function resolveSection(ctx: ResolveContext, tree: Root): IRSection | null {
+  const data = checkFrontmatter<SectionFrontmatter>(ctx, 'section')
+  const steps: IRStep[] = []
+  let outside = false
+  for (const child of tree.children) {
+    if (child.type === 'containerDirective' && child.name === 'step') {
+      outside = false
+      const step = resolveStep(ctx, child)
+      if (step) steps.push(step)
+    } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
+      outside = false
+      if (DIRECTIVES.includes(child.name)) report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: '', expected: 'step' })
+      else report(ctx, 'PLUS201', headSpan(ctx, child), { name: child.name, fence: child.type === 'containerDirective' ? ':::' : '::', expected: 'step' })
+    } else if (child.type === 'html') {
+      report(ctx, 'PLUS204', spanOf(ctx, child))
+    } else if (!isBlank([child])) {
+      // Stray fences and other inline problems are reported by the text rules; report the
+      // misplaced text itself once per run of such blocks.
+      const before = ctx.diagnostics.length
+      toRichText(ctx, [child])
+      const strayFence = ctx.diagnostics.slice(before).some((d) => d.code === 'PLUS208')
+      if (!outside && !strayFence) report(ctx, 'PLUS207', spanOf(ctx, child))
+      outside = true
+    }
+  }
+  if (!data) return null
+  const span = spanOfPath(ctx.split, ['id'])
+  ctx.collected.ids.push({ id: data.id, kind: 'section', span })
+  return { id: data.id, title: data.title, summary: data.summary ?? null, steps, rel: ctx.split.file.rel, span }
+}

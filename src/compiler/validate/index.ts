@@ -1,0 +1,25 @@
+// Validate: the cross-file rules, run once over the whole resolved programme.
+import type { Diagnostic } from '../diagnostics/diagnostic.ts'
+import type { Rule, RuleInput } from './rule.ts'
+import { bandCoverage } from './rules/band-coverage.ts'
+import { duplicateIds } from './rules/duplicate-ids.ts'
+import { emptyContainers } from './rules/empty.ts'
+import { captions, mediaFiles, pendingFilms } from './rules/media.ts'
+import { moduleOrder } from './rules/module-order.ts'
+import { references } from './rules/references.ts'
+
+/** Every cross-file rule, in the order their diagnostics are most useful. */
+export const rules: Record<string, Rule> = {
+  duplicateIds,
+  moduleOrder,
+  emptyContainers,
+  references,
+  mediaFiles,
+  captions,
+  bandCoverage,
+  pendingFilms,
+}
+
+export function validate(input: RuleInput): Diagnostic[] {
+  return Object.values(rules).flatMap((rule) => rule(input))
+}

@@ -1,0 +1,60 @@
+// Every referenced file exists inside its module folder; captions are valid WebVTT covering
+// the whole film.
+import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
+import type { IRFilm } from '../../ir.ts'
+import { mediaKey, type Rule } from '../rule.ts'
+import { clock, readWebVtt } from '../webvtt.ts'
+
+/** How far before the end of a film its captions may stop (closing music, credits). */
+export const CAPTION_TAIL_SECONDS = 10
+
+export const mediaFiles: Rule = ({ tree, media }) => {
+  const out: Diagnostic[] = []
+  const reported = new Set<string>()
+  for (const ref of tree.collected.media) {
+    const state = media.get(mediaKey(ref))
+    const key = `${ref.span.file}:${ref.span.line}:${ref.path}`
+    if (reported.has(key)) continue
+    if (state?.status === 'missing') {
+      reported.add(key)
+      out.push(diagnostic('PLUS302', ref.span, { path: ref.path }))
+    } else if (state?.status === 'outside') {
+      reported.add(key)
+      out.push(diagnostic('PLUS310', ref.span, { path: ref.path }))
+    }
+  }
+  return out
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false })
+
+export const captions: Rule = ({ tree, media }) => {
+  const out: Diagnostic[] = []
+  for (const film of films(tree)) {
+    const state = media.get(mediaKey(film.captions))
+    if (state?.status !== 'ok') continue
+    const result = readWebVtt(decoder.decode(state.bytes))
+    for (const problem of result.problems) {
+      out.push(diagnostic('PLUS303', film.captions.span, { path: film.captions.path, sv: `${problem.sv} (rad ${problem.line})`, en: `${problem.en} (line ${problem.line})` }))
+    }
+    if (result.problems.length === 0 && result.end < film.durationSeconds - CAPTION_TAIL_SECONDS) {
+      out.push(diagnostic('PLUS304', film.span, { end: clock(result.end), duration: clock(film.durationSeconds) }))
+    }
+  }
+  return out
+}
+
+export const pendingFilms: Rule = ({ tree, release }) =>
+  release ? films(tree).filter((f) => f.video === null).map((f) => diagnostic('PLUS311', f.span, { id: f.id })) : []
+
+/** Every film of the programme. */
+export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
+  return tree.modules.flatMap((m) =>
+    m.sections.flatMap((s) => s.steps.flatMap((step) => step.blocks.filter((b): b is IRFilm => b.type === 'film'))),
+  )
+}
+
+/** Captions cue counts, for the emitter. */
+export function cueCount(bytes: Uint8Array): number {
+  return readWebVtt(decoder.decode(bytes)).cues
+}
