@@ -1,0 +1,70 @@
+// plus/engine: the PLUS programme engine. Runs the workflow of 1177 Stöd och behandling on a
+// compiled content bundle: roles and units, programmes, modules, forms, messages, flags,
+// ending, handover, purge, export and the audit log.
+
+export { createEngine } from './engine.ts'
+export type { CommandResult, Engine, EngineOptions, FlagRun, QueryResults } from './engine.ts'
+
+export type { Command, ModuleStart, ProgrammeCommand, UnitCommand } from './commands.ts'
+export type { Query } from './queries.ts'
+export type { ProgrammeEvent, ProgrammeEventType } from './events.ts'
+export type { Lifecycle, Message, ProgrammeState, StartedModule, Submission } from './state.ts'
+
+export { decide, actorRef, MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH } from './decide.ts'
+export type { Decision, DecideContext, DecideFacts } from './decide.ts'
+export { evolve, evolveAll } from './evolve.ts'
+
+export { authorize, PERMISSIONS } from './permissions.ts'
+export type { AccessRule, Action, Target } from './permissions.ts'
+export { ROLES, ROLE_LABELS, isRole } from './roles.ts'
+export type { Actor, ActorRef, Role } from './roles.ts'
+export { EngineRefusal, REFUSAL_CODES, refusal } from './refusals.ts'
+export type { Refusal, RefusalCode } from './refusals.ts'
+export { END_REASONS, isEndReason } from './end-reasons.ts'
+export type { EndReason } from './end-reasons.ts'
+
+export { parsePersonnummer, normalisePersonnummer, luhnCheckDigit } from './personnummer.ts'
+export type { Personnummer, PersonnummerProblem, PersonnummerResult } from './personnummer.ts'
+export { normaliseMobileNumber } from './phone.ts'
+export { TIME_ZONE, addDays, daysBetween, isLocalDate, localDate, localTime, startOfLocalDay } from './calendar.ts'
+export type { LocalDate } from './calendar.ts'
+
+export { indexContent, orderedModules } from './content.ts'
+export type { ContentIndex, FormEntry, StepEntry } from './content.ts'
+export { dueFlags } from './flags.ts'
+export type { DueFlag } from './flags.ts'
+export { outboxNotifier } from './notifier.ts'
+export type { Channel, FlagNotification, Notifier } from './notifier.ts'
+export { csvCell, exportProgramme, patientExport, unitExportFile } from './export.ts'
+export type { ExportFile, ExportedProgramme, PatientExport, UnitExport } from './export.ts'
+export type {
+  AnswerView,
+  EventsView,
+  MessageView,
+  ModuleView,
+  Overview,
+  PatientProgrammeSummary,
+  PatientView,
+  ProgrammeListRow,
+  ProgrammeTree,
+  StepView,
+  SubmissionSummary,
+  SubmissionView,
+} from './views.ts'
+
+export { openSqliteStore, DEFAULT_PREFERENCES } from './store/sqlite.ts'
+export type { SqliteStoreOptions } from './store/sqlite.ts'
+export { MIGRATIONS } from './store/migrations.ts'
+export type { Migration } from './store/migrations.ts'
+export { ConcurrencyConflict } from './store/types.ts'
+export type {
+  AuditEntry,
+  EngineStore,
+  FlagDeliveryKey,
+  NotificationPreferences,
+  OutboxMessage,
+  ProgrammeFilter,
+  RoleGrant,
+  StoredAuditEntry,
+  Unit,
+} from './store/types.ts'

@@ -1,0 +1,59 @@
+// How flags leave the engine. The default notifier writes them to the outbox table in the same
+// transaction that records the delivery, so a flag is delivered exactly once even across
+// restarts; the host sends what is in the outbox and marks it sent.
+import type { FlagTrigger } from '../types/bundle.generated.ts'
+import type { LocalDate } from './calendar.ts'
+import type { EngineStore, OutboxMessage } from './store/types.ts'
+
+/** A channel a notification goes out on. */
+export type Channel = OutboxMessage['channel']
+
+/** One flag to deliver. Title and text come from the bundle and carry no patient data. */
+export interface FlagNotification {
+  programmeId: string
+  flagId: string
+  trigger: FlagTrigger
+  /** The module, for module-closing flags. */
+  moduleId: string | null
+  recipient: 'patient' | 'clinician'
+  /** The clinician's user id, or the patient's personnummer (for the host to address). */
+  recipientRef: string
+  /** patient-app for the patient; the clinician's chosen e-mail and/or SMS, else in-app. */
+  channels: Channel[]
+  title: string
+  text: string
+  dueOn: LocalDate
+  /** When the engine delivered it, ISO 8601 UTC. */
+  at: string
+}
+
+/**
+ * Receives flags. Called inside the store transaction that records the delivery: if notify
+ * throws, the delivery is rolled back and retried on the next run. A notifier that talks to the
+ * outside world directly cannot be part of that transaction; prefer the outbox.
+ */
+export interface Notifier {
+  notify(notification: FlagNotification): void
+}
+
+/** The default notifier: one outbox row per channel. */
+export function outboxNotifier(store: EngineStore, newId: () => string): Notifier {
+  return {
+    notify(n) {
+      for (const channel of n.channels) {
+        store.addOutbox({
+          outboxId: newId(),
+          createdAt: n.at,
+          programmeId: n.programmeId,
+          flagId: n.flagId,
+          recipient: n.recipient,
+          recipientRef: n.recipientRef,
+          channel,
+          title: n.title,
+          text: n.text,
+          sentAt: null,
+        })
+      }
+    },
+  }
+}

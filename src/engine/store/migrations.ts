@@ -1,0 +1,107 @@
+// Schema migrations for the SQLite store, applied in order and recorded in PRAGMA user_version.
+// Shipped migrations never change; add a new one instead.
+
+/** One schema change. */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE units (
+        unit_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE role_grants (
+        unit_id TEXT NOT NULL REFERENCES units (unit_id),
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('behorighetsadministrator', 'behandlare', 'invanaradministrator', 'dataadministrator')),
+        granted_at TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        PRIMARY KEY (unit_id, user_id, role)
+      ) STRICT;
+
+      CREATE TABLE notification_preferences (
+        user_id TEXT PRIMARY KEY,
+        email INTEGER NOT NULL CHECK (email IN (0, 1)),
+        sms INTEGER NOT NULL CHECK (sms IN (0, 1))
+      ) STRICT;
+
+      CREATE TABLE bundles (
+        version TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        json TEXT NOT NULL,
+        added_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The current state of each programme (a snapshot of its events), for lookups and lists.
+      CREATE TABLE programmes (
+        programme_id TEXT PRIMARY KEY,
+        unit_id TEXT NOT NULL REFERENCES units (unit_id),
+        patient TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'retained', 'ended')),
+        responsible_user_id TEXT,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX programmes_by_unit ON programmes (unit_id, status);
+      CREATE INDEX programmes_by_patient ON programmes (patient);
+
+      CREATE TABLE programme_events (
+        programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (programme_id, seq)
+      ) STRICT;
+
+      -- One row per flag delivery; the primary key is what makes delivery exactly-once.
+      CREATE TABLE flag_deliveries (
+        programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+        flag_id TEXT NOT NULL,
+        module_id TEXT NOT NULL,
+        occurrence TEXT NOT NULL,
+        delivered_at TEXT NOT NULL,
+        PRIMARY KEY (programme_id, flag_id, module_id, occurrence)
+      ) STRICT;
+
+      CREATE TABLE outbox (
+        outbox_id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+        flag_id TEXT NOT NULL,
+        recipient TEXT NOT NULL CHECK (recipient IN ('patient', 'clinician')),
+        recipient_ref TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('patient-app', 'email', 'sms', 'in-app')),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sent_at TEXT
+      ) STRICT;
+      CREATE INDEX outbox_unsent ON outbox (sent_at, created_at);
+
+      -- Who did what to which programme, when. Never clinical text; kept after a purge.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff', 'patient', 'system')),
+        actor_id TEXT,
+        unit_id TEXT,
+        programme_id TEXT,
+        action TEXT NOT NULL,
+        access TEXT NOT NULL CHECK (access IN ('read', 'write')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'refused')),
+        refusal_code TEXT
+      ) STRICT;
+      CREATE INDEX audit_by_programme ON audit_log (programme_id);
+    `,
+  },
+]

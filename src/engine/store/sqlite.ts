@@ -1,0 +1,345 @@
+// The default store: SQLite through node:sqlite. WAL journal, foreign keys on, full sync, and
+// secure_delete so that deleted rows are overwritten; compact() rewrites the file after a purge.
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import type { PlusBundle } from '../../types/bundle.generated.ts'
+import type { ProgrammeEvent } from '../events.ts'
+import { isRole, type Role } from '../roles.ts'
+import type { ProgrammeState } from '../state.ts'
+import { MIGRATIONS, type Migration } from './migrations.ts'
+import {
+  type AuditEntry,
+  ConcurrencyConflict,
+  type EngineStore,
+  type FlagDeliveryKey,
+  type NotificationPreferences,
+  type OutboxMessage,
+  type ProgrammeFilter,
+  type RoleGrant,
+  type StoredAuditEntry,
+  type Unit,
+} from './types.ts'
+
+/** Options for the SQLite store. */
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` (tests). */
+  path: string
+  /** Migrations to apply; defaults to the engine's own. */
+  migrations?: readonly Migration[]
+}
+
+/** Used when a staff member has not chosen: e-mail only. */
+export const DEFAULT_PREFERENCES: NotificationPreferences = { email: true, sms: false }
+
+type Row = Record<string, SQLInputValue>
+
+/** Opens (and migrates) a SQLite database file as an engine store. */
+export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
+  const db = new DatabaseSync(options.path)
+  db.exec('PRAGMA foreign_keys = ON')
+  db.exec('PRAGMA secure_delete = ON')
+  db.exec('PRAGMA busy_timeout = 5000')
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = FULL')
+  migrate(db, options.migrations ?? MIGRATIONS)
+
+  let depth = 0
+  const transaction = <T>(fn: () => T): T => {
+    const savepoint = `sp${depth}`
+    db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
+    depth++
+    try {
+      const result = fn()
+      depth--
+      db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
+      return result
+    } catch (error) {
+      depth--
+      db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+      throw error
+    }
+  }
+
+  const get = (sql: string, ...params: SQLInputValue[]): Row | undefined =>
+    db.prepare(sql).get(...params) as Row | undefined
+  const all = (sql: string, ...params: SQLInputValue[]): Row[] => db.prepare(sql).all(...params) as Row[]
+  const run = (sql: string, ...params: SQLInputValue[]) => db.prepare(sql).run(...params)
+
+  const toOutbox = (row: Row): OutboxMessage => ({
+    outboxId: String(row.outbox_id),
+    createdAt: String(row.created_at),
+    programmeId: String(row.programme_id),
+    flagId: String(row.flag_id),
+    recipient: row.recipient as OutboxMessage['recipient'],
+    recipientRef: String(row.recipient_ref),
+    channel: row.channel as OutboxMessage['channel'],
+    title: String(row.title),
+    text: String(row.text),
+    sentAt: row.sent_at === null ? null : String(row.sent_at),
+  })
+
+  return {
+    transaction,
+
+    getProgramme(programmeId) {
+      const row = get('SELECT state FROM programmes WHERE programme_id = ?', programmeId)
+      return row ? (JSON.parse(String(row.state)) as ProgrammeState) : null
+    },
+
+    appendEvents(programmeId, expectedVersion, events, next) {
+      if (events.length === 0) return
+      if (next.version !== expectedVersion + events.length) {
+        throw new Error(`State version ${next.version} does not follow ${expectedVersion} + ${events.length} events`)
+      }
+      transaction(() => {
+        const current = get('SELECT version FROM programmes WHERE programme_id = ?', programmeId)
+        const actual = current ? Number(current.version) : null
+        if ((actual ?? 0) !== expectedVersion) throw new ConcurrencyConflict(programmeId, expectedVersion, actual)
+        const last = events.at(-1)?.at ?? ''
+        const columns = [next.unitId, next.patient, next.lifecycle.status, next.responsibleUserId, next.version, JSON.stringify(next), last]
+        if (actual === null) {
+          run(
+            `INSERT INTO programmes (unit_id, patient, status, responsible_user_id, version, state, updated_at, programme_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            ...columns,
+            programmeId,
+          )
+        } else {
+          run(
+            `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?
+             WHERE programme_id = ?`,
+            ...columns,
+            programmeId,
+          )
+        }
+        const insert = db.prepare('INSERT INTO programme_events (programme_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)')
+        events.forEach((event, i) => {
+          insert.run(programmeId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event))
+        })
+      })
+    },
+
+    readEvents(programmeId) {
+      return all('SELECT event FROM programme_events WHERE programme_id = ? ORDER BY seq', programmeId).map(
+        (row) => JSON.parse(String(row.event)) as ProgrammeEvent,
+      )
+    },
+
+    listProgrammes(filter: ProgrammeFilter) {
+      const where: string[] = []
+      const params: SQLInputValue[] = []
+      const equals: [string, string | undefined][] = [
+        ['unit_id', filter.unitId],
+        ['responsible_user_id', filter.responsibleUserId],
+        ['patient', filter.patient],
+      ]
+      for (const [column, value] of equals) {
+        if (value === undefined) continue
+        where.push(`${column} = ?`)
+        params.push(value)
+      }
+      if (filter.statuses !== undefined) {
+        if (filter.statuses.length === 0) return []
+        where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
+        params.push(...filter.statuses)
+      }
+      const sql = `SELECT state FROM programmes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY programme_id`
+      return all(sql, ...params)
+        .map((row) => JSON.parse(String(row.state)) as ProgrammeState)
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.programmeId.localeCompare(b.programmeId))
+    },
+
+    deleteProgramme(programmeId) {
+      transaction(() => {
+        // Children first, explicitly, rather than trusting every store to cascade.
+        run('DELETE FROM outbox WHERE programme_id = ?', programmeId)
+        run('DELETE FROM flag_deliveries WHERE programme_id = ?', programmeId)
+        run('DELETE FROM programme_events WHERE programme_id = ?', programmeId)
+        run('DELETE FROM programmes WHERE programme_id = ?', programmeId)
+      })
+    },
+
+    compact() {
+      if (depth > 0) throw new Error('compact() cannot run inside a transaction')
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      db.exec('VACUUM')
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    },
+
+    createUnit(unit: Unit, at: string) {
+      run('INSERT INTO units (unit_id, name, created_at) VALUES (?, ?, ?)', unit.unitId, unit.name, at)
+    },
+
+    getUnit(unitId) {
+      const row = get('SELECT unit_id, name FROM units WHERE unit_id = ?', unitId)
+      return row ? { unitId: String(row.unit_id), name: String(row.name) } : null
+    },
+
+    rolesOf(userId, unitId) {
+      return all('SELECT role FROM role_grants WHERE user_id = ? AND unit_id = ? ORDER BY role', userId, unitId)
+        .map((row) => row.role)
+        .filter(isRole)
+    },
+
+    unitRoles(unitId) {
+      return all('SELECT * FROM role_grants WHERE unit_id = ? ORDER BY user_id, role', unitId).map((row) => ({
+        unitId: String(row.unit_id),
+        userId: String(row.user_id),
+        role: row.role as Role,
+        grantedAt: String(row.granted_at),
+        grantedBy: String(row.granted_by),
+      }))
+    },
+
+    grantRole(grant: RoleGrant) {
+      run(
+        'INSERT INTO role_grants (unit_id, user_id, role, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)',
+        grant.unitId,
+        grant.userId,
+        grant.role,
+        grant.grantedAt,
+        grant.grantedBy,
+      )
+    },
+
+    withdrawRole(unitId, userId, role) {
+      run('DELETE FROM role_grants WHERE unit_id = ? AND user_id = ? AND role = ?', unitId, userId, role)
+    },
+
+    getPreferences(userId) {
+      const row = get('SELECT email, sms FROM notification_preferences WHERE user_id = ?', userId)
+      return row ? { email: row.email === 1, sms: row.sms === 1 } : { ...DEFAULT_PREFERENCES }
+    },
+
+    setPreferences(userId, preferences) {
+      run(
+        `INSERT INTO notification_preferences (user_id, email, sms) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, sms = excluded.sms`,
+        userId,
+        preferences.email ? 1 : 0,
+        preferences.sms ? 1 : 0,
+      )
+    },
+
+    recordFlagDelivery(key: FlagDeliveryKey, at: string) {
+      const result = run(
+        `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        key.programmeId,
+        key.flagId,
+        key.moduleId,
+        key.occurrence,
+        at,
+      )
+      return Number(result.changes) === 1
+    },
+
+    hasFlagDelivery(key: FlagDeliveryKey) {
+      return (
+        get(
+          'SELECT 1 AS found FROM flag_deliveries WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
+          key.programmeId,
+          key.flagId,
+          key.moduleId,
+          key.occurrence,
+        ) !== undefined
+      )
+    },
+
+    addOutbox(m: OutboxMessage) {
+      run(
+        `INSERT INTO outbox (outbox_id, created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        m.outboxId,
+        m.createdAt,
+        m.programmeId,
+        m.flagId,
+        m.recipient,
+        m.recipientRef,
+        m.channel,
+        m.title,
+        m.text,
+        m.sentAt,
+      )
+    },
+
+    listOutbox(options = {}) {
+      const where = options.unsentOnly ? 'WHERE sent_at IS NULL' : ''
+      return all(`SELECT * FROM outbox ${where} ORDER BY created_at, rowid`).map(toOutbox)
+    },
+
+    markOutboxSent(outboxId, at) {
+      run('UPDATE outbox SET sent_at = ? WHERE outbox_id = ? AND sent_at IS NULL', at, outboxId)
+    },
+
+    appendAudit(e: AuditEntry) {
+      run(
+        `INSERT INTO audit_log (at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        e.at,
+        e.actorKind,
+        e.actorId,
+        e.unitId,
+        e.programmeId,
+        e.action,
+        e.access,
+        e.outcome,
+        e.refusalCode,
+      )
+    },
+
+    listAudit(filter = {}) {
+      const rows =
+        filter.programmeId === undefined
+          ? all('SELECT * FROM audit_log ORDER BY seq')
+          : all('SELECT * FROM audit_log WHERE programme_id = ? ORDER BY seq', filter.programmeId)
+      return rows.map(
+        (row): StoredAuditEntry => ({
+          seq: Number(row.seq),
+          at: String(row.at),
+          actorKind: row.actor_kind as AuditEntry['actorKind'],
+          actorId: row.actor_id === null ? null : String(row.actor_id),
+          unitId: row.unit_id === null ? null : String(row.unit_id),
+          programmeId: row.programme_id === null ? null : String(row.programme_id),
+          action: row.action as AuditEntry['action'],
+          access: row.access as AuditEntry['access'],
+          outcome: row.outcome as AuditEntry['outcome'],
+          refusalCode: row.refusal_code === null ? null : (row.refusal_code as AuditEntry['refusalCode']),
+        }),
+      )
+    },
+
+    saveBundle(bundle: PlusBundle, contentHash: string, at: string) {
+      const version = bundle.programme.version
+      const known = get('SELECT content_hash FROM bundles WHERE version = ?', version)
+      if (known) return known.content_hash === contentHash ? 'known' : 'conflict'
+      run('INSERT INTO bundles (version, content_hash, json, added_at) VALUES (?, ?, ?, ?)', version, contentHash, JSON.stringify(bundle), at)
+      return 'saved'
+    },
+
+    loadBundle(version) {
+      const row = get('SELECT json FROM bundles WHERE version = ?', version)
+      return row ? (JSON.parse(String(row.json)) as PlusBundle) : null
+    },
+
+    close() {
+      db.close()
+    },
+  }
+}
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+function migrate(db: DatabaseSync, migrations: readonly Migration[]): void {
+  const current = Number((db.prepare('PRAGMA user_version').get() as Row).user_version)
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      db.exec(migration.sql)
+      db.exec(`PRAGMA user_version = ${Math.trunc(migration.version)}`)
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}

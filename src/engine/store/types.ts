@@ -1,0 +1,146 @@
+// The storage interface the engine runs on. The default implementation is SQLite (sqlite.ts);
+// anything that keeps these promises (transactions, a version check per programme) will do.
+import type { PlusBundle } from '../../types/bundle.generated.ts'
+import type { ProgrammeEvent } from '../events.ts'
+import type { Action } from '../permissions.ts'
+import type { RefusalCode } from '../refusals.ts'
+import type { Role } from '../roles.ts'
+import type { Lifecycle, ProgrammeState } from '../state.ts'
+
+/** Thrown by appendEvents when the programme moved on since it was read. */
+export class ConcurrencyConflict extends Error {
+  override readonly name = 'ConcurrencyConflict'
+  readonly programmeId: string
+  constructor(programmeId: string, expected: number, actual: number | null) {
+    super(`Programme ${programmeId} is at version ${actual ?? 'none'}, expected ${expected}`)
+    this.programmeId = programmeId
+  }
+}
+
+/** Which programmes to list. Every given field must match. */
+export interface ProgrammeFilter {
+  unitId?: string
+  responsibleUserId?: string
+  /** The patient's personnummer, 12 digits. */
+  patient?: string
+  statuses?: Lifecycle['status'][]
+}
+
+/** A care unit. */
+export interface Unit {
+  unitId: string
+  name: string
+}
+
+/** One role held by one user in one unit. */
+export interface RoleGrant {
+  unitId: string
+  userId: string
+  role: Role
+  grantedAt: string
+  /** The user id of the administrator who granted it, or `system`. */
+  grantedBy: string
+}
+
+/** How a staff member wants flags: by e-mail, by SMS, both or neither (in the app only). */
+export interface NotificationPreferences {
+  email: boolean
+  sms: boolean
+}
+
+/** What the audit log records about one read or write: never the clinical content. */
+export interface AuditEntry {
+  /** ISO 8601 UTC. */
+  at: string
+  actorKind: 'staff' | 'patient' | 'system'
+  /** The staff member's user id or the system process; null for the patient (no personnummer). */
+  actorId: string | null
+  /** The actor's unit (staff), else the programme's unit, else null. */
+  unitId: string | null
+  programmeId: string | null
+  action: Action | 'deliver-flag' | 'create-unit' | 'update-content'
+  access: 'read' | 'write'
+  outcome: 'ok' | 'refused'
+  refusalCode: RefusalCode | null
+}
+
+/** A stored audit entry with its sequence number. */
+export interface StoredAuditEntry extends AuditEntry {
+  seq: number
+}
+
+/** Identifies one delivery of a flag: the same key is never delivered twice. */
+export interface FlagDeliveryKey {
+  programmeId: string
+  flagId: string
+  /** The module for module-closing flags, else the empty string. */
+  moduleId: string
+  /** What makes this occurrence distinct: the deadline or the activity it is counted from. */
+  occurrence: string
+}
+
+/** A notification waiting to be sent by the host (the transactional outbox). */
+export interface OutboxMessage {
+  outboxId: string
+  createdAt: string
+  programmeId: string
+  flagId: string
+  recipient: 'patient' | 'clinician'
+  /** The clinician's user id, or the patient's personnummer: the host resolves the address. */
+  recipientRef: string
+  channel: 'patient-app' | 'email' | 'sms' | 'in-app'
+  title: string
+  text: string
+  sentAt: string | null
+}
+
+/** Durable storage for the engine. All methods are synchronous. */
+export interface EngineStore {
+  /** Runs fn in a transaction (nested calls use savepoints); rolls back when it throws. */
+  transaction<T>(fn: () => T): T
+
+  /** The programme's current state, or null when it does not exist (or was purged). */
+  getProgramme(programmeId: string): ProgrammeState | null
+  /**
+   * Appends events and stores the resulting state, if the stored version still equals
+   * `expectedVersion` (0 for a new programme). Throws ConcurrencyConflict otherwise.
+   */
+  appendEvents(programmeId: string, expectedVersion: number, events: readonly ProgrammeEvent[], next: ProgrammeState): void
+  /** The programme's events in order. */
+  readEvents(programmeId: string): ProgrammeEvent[]
+  listProgrammes(filter: ProgrammeFilter): ProgrammeState[]
+  /** Deletes the programme with its events, deliveries and outbox messages. */
+  deleteProgramme(programmeId: string): void
+  /** Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). */
+  compact(): void
+
+  createUnit(unit: Unit, at: string): void
+  getUnit(unitId: string): Unit | null
+  rolesOf(userId: string, unitId: string): Role[]
+  unitRoles(unitId: string): RoleGrant[]
+  grantRole(grant: RoleGrant): void
+  withdrawRole(unitId: string, userId: string, role: Role): void
+
+  getPreferences(userId: string): NotificationPreferences
+  setPreferences(userId: string, preferences: NotificationPreferences): void
+
+  /** Records a delivery; false when the key was already delivered. */
+  recordFlagDelivery(key: FlagDeliveryKey, at: string): boolean
+  hasFlagDelivery(key: FlagDeliveryKey): boolean
+
+  addOutbox(message: OutboxMessage): void
+  listOutbox(options?: { unsentOnly?: boolean }): OutboxMessage[]
+  markOutboxSent(outboxId: string, at: string): void
+
+  appendAudit(entry: AuditEntry): void
+  listAudit(filter?: { programmeId?: string }): StoredAuditEntry[]
+
+  /**
+   * Keeps a bundle so answers given on it can be shown later. Returns `conflict` when the
+   * version is known with different content.
+   */
+  saveBundle(bundle: PlusBundle, contentHash: string, at: string): 'saved' | 'known' | 'conflict'
+  loadBundle(version: string): PlusBundle | null
+
+  close(): void
+}
