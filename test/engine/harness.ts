@@ -1,0 +1,111 @@
+// A ready engine for tests: two care units with one user per role, an in-memory (or file)
+// SQLite store, a clock the test moves and predictable ids.
+import type { PlusBundle } from '../../src/types/bundle.generated.ts'
+import { createEngine, type Actor, type Engine, type EngineStore, openSqliteStore } from '../../src/engine/index.ts'
+import { testBundle } from './bundle.ts'
+
+/** Skatteverket's public test personnummer. */
+export const PNR = '19121212-1212'
+export const PNR12 = '191212121212'
+/** Other test numbers from the 1912-12-12 series (Luhn checked). */
+export const PNR_B = '19121212-1220'
+export const PNR_C = '19121212-1238'
+
+/** A clock the test moves. Starts on a Monday in April 2025 at 09:00 Stockholm time. */
+export class TestClock {
+  #now: Date
+  constructor(iso = '2025-04-07T07:00:00.000Z') {
+    this.#now = new Date(iso)
+  }
+  now = (): Date => new Date(this.#now)
+  set(iso: string): void {
+    this.#now = new Date(iso)
+  }
+  advanceHours(hours: number): void {
+    this.#now = new Date(this.#now.getTime() + hours * 3_600_000)
+  }
+  advanceDays(days: number): void {
+    this.advanceHours(days * 24)
+  }
+}
+
+export const staff = (userId: string, unitId = 'vc-norr'): Actor => ({ kind: 'staff', userId, unitId })
+export const patient = (personnummer = PNR): Actor => ({ kind: 'patient', personnummer })
+
+/** The people of the two units. */
+export const ADMIN = staff('u-admin')
+export const BEHANDLARE = staff('u-beh')
+export const BEHANDLARE_2 = staff('u-beh2')
+export const INVANARADMIN = staff('u-inv')
+export const DATAADMIN = staff('u-data')
+export const NOBODY = staff('u-nobody')
+export const SODER_ADMIN = staff('u-admin-s', 'vc-soder')
+export const SODER_BEHANDLARE = staff('u-beh-s', 'vc-soder')
+export const SODER_INVANARADMIN = staff('u-inv-s', 'vc-soder')
+export const SODER_DATAADMIN = staff('u-data-s', 'vc-soder')
+
+export interface World {
+  engine: Engine
+  store: EngineStore
+  clock: TestClock
+  ids: () => string
+}
+
+export function sequentialIds(prefix = 'id'): () => string {
+  let n = 0
+  return () => `${prefix}-${String(++n).padStart(4, '0')}`
+}
+
+/** Opens an engine on a store (in memory unless a path is given). */
+export function openWorld(options: { path?: string; bundle?: PlusBundle; clock?: TestClock; ids?: () => string; store?: EngineStore } = {}): World {
+  const clock = options.clock ?? new TestClock()
+  const ids = options.ids ?? sequentialIds()
+  const store = options.store ?? openSqliteStore({ path: options.path ?? ':memory:' })
+  const engine = createEngine({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: ids })
+  return { engine, store, clock, ids }
+}
+
+/** A world with both units set up and every role granted. */
+export function world(options: Parameters<typeof openWorld>[0] = {}): World {
+  const w = openWorld(options)
+  const { engine } = w
+  engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')
+  engine.createUnit({ unitId: 'vc-soder', name: 'Vårdcentralen Söder' }, 'u-admin-s')
+  for (const [who, role] of [
+    ['u-beh', 'behandlare'],
+    ['u-beh2', 'behandlare'],
+    ['u-inv', 'invanaradministrator'],
+    ['u-data', 'dataadministrator'],
+  ] as const) {
+    engine.execute(ADMIN, { type: 'grant-role', userId: who, role })
+  }
+  for (const [who, role] of [
+    ['u-beh-s', 'behandlare'],
+    ['u-inv-s', 'invanaradministrator'],
+    ['u-data-s', 'dataadministrator'],
+  ] as const) {
+    engine.execute(SODER_ADMIN, { type: 'grant-role', userId: who, role })
+  }
+  return w
+}
+
+/** Starts a programme for PNR with the Oro module, returning its id. */
+export function startWithOro(w: World, personnummer = PNR): string {
+  const started = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
+  const programmeId = started.programmeId ?? ''
+  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }] })
+  return programmeId
+}
+
+/** Runs fn and returns the refusal code it threw, or fails. */
+export function refusedWith(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (error) {
+    if (error && typeof error === 'object' && 'code' in error && (error as { name?: string }).name === 'EngineRefusal') {
+      return String((error as { code: unknown }).code)
+    }
+    throw error
+  }
+  throw new Error('Expected a refusal, but the call succeeded')
+}
