@@ -6,7 +6,7 @@ import { addDays, isLocalDate, type LocalDate, localDate } from './calendar.ts'
 import type { ProgrammeCommand } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { isEndReason } from './end-reasons.ts'
-import type { ProgrammeEvent } from './events.ts'
+import type { ProgrammeEvent, ProgrammeEventPayload as EventPayload } from './events.ts'
 import { parsePersonnummer } from './personnummer.ts'
 import { normaliseMobileNumber } from './phone.ts'
 import { type Refusal, refusal } from './refusals.ts'
@@ -42,8 +42,6 @@ export interface DecideContext {
 /** The outcome of a command: the events to append, or why it was refused. */
 export type Decision = { ok: true; events: ProgrammeEvent[] } | { ok: false; refusal: Refusal }
 
-/** An event without the fields decide adds to every event. */
-type EventPayload = ProgrammeEvent extends infer E ? (E extends ProgrammeEvent ? Omit<E, 'at' | 'by'> : never) : never
 
 /** How an actor is recorded in an event: never with the patient's personnummer. */
 export function actorRef(actor: Actor): ActorRef {

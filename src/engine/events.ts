@@ -60,3 +60,6 @@ export type ProgrammeEvent = EventBase &
 
 /** The event types, for exhaustive handling. */
 export type ProgrammeEventType = ProgrammeEvent['type']
+
+/** An event without the fields every event carries (`at`, `by`). */
+export type ProgrammeEventPayload = ProgrammeEvent extends infer E ? (E extends ProgrammeEvent ? Omit<E, 'at' | 'by'> : never) : never

@@ -7,7 +7,7 @@ export type { CommandResult, Engine, EngineOptions, FlagRun, QueryResults } from
 
 export type { Command, ModuleStart, ProgrammeCommand, UnitCommand } from './commands.ts'
 export type { Query } from './queries.ts'
-export type { ProgrammeEvent, ProgrammeEventType } from './events.ts'
+export type { ProgrammeEvent, ProgrammeEventPayload, ProgrammeEventType } from './events.ts'
 export type { Lifecycle, Message, ProgrammeState, StartedModule, Submission } from './state.ts'
 
 export { decide, actorRef, MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH } from './decide.ts'
