@@ -47,13 +47,7 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
     diagnostics.push(diagnostic('PLUS106', spanAt(index, 0)))
     return { split: none, diagnostics }
   }
-  const language = firstLine.slice(3).trim()
-  if (language !== '' || /^-{4,}/.test(firstLine)) {
-    diagnostics.push(diagnostic('PLUS107', spanAt(index, 0, firstLineEnd), { lang: firstLine.slice(3) }))
-    return { split: none, diagnostics }
-  }
   const close = /^---[ \t]*$/m
-  close.lastIndex = 0
   const rest = text.slice(firstLineEnd + 1)
   const match = close.exec(rest)
   if (!match) {
@@ -62,6 +56,14 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
   }
   const closeEnd = firstLineEnd + 1 + match.index + match[0].length
   const bodyOffset = Math.min(text.length, closeEnd + 1)
+  const body = text.slice(0, bodyOffset).replace(/[^\n]/g, ' ') + text.slice(bodyOffset)
+
+  // `---js`, `---javascript`, `--- coffee` …: refused before gray-matter could evaluate it.
+  const language = firstLine.slice(3).trim()
+  if (language !== '' || /^-{4,}/.test(firstLine)) {
+    diagnostics.push(diagnostic('PLUS107', spanAt(index, 0, firstLineEnd), { lang: firstLine.slice(3) }))
+    return { split: { ...none, body, bodyOffset }, diagnostics }
+  }
 
   // gray-matter splits the file and hands our engine the text between the delimiters,
   // starting with the newline that ends the opening line.
@@ -111,7 +113,6 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
   if (parsed.errors.length === 0 && !unsafe) {
     data = parsed.toJS({ maxAliasCount: 0 }) ?? {}
   }
-  const body = text.slice(0, bodyOffset).replace(/[^\n]/g, ' ') + text.slice(bodyOffset)
   return { split: { file, index, data, doc: parsed, yamlOffset, body, bodyOffset }, diagnostics }
 }
 

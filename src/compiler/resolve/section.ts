@@ -8,15 +8,14 @@ import { spanOfPath } from '../load/frontmatter.ts'
 import { DIRECTIVES, resolveStep } from './step.ts'
 import { isBlank, toRichText } from './text.ts'
 
-export function resolveSection(ctx: ResolveContext, tree: Root): IRSection | null {
+export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   const data = checkFrontmatter<SectionFrontmatter>(ctx, 'section')
   const steps: IRStep[] = []
   let outside = false
   for (const child of tree.children) {
     if (child.type === 'containerDirective' && child.name === 'step') {
       outside = false
-      const step = resolveStep(ctx, child)
-      if (step) steps.push(step)
+      steps.push(resolveStep(ctx, child))
     } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
       outside = false
       if (DIRECTIVES.includes(child.name)) report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: '', expected: 'step' })
@@ -33,8 +32,9 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection | nul
       outside = true
     }
   }
-  if (!data) return null
   const span = spanOfPath(ctx.split, ['id'])
-  ctx.collected.ids.push({ id: data.id, kind: 'section', span })
-  return { id: data.id, title: data.title, summary: data.summary ?? null, steps, rel: ctx.split.file.rel, span }
+  if (data) ctx.collected.ids.push({ id: data.id, kind: 'section', span })
+  // Returned even with invalid frontmatter (id empty) so the module is not reported as empty
+  // on top of the real problem; errors stop the build before emit.
+  return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, rel: ctx.split.file.rel, span }
 }

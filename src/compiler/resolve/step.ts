@@ -20,7 +20,7 @@ export const DIRECTIVES = ['step', ...STEP_BLOCKS, 'question', 'scoring']
 
 const PARENT_OF: Record<string, string> = { question: 'form', scoring: 'form', step: 'section' }
 
-export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRStep | null {
+export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRStep {
   const attrs = checkAttributes<StepAttributes>(ctx, node)
   const span = headSpan(ctx, node)
   if (attrs) ctx.collected.ids.push({ id: attrs.id, kind: 'step', span })
@@ -51,9 +51,13 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
     if (block) blocks.push(block)
   }
   flush()
-  if (blocks.length === 0) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
-  if (!attrs) return null
-  return { id: attrs.id || idOf(node), title: attrs.title, kind: kindOf(blocks), blocks, span }
+  // Emptiness is judged on what was written, so that a block with a mistake in it does not
+  // also make its step "empty".
+  const written = node.children.filter((c) => !(c.type === 'paragraph' && (c.data as { directiveLabel?: boolean } | undefined)?.directiveLabel))
+  if (written.length === 0 || isBlank(written)) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
+  // With invalid attributes the step is still returned (its id empty), so that rules about
+  // its section do not report follow-on problems; errors stop the build before emit.
+  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span }
 }
 
 /** A step's kind, derived from what it holds. */
