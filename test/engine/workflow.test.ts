@@ -1,0 +1,283 @@
+// The workflow through the engine as a host uses it: stored, audited, viewed.
+import { describe, expect, it } from 'vitest'
+import { type EngineStore, EngineRefusal } from '../../src/engine/index.ts'
+import {
+  BEHANDLARE,
+  BEHANDLARE_2,
+  DATAADMIN,
+  INVANARADMIN,
+  PNR,
+  PNR12,
+  PNR_B,
+  SODER_BEHANDLARE,
+  SODER_INVANARADMIN,
+  patient,
+  openWorld,
+  refusedWith,
+  startWithOro,
+  world,
+} from './harness.ts'
+
+const ORO_ANSWERS = { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ibland' }
+
+describe('start and modules', () => {
+  it('given a behandlare, when PLUS is started, then all modules are upcoming and the behandlare is responsible', () => {
+    const w = world()
+    const { programmeId } = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    const tree = w.engine.query(BEHANDLARE, { type: 'programme-tree', programmeId: programmeId ?? '' })
+    expect(tree.modules.map((m) => [m.moduleId, m.status])).toEqual([['oro', 'upcoming'], ['angest', 'upcoming']])
+    expect(tree.welcomeText).toBe('Välkommen till PLUS!')
+    const overview = w.engine.query(BEHANDLARE, { type: 'overview', programmeId: programmeId ?? '' })
+    expect(overview).toMatchObject({ responsibleUserId: 'u-beh', startedOn: '2025-04-07', endsOn: '2025-07-06', day: 0, daysLeft: 90, contentVersion: '1.0.0' })
+    expect(w.store.getProgramme(programmeId ?? '')?.patient).toBe(PNR12)
+  })
+
+  it('given an open programme for the patient, when another unit starts one, then it is refused without naming the patient', () => {
+    const w = world()
+    startWithOro(w)
+    const error = (() => {
+      try {
+        w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '191212121212' })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(EngineRefusal)
+    expect((error as EngineRefusal).code).toBe('programme-already-active')
+    expect(String((error as Error).message)).not.toContain('1212')
+  })
+
+  it('given started modules, then the clinician tree shows opened steps and submitted forms', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
+    w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: ORO_ANSWERS })
+    const oro = w.engine.query(BEHANDLARE, { type: 'programme-tree', programmeId: p }).modules[0]
+    const steps = oro?.sections.flatMap((s) => s.steps) ?? []
+    expect(steps.map((s) => [s.stepId, s.openedAt !== null, s.form?.submittedAt != null])).toEqual([
+      ['oro-vad-ar-oro', true, false],
+      ['oro-kartlaggning', true, true],
+      ['oro-orostid', false, false],
+    ])
+    expect(oro).toMatchObject({ status: 'open', closesOn: '2025-07-06' })
+  })
+})
+
+describe('patient', () => {
+  it('given a programme, then the patient sees the welcome text and only the started modules', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!' })
+    expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([{ programmeId: p, title: 'PLUS', startedOn: '2025-04-07', readOnly: false }])
+    const view = w.engine.query(patient('191212121212'), { type: 'patient-view', programmeId: p })
+    expect(view.welcomeText).toBe('Välkommen från Vårdcentralen Norr!')
+    expect(view.modules.map((m) => m.moduleId)).toEqual(['oro'])
+  })
+
+  it('given the patient submits twice, then the second submission is refused and nothing changes', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: ORO_ANSWERS })
+    const before = w.store.getProgramme(p)?.version
+    expect(refusedWith(() => w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: ORO_ANSWERS }))).toBe('form-already-submitted')
+    expect(w.store.getProgramme(p)?.version).toBe(before)
+    expect(w.store.getProgramme(p)?.submissions).toHaveLength(1)
+  })
+
+  it('given a mobile number and activity, then the overview shows them', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.clock.advanceDays(2)
+    w.engine.execute(patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
+    expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p })).toMatchObject({
+      day: 2,
+      daysLeft: 88,
+      mobileNumber: '+46701740605',
+      lastActiveAt: '2025-04-09T07:00:00.000Z',
+    })
+  })
+})
+
+describe('events and messages', () => {
+  it('given a submission, when the behandlare opens it, then it is marked read and shows answers with score and band', () => {
+    const w = world()
+    const p = startWithOro(w)
+    const { events } = w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: ORO_ANSWERS })
+    const s = events[0]?.type === 'form-submitted' ? events[0].submissionId : ''
+    expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: p })).toMatchObject({ unreadSubmissions: 1, submissions: [{ submissionId: s, read: false }] })
+    const opened = w.engine.openSubmission(BEHANDLARE_2, p, s)
+    expect(opened).toMatchObject({
+      read: true,
+      score: 3,
+      band: { label: 'Låg nivå', text: 'Lite besvär.' },
+      scoreRange: { min: 0, max: 6 },
+      answers: [
+        { questionId: 'oro-hur-ofta', prompt: 'Hur ofta oroar du dig?', display: 'Ofta', removed: false },
+        { questionId: 'oro-svart-sluta', display: 'Ibland', removed: false },
+      ],
+    })
+    expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: p }).unreadSubmissions).toBe(0)
+  })
+
+  it('given patient messages, then the unread count goes down when the behandlare reads them, and the answer is unread for the patient', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej, en fråga' })
+    w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'En till' })
+    expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: p }).messages).toEqual({ total: 2, unreadFromPatient: 2 })
+    expect(w.engine.query(BEHANDLARE, { type: 'list-mine' })[0]?.unreadMessages).toBe(2)
+    w.engine.execute(BEHANDLARE, { type: 'mark-messages-read', programmeId: p })
+    w.engine.execute(BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Svar' })
+    expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: p }).messages).toEqual({ total: 3, unreadFromPatient: 0 })
+    expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p }).unreadMessages).toBe(1)
+    expect(w.engine.query(patient(), { type: 'messages', programmeId: p }).map((m) => m.from)).toEqual(['patient', 'patient', 'clinician'])
+  })
+})
+
+describe('lists', () => {
+  it('given programmes in two units, then mine, all and ended show the right ones', () => {
+    const w = world()
+    const a = startWithOro(w)
+    const b = w.engine.execute(BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
+    const c = w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1238' }).programmeId ?? ''
+    w.engine.execute(BEHANDLARE_2, { type: 'end-programme', programmeId: b, reason: 'completed' })
+    expect(w.engine.query(BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([a])
+    expect(w.engine.query(BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
+    expect(w.engine.query(INVANARADMIN, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
+    const ended = w.engine.query(BEHANDLARE, { type: 'list-ended' })
+    expect(ended).toMatchObject([{ programmeId: b, status: 'ended', endReason: 'completed', responsibleIsActor: false }])
+    expect(w.engine.query(BEHANDLARE_2, { type: 'list-ended' })[0]?.responsibleIsActor).toBe(true)
+    expect(w.engine.query(SODER_BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([c])
+  })
+})
+
+describe('end, retain, handover, responsible', () => {
+  it('given an ended programme, then the patient loses access and it is among the ended', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-view', programmeId: p }))).toBe('programme-closed')
+    expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
+    expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([])
+    expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }).ended).toMatchObject({ reason: 'completed', reasonLabel: 'Invånaren har slutfört programmet' })
+    // A new programme may be started once the old one has ended.
+    expect(w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId).not.toBe(p)
+  })
+
+  it('given a retained programme, then the patient reads until the date, read-only, and then loses access', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-04-14' })
+    expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p })).toMatchObject({ readOnly: true, readableUntil: '2025-04-14' })
+    expect(refusedWith(() => w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('programme-read-only')
+    w.clock.set('2025-04-13T21:59:00.000Z') // 23:59 on the 13th in Stockholm
+    expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p }).readOnly).toBe(true)
+    w.clock.set('2025-04-13T22:00:00.000Z') // midnight: the 14th
+    expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-view', programmeId: p }))).toBe('programme-closed')
+  })
+
+  it('given a handover to another unit, then the old unit loses access and the new unit appoints a responsible', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
+    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('other-unit')
+    expect(w.engine.query(SODER_INVANARADMIN, { type: 'list-unit' })).toMatchObject([{ programmeId: p, pendingHandover: true, responsibleUserId: null }])
+    expect(refusedWith(() => w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('handover-pending')
+    w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    expect(w.engine.query(SODER_BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
+    w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej från Söder' })
+  })
+
+  it('given a programme, when the invånaradministratör changes the responsible, then it moves between the lists', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(INVANARADMIN, { type: 'change-responsible', programmeId: p, responsibleUserId: 'u-beh2' })
+    expect(w.engine.query(BEHANDLARE, { type: 'list-mine' })).toEqual([])
+    expect(w.engine.query(BEHANDLARE_2, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
+  })
+})
+
+describe('roles', () => {
+  it('given a behörighetsadministratör, when roles are granted and withdrawn, then access follows', () => {
+    const w = world()
+    const admin = { kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' } as const
+    expect(refusedWith(() => w.engine.execute(admin, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' }))).toBe('role-already-granted')
+    w.engine.execute(admin, { type: 'withdraw-role', userId: 'u-beh', role: 'behandlare' })
+    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
+    expect(refusedWith(() => w.engine.execute(admin, { type: 'withdraw-role', userId: 'u-beh', role: 'behandlare' }))).toBe('role-not-granted')
+    expect(refusedWith(() => w.engine.execute(admin, { type: 'withdraw-role', userId: 'u-admin', role: 'behorighetsadministrator' }))).toBe('last-administrator')
+    expect(w.engine.query(admin, { type: 'unit-roles' }).map((g) => `${g.userId}:${g.role}`)).toContain('u-data:dataadministrator')
+  })
+
+  it('given a role in one unit, then it gives nothing in another unit', () => {
+    const w = world()
+    expect(refusedWith(() => w.engine.execute({ kind: 'staff', userId: 'u-beh', unitId: 'vc-soder' }, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
+  })
+
+  it('given a malformed actor, then it is misuse and throws a TypeError without echoing the number', () => {
+    const w = world()
+    expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).toThrow(TypeError)
+    expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).not.toThrow(/1213/)
+    expect(() => w.engine.execute({ kind: 'staff', userId: '', unitId: 'vc-norr' }, { type: 'list-mine' } as never)).toThrow(TypeError)
+  })
+})
+
+describe('concurrency', () => {
+  it('given two screens on version 2, when both save, then the second is refused and the first is kept', () => {
+    const w = world()
+    const p = startWithOro(w)
+    const version = w.store.getProgramme(p)?.version ?? 0
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Första', expectedVersion: version })
+    expect(refusedWith(() => w.engine.execute(BEHANDLARE_2, { type: 'edit-welcome-text', programmeId: p, text: 'Andra', expectedVersion: version }))).toBe('version-conflict')
+    expect(w.store.getProgramme(p)?.welcomeText).toBe('Första')
+    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'edit-welcome-text', outcome: 'refused', refusalCode: 'version-conflict' })
+  })
+
+  it('given another writer between read and write, then the store detects it and nothing is lost', () => {
+    const w = world()
+    const p = startWithOro(w)
+    // A store whose reads lag one write behind, as when two processes share the file.
+    const stale = w.store.getProgramme(p)
+    w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Först' })
+    const lagging: EngineStore = { ...w.store, getProgramme: (id) => (id === p ? stale : w.store.getProgramme(id)) }
+    const other = openWorld({ store: lagging, clock: w.clock })
+    expect(refusedWith(() => other.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Sen' }))).toBe('version-conflict')
+    expect(w.store.getProgramme(p)?.messages.map((m) => m.text)).toEqual(['Först'])
+  })
+
+  it('given the stored events, then folding them gives the stored state', async () => {
+    const { evolveAll } = await import('../../src/engine/index.ts')
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: ORO_ANSWERS })
+    expect(evolveAll(w.store.readEvents(p))).toEqual(w.store.getProgramme(p))
+  })
+})
+
+describe('audit log', () => {
+  it('given reads and writes of patient data, then each is logged with who, unit, programme, what and when, without clinical text', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hemlig meddelandetext' })
+    w.engine.query(BEHANDLARE, { type: 'messages', programmeId: p })
+    const entries = w.store.listAudit({ programmeId: p })
+    expect(entries.map((e) => [e.actorKind, e.actorId, e.unitId, e.action, e.access, e.outcome])).toEqual([
+      ['staff', 'u-beh', 'vc-norr', 'start-programme', 'write', 'ok'],
+      ['system', 'flags', 'vc-norr', 'deliver-flag', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', 'start-modules', 'write', 'ok'],
+      ['patient', null, 'vc-norr', 'send-message', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', 'messages', 'read', 'ok'],
+    ])
+    const all = JSON.stringify(w.store.listAudit())
+    expect(all).not.toContain('Hemlig')
+    expect(all).not.toContain('121212')
+  })
+
+  it('given a dataadministratör lists ended programmes, then every programme shown is logged', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.query(DATAADMIN, { type: 'list-ended' })
+    expect(w.store.listAudit().at(-1)).toMatchObject({ actorId: 'u-data', action: 'list-ended', programmeId: p, access: 'read' })
+  })
+})
