@@ -1,0 +1,192 @@
+// Flags from the bundle, computed from stored state and the clock in Stockholm calendar days,
+// delivered exactly once through the notifier (default: the outbox), also across restarts.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEngine, type FlagNotification, openSqliteStore } from '../../src/engine/index.ts'
+import { testBundle } from './bundle.ts'
+import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+
+const fired = (flags: FlagNotification[]) => flags.map((f) => `${f.flagId}${f.moduleId ? `:${f.moduleId}` : ''}→${f.recipient}`)
+
+describe('flags', () => {
+  it('given a start, then "programme started" goes to the patient at once, and only once', () => {
+    const w = world()
+    const { flags, programmeId } = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' })
+    expect(fired(flags)).toEqual(['moment-startat→patient'])
+    expect(flags[0]).toMatchObject({ channels: ['patient-app'], title: 'Startat moment', programmeId })
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    expect(w.store.listOutbox()).toMatchObject([{ flagId: 'moment-startat', channel: 'patient-app', recipient: 'patient' }])
+  })
+
+  it('given seven calendar days without activity, then the reminder fires at local midnight, once per quiet spell', () => {
+    const w = world() // starts Monday 2025-04-07 09:00
+    const p = startWithOro(w)
+    w.clock.set('2025-04-13T21:59:00.000Z') // Sunday 23:59
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-13T22:00:00.000Z') // Monday 14th 00:00
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
+    w.clock.advanceDays(3)
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // active on the 17th
+    w.clock.set('2025-04-23T22:00:00.000Z') // the 24th: 7 days after the 17th
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
+  })
+
+  it('given a module closing on a date, then the patient is warned three calendar days before, and not after it closed', () => {
+    const w = world()
+    const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-30' }, { moduleId: 'angest', closesOn: '2025-05-02' }] })
+    w.clock.set('2025-04-26T21:59:00.000Z')
+    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // keep the reminder away
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-26T22:00:00.000Z') // the 27th
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:oro→patient'])
+    w.clock.set('2025-04-28T22:00:00.000Z') // the 29th
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:angest→patient'])
+  })
+
+  it('given a moved closing date, then a new warning is due for the new date', () => {
+    const w = world()
+    const p = startWithOro(w)
+    // Delivered with the command that made it due.
+    const first = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-09' })
+    expect(fired(first.flags)).toEqual(['modul-avslutas:oro→patient'])
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    const second = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-10' })
+    expect(fired(second.flags)).toEqual(['modul-avslutas:oro→patient'])
+    expect(w.store.listOutbox().filter((m) => m.flagId === 'modul-avslutas')).toHaveLength(2)
+  })
+
+  it('given day 89, then "PLUS snart slut" goes to the responsible clinician by the channels in their profile', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: true, sms: true })
+    w.clock.set('2025-07-04T21:59:00.000Z') // 4 July 23:59; ends 6 July
+    const early = w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')
+    expect(early).toEqual([])
+    w.clock.set('2025-07-04T22:00:00.000Z') // 5 July
+    const due = w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')
+    expect(due).toMatchObject([{ flagId: 'plus-snart-slut', recipientRef: 'u-beh', channels: ['email', 'sms'], programmeId: p }])
+    expect(w.store.listOutbox().filter((m) => m.recipient === 'clinician').map((m) => m.channel)).toEqual(['email', 'sms'])
+  })
+
+  it('given a clinician without e-mail or SMS, then the flag is still recorded, in the app', () => {
+    const w = world()
+    startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: false, sms: false })
+    w.clock.set('2025-07-05T08:00:00.000Z')
+    expect(w.engine.deliverDueFlags().delivered.find((f) => f.recipient === 'clinician')?.channels).toEqual(['in-app'])
+  })
+
+  it('given a pending handover, then the clinician flag waits for the new responsible', () => {
+    const w = world()
+    const p = startWithOro(w)
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
+    w.clock.set('2025-07-05T08:00:00.000Z')
+    expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
+    const { flags } = w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    expect(flags).toMatchObject([{ flagId: 'plus-snart-slut', recipientRef: 'u-beh-s' }])
+  })
+
+  it('given an ended or retained programme, then no flags fire', () => {
+    const w = world()
+    const a = startWithOro(w)
+    const b = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' }).programmeId ?? ''
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: a, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: b, until: '2025-12-01' })
+    w.clock.set('2025-07-05T08:00:00.000Z')
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+  })
+
+  it('given a notifier that fails, then the flag is not recorded and is retried on the next run', () => {
+    const clock = new TestClock()
+    const store = openSqliteStore({ path: ':memory:' })
+    let failing = true
+    const sent: string[] = []
+    const engine = createEngine({
+      store,
+      bundle: testBundle(),
+      clock: clock.now,
+      newId: sequentialIds(),
+      notifier: { notify: (n) => (failing ? (() => { throw new Error('SMS gateway down') })() : sent.push(n.flagId)) },
+    })
+    engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
+    engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+    engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' })
+    expect(engine.deliverDueFlags().failed).toMatchObject([{ flagId: 'moment-startat' }])
+    failing = false
+    expect(fired(engine.deliverDueFlags().delivered)).toEqual(['moment-startat→patient'])
+    expect(engine.deliverDueFlags().delivered).toEqual([])
+    expect(sent).toEqual(['moment-startat'])
+  })
+})
+
+describe('flags across daylight saving (Europe/Stockholm)', () => {
+  it('given a start before the spring change, then the 7-day reminder is due at local midnight, not 168 hours later', () => {
+    const w = world({ clock: new TestClock('2025-03-27T08:00:00.000Z') }) // Thursday 09:00 CET
+    startWithOro(w)
+    w.clock.set('2025-04-02T21:59:00.000Z') // Wednesday 23:59 CEST
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-02T22:00:00.000Z') // Thursday 3 April 00:00 CEST, 167 hours after the start
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
+  })
+
+  it('given a module closing just after the autumn change, then the warning is due at local midnight on the change day', () => {
+    const w = world({ clock: new TestClock('2025-10-20T08:00:00.000Z') })
+    const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-10-29' }] })
+    w.clock.set('2025-10-25T21:59:00.000Z') // Saturday 23:59 CEST
+    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-10-25T22:00:00.000Z') // Sunday 26 October 00:00 CEST (the 25-hour day)
+    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:oro→patient'])
+  })
+
+  it('given a programme ending just after the spring change, then "PLUS snart slut" is due at local midnight on the change day', () => {
+    const w = world({ clock: new TestClock('2024-12-31T08:00:00.000Z') }) // ends 2025-03-31
+    const p = startWithOro(w)
+    expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }).endsOn).toBe('2025-03-31')
+    w.clock.set('2025-03-29T22:59:00.000Z') // Saturday 23:59 CET
+    expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
+    w.clock.set('2025-03-29T23:00:00.000Z') // Sunday 30 March 00:00 CET (the 23-hour day)
+    expect(fired(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician'))).toEqual(['plus-snart-slut→clinician'])
+  })
+
+  it('given the autumn change, then days left counts calendar days', () => {
+    const w = world({ clock: new TestClock('2025-10-20T08:00:00.000Z') })
+    const p = startWithOro(w)
+    w.clock.set('2025-10-26T22:59:00.000Z') // Sunday 26th 23:59 CET
+    expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p })).toMatchObject({ day: 6, daysLeft: 84 })
+    w.clock.set('2025-10-26T23:00:00.000Z') // Monday 27th 00:00
+    expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p })).toMatchObject({ day: 7, daysLeft: 83 })
+  })
+})
+
+describe('restart', () => {
+  const dirs: string[] = []
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('given flags delivered before a restart, when the engine restarts on the same file, then none is delivered twice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plus-flags-'))
+    dirs.push(dir)
+    const path = join(dir, 'plus.db')
+    const clock = new TestClock()
+    const first = world({ path, clock })
+    startWithOro(first)
+    clock.set('2025-07-05T08:00:00.000Z')
+    const before = first.engine.deliverDueFlags().delivered.length
+    expect(before).toBeGreaterThan(0)
+    const outbox = first.store.listOutbox().length
+    first.engine.close()
+
+    const again = openSqliteStore({ path })
+    const second = createEngine({ store: again, bundle: testBundle(), clock: clock.now, newId: sequentialIds('restart') })
+    expect(second.deliverDueFlags().delivered).toEqual([])
+    expect(again.listOutbox()).toHaveLength(outbox)
+    second.close()
+  })
+})
