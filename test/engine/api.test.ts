@@ -1,0 +1,63 @@
+// The public API of plus/engine, pinned: a change here is a change for every host.
+import { describe, expect, it } from 'vitest'
+import * as engine from '../../src/engine/index.ts'
+
+describe('plus/engine', () => {
+  it('should expose the public api', () => {
+    expect(Object.keys(engine).sort()).toEqual([
+      'ConcurrencyConflict',
+      'DEFAULT_PREFERENCES',
+      'END_REASONS',
+      'EngineRefusal',
+      'MAX_MESSAGE_LENGTH',
+      'MAX_WELCOME_LENGTH',
+      'MIGRATIONS',
+      'PERMISSIONS',
+      'REFUSAL_CODES',
+      'ROLES',
+      'ROLE_LABELS',
+      'TIME_ZONE',
+      'actorRef',
+      'addDays',
+      'authorize',
+      'createEngine',
+      'csvCell',
+      'daysBetween',
+      'decide',
+      'dueFlags',
+      'evolve',
+      'evolveAll',
+      'exportProgramme',
+      'indexContent',
+      'isEndReason',
+      'isLocalDate',
+      'isRole',
+      'localDate',
+      'localTime',
+      'luhnCheckDigit',
+      'normaliseMobileNumber',
+      'normalisePersonnummer',
+      'openSqliteStore',
+      'orderedModules',
+      'outboxNotifier',
+      'parsePersonnummer',
+      'patientExport',
+      'refusal',
+      'startOfLocalDay',
+      'unitExportFile',
+    ])
+  })
+
+  it('is what package.json exports as plus/engine', async () => {
+    const pkg = await import('../../package.json', { with: { type: 'json' } })
+    expect(pkg.default.exports['./engine']).toBe('./src/engine/index.ts')
+  })
+
+  it('has a Swedish message for every refusal code, without patient data', () => {
+    for (const code of engine.REFUSAL_CODES) {
+      const { message } = engine.refusal(code)
+      expect(message.length, code).toBeGreaterThan(5)
+      expect(message, code).not.toMatch(/\d{6}/)
+    }
+  })
+})
