@@ -22,6 +22,7 @@ import type { ProgrammeState } from './state.ts'
 import { auditEntry } from './audit.ts'
 import {
   ConcurrencyConflict,
+  OpenProgrammeExists,
   type EngineStore,
   type NotificationPreferences,
   type OutboxMessage,
@@ -279,6 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (error instanceof ConcurrencyConflict) {
         refuse(actor, command.type, refusal('version-conflict', { programmeId: next.programmeId }), at, state)
       }
+      if (error instanceof OpenProgrammeExists) refuse(actor, command.type, refusal('programme-already-active'), at, state)
       throw error
     }
     const run: FlagRun = { delivered: [], failed: [] }
@@ -465,32 +467,34 @@ export function createEngine(options: EngineOptions): Engine {
     return { kind: 'system', process }
   }
 
+  function execute(actor: Actor, command: Command): CommandResult {
+    const at = now()
+    if (command === null || typeof command !== 'object') throw new TypeError('Expected a command')
+    switch (command.type) {
+      case 'grant-role':
+      case 'withdraw-role':
+      case 'set-notification-preferences':
+      case 'purge-programmes':
+        return executeUnitCommand(actor, command, at)
+      default:
+        if (!Object.hasOwn(PERMISSIONS, command.type)) throw new TypeError(`Unknown command ${String(command.type)}`)
+        return executeProgrammeCommand(actor, command, at)
+    }
+  }
+
+  function query<Q extends Query>(actor: Actor, q: Q): QueryResults[Q['type']] {
+    if (q === null || typeof q !== 'object' || !Object.hasOwn(PERMISSIONS, q.type)) throw new TypeError('Expected a query')
+    return runQuery(actor, q) as QueryResults[Q['type']]
+  }
+
   return {
     content,
-
-    execute(actor, command) {
-      const at = now()
-      if (command === null || typeof command !== 'object') throw new TypeError('Expected a command')
-      switch (command.type) {
-        case 'grant-role':
-        case 'withdraw-role':
-        case 'set-notification-preferences':
-        case 'purge-programmes':
-          return executeUnitCommand(actor, command, at)
-        default:
-          if (!Object.hasOwn(PERMISSIONS, command.type)) throw new TypeError(`Unknown command ${String(command.type)}`)
-          return executeProgrammeCommand(actor, command, at)
-      }
-    },
-
-    query<Q extends Query>(actor: Actor, q: Q): QueryResults[Q['type']] {
-      if (q === null || typeof q !== 'object' || !Object.hasOwn(PERMISSIONS, q.type)) throw new TypeError('Expected a query')
-      return runQuery(actor, q) as QueryResults[Q['type']]
-    },
+    execute,
+    query,
 
     openSubmission(actor, programmeId, submissionId) {
-      this.execute(actor, { type: 'mark-submission-read', programmeId, submissionId })
-      return this.query(actor, { type: 'submission', programmeId, submissionId })
+      execute(actor, { type: 'mark-submission-read', programmeId, submissionId })
+      return query(actor, { type: 'submission', programmeId, submissionId })
     },
 
     deliverDueFlags() {

@@ -12,6 +12,7 @@ describe('plus/engine', () => {
       'MAX_MESSAGE_LENGTH',
       'MAX_WELCOME_LENGTH',
       'MIGRATIONS',
+      'OpenProgrammeExists',
       'PERMISSIONS',
       'REFUSAL_CODES',
       'ROLES',

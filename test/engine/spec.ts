@@ -28,7 +28,7 @@ export const FACTS: DecideFacts = {
 }
 
 /** The programme-started event the decider emits for PATIENT at NOW. */
-export const STARTED: ProgrammeEvent = {
+export const STARTED: Extract<ProgrammeEvent, { type: 'programme-started' }> = {
   type: 'programme-started',
   programmeId: 'p-1',
   unitId: 'vc-norr',

@@ -104,4 +104,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_programme ON audit_log (programme_id);
     `,
   },
+  {
+    version: 2,
+    name: 'one open programme per patient',
+    // The engine checks this before starting a programme; the index makes it hold even when two
+    // processes start one for the same patient at the same moment.
+    sql: `
+      CREATE UNIQUE INDEX programmes_one_open_per_patient ON programmes (patient) WHERE status <> 'ended';
+    `,
+  },
 ]

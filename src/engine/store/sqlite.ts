@@ -9,6 +9,7 @@ import { MIGRATIONS, type Migration } from './migrations.ts'
 import {
   type AuditEntry,
   ConcurrencyConflict,
+  OpenProgrammeExists,
   type EngineStore,
   type FlagDeliveryKey,
   type NotificationPreferences,
@@ -77,6 +78,21 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     sentAt: row.sent_at === null ? null : String(row.sent_at),
   })
 
+  const insertProgramme = (columns: SQLInputValue[], programmeId: string): void => {
+    try {
+      run(
+        `INSERT INTO programmes (unit_id, patient, status, responsible_user_id, version, state, updated_at, programme_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ...columns,
+        programmeId,
+      )
+    } catch (error) {
+      // The message names the index, never the value.
+      if (error instanceof Error && error.message.includes('programmes.patient')) throw new OpenProgrammeExists(programmeId)
+      throw error
+    }
+  }
+
   return {
     transaction,
 
@@ -97,12 +113,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         const last = events.at(-1)?.at ?? ''
         const columns = [next.unitId, next.patient, next.lifecycle.status, next.responsibleUserId, next.version, JSON.stringify(next), last]
         if (actual === null) {
-          run(
-            `INSERT INTO programmes (unit_id, patient, status, responsible_user_id, version, state, updated_at, programme_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            ...columns,
-            programmeId,
-          )
+          insertProgramme(columns, programmeId)
         } else {
           run(
             `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?

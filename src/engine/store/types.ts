@@ -17,6 +17,16 @@ export class ConcurrencyConflict extends Error {
   }
 }
 
+/** Thrown by appendEvents when the patient already has a programme that is not ended. */
+export class OpenProgrammeExists extends Error {
+  override readonly name = 'OpenProgrammeExists'
+  readonly programmeId: string
+  constructor(programmeId: string) {
+    super(`Programme ${programmeId} would be a second open programme for its patient`)
+    this.programmeId = programmeId
+  }
+}
+
 /** Which programmes to list. Every given field must match. */
 export interface ProgrammeFilter {
   unitId?: string
@@ -103,7 +113,8 @@ export interface EngineStore {
   getProgramme(programmeId: string): ProgrammeState | null
   /**
    * Appends events and stores the resulting state, if the stored version still equals
-   * `expectedVersion` (0 for a new programme). Throws ConcurrencyConflict otherwise.
+   * `expectedVersion` (0 for a new programme). Throws ConcurrencyConflict otherwise, and
+   * OpenProgrammeExists when the patient would get a second programme that is not ended.
    */
   appendEvents(programmeId: string, expectedVersion: number, events: readonly ProgrammeEvent[], next: ProgrammeState): void
   /** The programme's events in order. */
