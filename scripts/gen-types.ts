@@ -38,6 +38,7 @@ async function generate(schemas: string[]): Promise<string> {
       unreachableDefinitions: true,
       additionalProperties: false,
       strictIndexSignatures: true,
+      ignoreMinAndMaxItems: true,
       format: true,
       style: { singleQuote: true, semi: false, printWidth: 100 },
     })

@@ -59,6 +59,11 @@ export interface IRSection {
   /** Path relative to the content folder, for the bundle's source locations. */
   rel: string
   span: Span
+  /**
+   * True when the file's body or frontmatter could not be read; rules about its contents
+   * stay quiet so the problem is reported once.
+   */
+  unreadable: boolean
 }
 
 export interface IRModule {

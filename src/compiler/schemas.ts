@@ -87,6 +87,10 @@ const patternWords: Record<string, { sv: string; en: string }> = {
   '^-?\\d+(\\.\\d+)?$': { sv: 'ska vara ett tal', en: 'must be a number' },
   '^[1-9]\\d?$': { sv: 'ska vara ett heltal 1–99', en: 'must be a whole number 1–99' },
   '\\S': { sv: 'får inte vara tomt', en: 'must not be empty' },
+  '^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\:]+$': {
+    sv: 'ska vara en sökväg inne i modulmappen, som media/film.vtt (utan .., / först, \\ eller :)',
+    en: 'must be a path inside the module folder, such as media/film.vtt (no .., leading /, \\ or :)',
+  },
 }
 
 const quote = (values: unknown[]) => values.map((v) => `\`${String(v)}\``).join(', ')

@@ -190,8 +190,8 @@ export const catalogue = {
     name: 'directive-attribute',
     severity: 'error',
     message: {
-      sv: (a) => `Fel attribut på \`${a.name}\`${a.field ? `: \`${a.field}\`` : ''} ${a.sv}`,
-      en: (a) => `Invalid attribute on \`${a.name}\`${a.field ? `: \`${a.field}\`` : ''} ${a.en}`,
+      sv: (a) => `Fel attribut på \`${a.name}\`: ${a.field ? `\`${a.field}\` ` : ''}${a.sv}`,
+      en: (a) => `Invalid attribute on \`${a.name}\`: ${a.field ? `\`${a.field}\` ` : ''}${a.en}`,
     },
     hint: {
       sv: (a) => `Se \`${a.name}\` i författarguiden. Attribut skrivs inom {} som \`namn="värde"\`, id som \`#id\`.`,
@@ -226,8 +226,8 @@ export const catalogue = {
     name: 'unsafe-link',
     severity: 'error',
     message: {
-      sv: (a) => `Länken \`${a.url}\` är inte tillåten, förväntade \`https:\`, \`mailto:\`, \`tel:\` eller \`#id\``,
-      en: (a) => `The link \`${a.url}\` is not allowed, expected \`https:\`, \`mailto:\`, \`tel:\` or \`#id\``,
+      sv: (a) => `Länken \`${a.url}\` är inte tillåten, förväntade \`https:\`, \`http:\`, \`mailto:\`, \`tel:\` eller \`#id\``,
+      en: (a) => `The link \`${a.url}\` is not allowed, expected \`https:\`, \`http:\`, \`mailto:\`, \`tel:\` or \`#id\``,
     },
     hint: {
       sv: () => 'Länka till en webbsida med https, till ett telefonnummer med tel:, eller till ett steg med #stegets-id.',
@@ -400,6 +400,19 @@ export const catalogue = {
     hint: {
       sv: () => 'Skriv till exempel `duration="3:20"` för tre minuter och tjugo sekunder.',
       en: () => 'Write for example `duration="3:20"` for three minutes and twenty seconds.',
+    },
+  },
+
+  PLUS220: {
+    name: 'block-too-complex',
+    severity: 'error',
+    message: {
+      sv: (a) => `Stycket är för ${a.what === 'long' ? 'långt' : 'invecklat'} (${a.count} ${a.what === 'long' ? 'tecken' : `tecknen ${a.chars}`}, högst ${a.limit}); filen lästes inte vidare`,
+      en: (a) => `The paragraph is too ${a.what === 'long' ? 'long' : 'complex'} (${a.count} ${a.what === 'long' ? 'characters' : `of ${a.chars}`}, at most ${a.limit}); the file was not read further`,
+    },
+    hint: {
+      sv: () => 'Dela upp stycket med tomma rader. Så många specialtecken i ett stycke brukar betyda att något har klistrats in fel.',
+      en: () => 'Split the paragraph with blank lines. So many special characters in one paragraph usually means something was pasted by mistake.',
     },
   },
 

@@ -1,5 +1,5 @@
 // Reads the media files the content refers to. Paths stay inside their module folder.
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaRef } from '../ir.ts'
 import { mediaKey, type MediaFileState } from '../validate/rule.ts'
@@ -16,6 +16,13 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
     const absolute = path.resolve(moduleRoot, ref.path)
     const relative = path.relative(moduleRoot, absolute)
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      out.set(key, { status: 'outside' })
+      continue
+    }
+    // A symlink inside the folder may still lead outside it.
+    const real = await realpath(absolute).catch(() => null)
+    const realRoot = await realpath(moduleRoot).catch(() => moduleRoot)
+    if (real && path.relative(realRoot, real).startsWith('..')) {
       out.set(key, { status: 'outside' })
       continue
     }

@@ -7,6 +7,7 @@ import { unified } from 'unified'
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts'
 import { spanAt } from '../load/positions.ts'
 import type { SplitFile } from '../load/frontmatter.ts'
+import { guardBlocks } from './guard.ts'
 
 /** The deepest nesting of Markdown nodes the compiler accepts. */
 export const MAX_DEPTH = 40
@@ -14,6 +15,8 @@ export const MAX_DEPTH = 40
 const processor = unified().use(remarkParse).use(remarkDirective)
 
 export function parseMarkdown(split: SplitFile): { tree: Root | null; diagnostics: Diagnostic[] } {
+  const refused = guardBlocks(split)
+  if (refused) return { tree: null, diagnostics: [refused] }
   let tree: Root
   try {
     tree = processor.parse(split.body)

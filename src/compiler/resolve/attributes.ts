@@ -14,7 +14,7 @@ export function checkAttributes<T>(ctx: ResolveContext, node: Directive): T | nu
   const validate = validator(directiveSchema[node.name]!)
   if (validate(attributes)) return attributes as T
   for (const problem of schemaProblems(validate.errors)) {
-    report(ctx, 'PLUS202', headSpan(ctx, node), { name: node.name, field: problem.field, sv: problem.sv, en: problem.en })
+    report(ctx, 'PLUS202', headSpan(ctx, node), { name: node.name, field: problem.atKey ? '' : problem.field, sv: problem.sv, en: problem.en })
   }
   return null
 }

@@ -56,7 +56,7 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
   if (bands) {
     // In a scored form, a question with any valued option must value every option.
     for (const question of questions) {
-      if (!question.options.some((o) => o.value !== null)) continue
+      if (question.type === 'scale' || !question.options.some((o) => o.value !== null)) continue
       for (const option of question.options.filter((o) => o.value === null)) {
         report(ctx, 'PLUS218', questionSpans.get(question.id)!, { option: option.label, question: question.id, reason: 'form' })
       }

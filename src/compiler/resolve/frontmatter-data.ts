@@ -15,7 +15,7 @@ export function checkFrontmatter<T>(
   if (validate(split.data)) return split.data as T
   for (const problem of schemaProblems(validate.errors)) {
     const span = spanOfPath(split, problem.path, problem.atKey)
-    ctx.diagnostics.push(diagnostic('PLUS111', span, { field: problem.field, sv: problem.sv, en: problem.en, kind }))
+    ctx.diagnostics.push(diagnostic('PLUS111', span, { field: problem.atKey ? '' : problem.field, sv: problem.sv, en: problem.en, kind }))
   }
   return null
 }

@@ -24,14 +24,17 @@ export function resolveFile(file: SourceFile): ResolvedFile {
   const { tree, diagnostics: parseDiagnostics } = parseMarkdown(split)
   ctx.diagnostics.push(...parseDiagnostics)
   const base = { file, collected: ctx.collected, diagnostics: ctx.diagnostics }
-  if (!tree) return { kind: file.kind, node: null, ...base } as ResolvedFile
+  if (!tree && file.kind === 'programme') return { kind: 'programme', node: null, ...base }
+  // A module or section whose body could not be parsed still stands, empty, so that the
+  // problem is reported once and not again as an empty module.
+  const body = tree ?? { type: 'root' as const, children: [] }
   switch (file.kind) {
     case 'programme':
-      return { kind: 'programme', node: resolveProgramme(ctx, tree), ...base }
+      return { kind: 'programme', node: resolveProgramme(ctx, body), ...base }
     case 'module':
-      return { kind: 'module', node: resolveModule(ctx, tree), ...base }
+      return { kind: 'module', node: resolveModule(ctx, body), ...base }
     case 'section':
-      return { kind: 'section', node: resolveSection(ctx, tree), ...base }
+      return { kind: 'section', node: resolveSection(ctx, body), ...base }
   }
 }
 

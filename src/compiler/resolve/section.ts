@@ -36,5 +36,6 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   if (data) ctx.collected.ids.push({ id: data.id, kind: 'section', span })
   // Returned even with invalid frontmatter (id empty) so the module is not reported as empty
   // on top of the real problem; errors stop the build before emit.
-  return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, rel: ctx.split.file.rel, span }
+  const unreadable = !data || ctx.diagnostics.some((d) => d.code === 'PLUS209' || d.code === 'PLUS220')
+  return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, rel: ctx.split.file.rel, span, unreadable }
 }

@@ -50,9 +50,13 @@ function transform(ctx: ResolveContext, node: Nodes): Nodes | null {
     case 'containerDirective':
       report(ctx, 'PLUS203', headSpan(ctx, node), { name: node.name, parent: '', expected: 'step' })
       return null
-    case 'html':
-      report(ctx, 'PLUS204', spanOf(ctx, node))
+    case 'html': {
+      // `<b>x</b>` is two html nodes; one diagnostic per line is enough.
+      const span = spanOf(ctx, node)
+      const last = ctx.diagnostics.at(-1)
+      if (!(last?.code === 'PLUS204' && last.line === span.line && last.file === span.file)) report(ctx, 'PLUS204', span)
       return null
+    }
     case 'image':
     case 'imageReference':
       report(ctx, 'PLUS206', spanOf(ctx, node))

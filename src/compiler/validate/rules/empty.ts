@@ -7,7 +7,7 @@ export const emptyContainers: Rule = ({ tree }) => {
   for (const module of tree.modules) {
     if (module.sections.length === 0) out.push(diagnostic('PLUS307', module.span, { id: module.id }))
     for (const section of module.sections) {
-      if (section.steps.length === 0) out.push(diagnostic('PLUS306', section.span, { id: section.id }))
+      if (section.steps.length === 0 && !section.unreadable) out.push(diagnostic('PLUS306', section.span, { id: section.id }))
     }
   }
   return out
