@@ -27,11 +27,24 @@ export function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: 'tex
 }
 
 export async function runCompile(io: Io, options: CompileCommandOptions): Promise<number> {
-  const contentDir = path.relative(io.cwd, path.resolve(io.cwd, options.contentDir)) || '.'
-  const common = { contentDir, release: options.release }
-  const result = options.outDir === null ? await compile(common) : await build({ ...common, outDir: options.outDir })
+  const absolute = path.resolve(io.cwd, options.contentDir)
+  const contentDir = path.relative(io.cwd, absolute) || '.'
+  const common = { contentDir: absolute, displayDir: contentDir, release: options.release }
+  const result =
+    options.outDir === null
+      ? await compile(common)
+      : await build({ ...common, outDir: path.resolve(io.cwd, options.outDir) })
   printDiagnostics(io, result.diagnostics, options.format, options.lang)
   const failed = hasErrors(result.diagnostics)
+  if (options.format === 'text' && !failed) {
+    const modules = result.tree.modules
+    const steps = modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0)
+    io.err(
+      options.lang === 'sv'
+        ? `${contentDir}: inga fel (${modules.length} moduler, ${steps} steg)\n`
+        : `${contentDir}: no errors (${modules.length} modules, ${steps} steps)\n`,
+    )
+  }
   if (options.format === 'text' && !failed && options.outDir !== null && 'write' in result) {
     const manifest = result.output?.manifest
     const what = result.write === 'unchanged' ? (options.lang === 'sv' ? 'oförändrat' : 'unchanged') : options.lang === 'sv' ? 'skrivet' : 'written'

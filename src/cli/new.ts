@@ -83,10 +83,11 @@ export async function newModule(io: Io, title: string, contentDir: string): Prom
     const order = /^order:\s*(\d+)/m.exec(text)?.[1]
     if (order) orders.push(Number(order))
   }
+  const order = (orders.length ? Math.max(...orders) : 0) + 1
+  if (order > 7) throw new UsageError(`PLUS has at most seven modules; ${orders.length} exist already`)
   await mkdir(dir, { recursive: false }).catch(() => {
     throw new UsageError(`${path.relative(io.cwd, dir)} already exists`)
   })
-  const order = (orders.length ? Math.max(...orders) : 0) + 1
   await atomicWrite(
     path.join(dir, 'module.md'),
     `---\nid: ${id}\ntitle: "${quote(title)}"\norder: ${order}\nsummary: "Skriv en kort sammanfattning av modulen."\nestimatedMinutes: 30\nreview:\n  status: draft\n---\n`,

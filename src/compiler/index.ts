@@ -24,6 +24,8 @@ export function createCache(): CompileCache {
 export interface CompileOptions {
   /** The content folder (`content/`). */
   contentDir: string
+  /** The content folder as shown in diagnostics; defaults to `contentDir`. */
+  displayDir?: string
   /** A release build: stricter rules, approvals recorded in the manifest. */
   release?: boolean
   /** Reuse work from an earlier compile of the same folder (watch mode). */
@@ -46,10 +48,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 
   let loaded
   try {
-    loaded = await loadContent(options.contentDir)
+    loaded = await loadContent(options.contentDir, options.displayDir ?? options.contentDir)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
-    const d = diagnostic('PLUS101', fileSpan(options.contentDir), { reason })
+    const d = diagnostic('PLUS101', fileSpan(options.displayDir ?? options.contentDir), { reason })
     return { diagnostics: [d], output: null, tree: { programme: null, modules: [], collected: { ids: [], links: [], media: [] } } }
   }
   diagnostics.push(...loaded.diagnostics)

@@ -549,6 +549,18 @@ export const catalogue = {
       en: () => 'Add `src="media/…"` once the video file has been delivered.',
     },
   },
+  PLUS312: {
+    name: 'release-not-approved',
+    severity: 'error',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` har granskningsstatus \`${a.status}\`; en release kräver \`approved\` med granskare och datum`,
+      en: (a) => `The module \`${a.id}\` has review status \`${a.status}\`; a release needs \`approved\` with a reviewer and a date`,
+    },
+    hint: {
+      sv: () => 'Låt modulen granskas och skriv sedan `status: approved`, `reviewer:` och `date:` under `review:` i `module.md`.',
+      en: () => 'Have the module reviewed, then set `status: approved`, `reviewer:` and `date:` under `review:` in `module.md`.',
+    },
+  },
 
   // 4xx — writing the output
   PLUS401: {

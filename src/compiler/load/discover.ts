@@ -21,24 +21,28 @@ export function displayPath(root: string, rel: string): string {
   return path.posix.join(root.split(path.sep).join('/'), rel)
 }
 
-export async function loadContent(root: string): Promise<LoadedContent> {
+/**
+ * Reads a content folder. `display` is the folder as shown in messages (defaults to `root`),
+ * so that a tool running elsewhere can still print paths relative to its user's folder.
+ */
+export async function loadContent(root: string, display: string = root): Promise<LoadedContent> {
   const diagnostics: Diagnostic[] = []
   const files: SourceFile[] = []
   const entries = await readdir(root, { withFileTypes: true })
   const names = entries.map((e) => e.name).sort(byName)
 
   const add = async (rel: string, meta: Pick<SourceFile, 'kind' | 'moduleDir'>) => {
-    const result = await readSource(path.join(root, rel), { ...meta, rel, path: displayPath(root, rel) })
+    const result = await readSource(path.join(root, rel), { ...meta, rel, path: displayPath(display, rel) })
     diagnostics.push(...result.diagnostics)
     if (result.file) files.push(result.file)
   }
 
   if (names.includes('programme.md')) await add('programme.md', { kind: 'programme', moduleDir: null })
-  else diagnostics.push(diagnostic('PLUS104', fileSpan(displayPath(root, 'programme.md'))))
+  else diagnostics.push(diagnostic('PLUS104', fileSpan(displayPath(display, 'programme.md'))))
 
   for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
     if (entry.isFile() && isMarkdown(entry.name) && entry.name !== 'programme.md') {
-      diagnostics.push(diagnostic('PLUS112', fileSpan(displayPath(root, entry.name)), { path: entry.name }))
+      diagnostics.push(diagnostic('PLUS112', fileSpan(displayPath(display, entry.name)), { path: entry.name }))
     }
     if (!entry.isDirectory() || entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const dir = entry.name
@@ -48,7 +52,7 @@ export async function loadContent(root: string): Promise<LoadedContent> {
       .sort(byName)
     if (inner.length === 0) continue
     if (!inner.includes('module.md')) {
-      diagnostics.push(diagnostic('PLUS105', fileSpan(displayPath(root, `${dir}/${inner[0]}`)), { dir }))
+      diagnostics.push(diagnostic('PLUS105', fileSpan(displayPath(display, `${dir}/${inner[0]}`)), { dir }))
       continue
     }
     await add(`${dir}/module.md`, { kind: 'module', moduleDir: dir })

@@ -7,6 +7,7 @@ import { emptyContainers } from './rules/empty.ts'
 import { captions, mediaFiles, pendingFilms } from './rules/media.ts'
 import { moduleOrder } from './rules/module-order.ts'
 import { references } from './rules/references.ts'
+import { releaseApproval } from './rules/release.ts'
 
 /** Every cross-file rule, in the order their diagnostics are most useful. */
 export const rules: Record<string, Rule> = {
@@ -18,6 +19,7 @@ export const rules: Record<string, Rule> = {
   captions,
   bandCoverage,
   pendingFilms,
+  releaseApproval,
 }
 
 export function validate(input: RuleInput): Diagnostic[] {

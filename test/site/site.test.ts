@@ -1,0 +1,273 @@
+// End-to-end tests of the preview site in a real browser (Debian's Chromium via playwright-core).
+// The site is built first with `npm run build`, as a reviewer or CI would (set
+// PLUS_E2E_NO_BUILD=1 to test an existing dist/site), then served from dist/site.
+import { readFile } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { loadBundle } from '../../src/bundle/load.ts'
+import type { FilmBlock, FormBlock, Module, PlusBundle, Step } from '../../src/types/bundle.generated.ts'
+import { launchBrowser } from './browser.ts'
+import { axeViolations, crawl, type CrawlResult } from './crawl.ts'
+import { ROOT, run } from './run.ts'
+import { serveStatic, type StaticServer } from './static-server.ts'
+
+const SITE = path.join(ROOT, 'dist/site')
+
+let bundle: PlusBundle
+let server: StaticServer
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let site: CrawlResult
+
+const modules = () => [...bundle.programme.modules].sort((a, b) => a.order - b.order)
+const steps = (module: Module) => module.sections.flatMap((s) => s.steps)
+const stepPath = (module: Module, step: Step) => `/moduler/${module.id}/${step.id}/`
+function findStep(predicate: (step: Step) => boolean): { module: Module; step: Step } {
+  for (const module of modules()) for (const step of steps(module)) if (predicate(step)) return { module, step }
+  throw new Error('no such step in the bundle')
+}
+
+beforeAll(async () => {
+  if (!process.env.PLUS_E2E_NO_BUILD) {
+    const build = await run('npm', ['run', 'build'])
+    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`)
+  }
+  bundle = await loadBundle(path.join(ROOT, 'dist/bundle'))
+  server = await serveStatic(SITE)
+  browser = await launchBrowser()
+  context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' })
+  page = await context.newPage()
+  site = await crawl(page, server.origin)
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('every page', () => {
+  it('is reached from the start page: start, timeline, search, each module, step and print view', () => {
+    const expected = ['/', '/tidslinje/', '/sok/']
+    for (const module of modules()) {
+      expected.push(`/moduler/${module.id}/`, `/utskrift/${module.id}/`)
+      for (const step of steps(module)) expected.push(stepPath(module, step))
+    }
+    const missing = expected.filter((p) => !site.pages.has(p))
+    expect(missing).toEqual([])
+    expect(site.pages.size).toBeGreaterThanOrEqual(expected.length)
+  })
+
+  it('loads with status 200, lang="sv" and one h1', () => {
+    const wrong = [...site.pages].filter(([, f]) => f.status !== 200 || f.lang !== 'sv' || f.h1 !== 1).map(([p, f]) => `${p}: ${f.status} ${f.lang} h1×${f.h1}`)
+    expect(wrong).toEqual([])
+  })
+
+  it('logs no console errors and makes no failing requests', () => {
+    expect(site.consoleErrors).toEqual([])
+    expect(site.failedRequests).toEqual([])
+  })
+
+  it('has no broken links: every link and resource answers, every #fragment exists', async () => {
+    const broken: string[] = []
+    const checked = new Map<string, number>()
+    for (const { from, url } of site.links) {
+      const [withoutHash, hash] = url.split('#') as [string, string | undefined]
+      const pathname = withoutHash.split('?')[0] as string
+      const facts = site.pages.get(pathname)
+      if (!facts) {
+        if (!checked.has(pathname)) checked.set(pathname, (await fetch(server.origin + pathname, { method: 'HEAD' })).status)
+        if (checked.get(pathname) !== 200) broken.push(`${from} → ${url} (${checked.get(pathname)})`)
+      } else if (facts.status !== 200) broken.push(`${from} → ${url} (${facts.status})`)
+      if (hash && facts && !facts.ids.has(decodeURIComponent(hash))) broken.push(`${from} → ${url} (no element #${hash})`)
+    }
+    expect(broken).toEqual([])
+  })
+
+  it('has zero axe-core violations (WCAG 2.1 AA and best practices)', () => {
+    expect(site.violations).toEqual([])
+  })
+
+  it('runs scripts only where a page needs them: forms, search, the timeline and the print button', () => {
+    const formSteps = new Set<string>()
+    for (const module of modules()) for (const step of steps(module)) if (step.kind === 'form') formSteps.add(stepPath(module, step))
+    const unexpected = [...site.pages]
+      .filter(([p, f]) => f.scripts > 0 && !formSteps.has(p) && !['/sok/', '/tidslinje/'].includes(p) && !p.startsWith('/utskrift/'))
+      .map(([p]) => p)
+    expect(unexpected).toEqual([])
+  })
+})
+
+describe('keyboard', () => {
+  it('reaches the skip link first and shows where focus is on every focusable element', async () => {
+    const { module, step } = findStep((s) => s.kind === 'form')
+    for (const target of ['/', `/moduler/${module.id}/`, stepPath(module, step)]) {
+      await page.goto(server.origin + target)
+      await page.keyboard.press('Tab')
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link')
+      const invisible: string[] = []
+      for (let i = 0; i < 40; i++) {
+        const focus = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null
+          if (!el || el === document.body) return null
+          const style = getComputedStyle(el)
+          return { what: `${el.tagName.toLowerCase()} ${el.textContent?.trim().slice(0, 30)}`, visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 }
+        })
+        if (focus && !focus.visible) invisible.push(`${target}: ${focus.what}`)
+        await page.keyboard.press('Tab')
+      }
+      expect(invisible).toEqual([])
+    }
+  })
+
+  it('opens and closes a section of the module tree with the keyboard', async () => {
+    const module = modules()[0] as Module
+    await page.goto(server.origin + `/moduler/${module.id}/`)
+    const first = page.locator('.tree details').first()
+    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true)
+    await page.locator('.tree summary').first().focus()
+    await page.keyboard.press('Enter')
+    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false)
+    await page.keyboard.press('Space')
+    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true)
+  })
+})
+
+describe('forms', () => {
+  it('scores a filled-in assessment with the shared scoring code and shows its band', async () => {
+    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.scoring !== null))
+    const form = step.blocks.find((b): b is FormBlock => b.type === 'form' && b.scoring !== null) as FormBlock
+    await page.goto(server.origin + stepPath(module, step))
+    // Answer each question with its second-highest option, by keyboard-free clicks on the labels.
+    let expected = 0
+    for (const question of form.questions) {
+      const sorted = [...question.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))
+      const option = sorted[Math.max(0, sorted.length - 2)]
+      if (!option) continue
+      expected += option.value ?? 0
+      await page.locator(`#${form.id} input[name="${question.id}"][value="${option.id}"]`).check()
+    }
+    const band = form.scoring?.bands.find((b) => expected >= b.min && expected <= b.max)
+    expect(band).toBeDefined()
+    await page.locator(`#${form.id} button[type="submit"]`).click()
+    const result = page.locator(`#${form.id} [data-result]`)
+    await expect.poll(() => result.isVisible()).toBe(true)
+    const text = await result.innerText()
+    expect(text).toContain(`${expected} poäng av ${form.scoring?.max}`)
+    expect(text).toContain(band?.label)
+    expect(text).toContain((band?.text ?? '').split('\n')[0]?.slice(0, 40))
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-result'))).toBe(true)
+    expect(await axeViolations(page, 'form with result')).toEqual([])
+  })
+
+  it('lists the unanswered required questions instead of a score', async () => {
+    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.scoring !== null))
+    const form = step.blocks.find((b): b is FormBlock => b.type === 'form') as FormBlock
+    await page.goto(server.origin + stepPath(module, step))
+    await page.locator(`#${form.id} button[type="submit"]`).click()
+    const required = form.questions.filter((q) => q.required).length
+    const result = page.locator(`#${form.id} [data-result]`)
+    await expect.poll(() => result.locator('li').count()).toBe(required)
+    expect(await page.locator(`#${form.id} [aria-invalid="true"]`).count()).toBeGreaterThan(0)
+    expect(await axeViolations(page, 'form with errors')).toEqual([])
+  })
+
+  it('checks an exercise without scoring it', async () => {
+    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.scoring === null && b.questions.some((q) => q.type === 'number' && q.max !== null)))
+    const form = step.blocks.find((b): b is FormBlock => b.type === 'form') as FormBlock
+    const number = form.questions.find((q) => q.type === 'number' && q.max !== null)
+    await page.goto(server.origin + stepPath(module, step))
+    await page.locator(`#${form.id} input[name="${number?.id}"]`).fill(String((number?.max ?? 0) + 1))
+    await page.locator(`#${form.id} button[type="submit"]`).click()
+    await expect.poll(() => page.locator(`#${form.id} [data-result]`).innerText()).toContain(`${number?.max} eller mindre`)
+  })
+})
+
+describe('films', () => {
+  it('show the player with Swedish captions on, or the poster and a note while the video is pending', async () => {
+    for (const module of modules()) {
+      for (const step of steps(module)) {
+        for (const film of step.blocks.filter((b): b is FilmBlock => b.type === 'film')) {
+          await page.goto(server.origin + stepPath(module, step))
+          const section = page.locator(`#${film.id}`)
+          if (film.video === null) {
+            expect(await section.locator('video').count()).toBe(0)
+            expect(await section.locator(`img[src="/${film.poster.path}"]`).isVisible()).toBe(true)
+            expect(await section.innerText()).toContain('Filmen är inte klar än')
+          } else {
+            const track = section.locator('video track')
+            expect(await track.getAttribute('srclang')).toBe('sv')
+            expect(await track.getAttribute('default')).not.toBeNull()
+          }
+          const captions = await fetch(`${server.origin}/${film.captions.file.path}`)
+          expect((await captions.text()).startsWith('WEBVTT')).toBe(true)
+          const transcript = section.locator('details.transcript')
+          expect(await transcript.locator('div').isVisible()).toBe(false)
+          await transcript.locator('summary').click()
+          expect(await transcript.innerText()).toContain(film.transcript.text.slice(0, 30))
+        }
+      }
+    }
+  })
+})
+
+describe('print view', () => {
+  it('holds the whole module, hides the navigation on paper and prints to PDF', async () => {
+    const module = modules()[0] as Module
+    await page.goto(server.origin + `/utskrift/${module.id}/`)
+    expect(await page.locator('article.print-step').count()).toBe(steps(module).length)
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.locator('.site-header').isVisible()).toBe(false)
+    expect(await page.locator('.print-help').isVisible()).toBe(false)
+    expect(await page.locator('h1').isVisible()).toBe(true)
+    const pdf = await page.pdf({ format: 'A4' })
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
+    await page.emulateMedia({ media: 'screen' })
+  })
+})
+
+describe('search', () => {
+  it('finds a step by a word in its text', async () => {
+    const { module, step } = findStep((s) => s.kind === 'text' && s.blocks.some((b) => b.type === 'text'))
+    await page.goto(server.origin + '/sok/?q=' + encodeURIComponent(step.title))
+    const results = page.locator('[data-search-results]')
+    await expect.poll(() => results.isVisible(), { timeout: 10_000 }).toBe(true)
+    expect(await results.locator(`a[href="${stepPath(module, step)}"]`).count()).toBe(1)
+    expect(await axeViolations(page, 'search results')).toEqual([])
+  })
+})
+
+describe('timeline', () => {
+  it('shows the day each flag fires and answers for a chosen closing date', async () => {
+    await page.goto(server.origin + '/tidslinje/')
+    const table = await page.locator('table').first().innerText()
+    for (const flag of bundle.programme.flags) expect(table).toContain(flag.title)
+    const closing = bundle.programme.flags.find((f) => f.trigger === 'module-closing')
+    if (closing) {
+      await page.locator('#prova-datum').fill(await page.locator('#prova-datum').getAttribute('max') as string)
+      await page.locator('#prova-datum').dispatchEvent('change')
+      const day = bundle.programme.durationDays - closing.days
+      await expect.poll(() => page.locator('[data-closing-answer]').innerText()).toContain(`skickas dag ${day}`)
+    }
+  })
+})
+
+describe('page weight', () => {
+  it('keeps a typical text step light: HTML and CSS only', async () => {
+    const weights: { raw: number; gzip: number }[] = []
+    for (const module of modules()) {
+      for (const step of steps(module).filter((s) => s.kind === 'text')) {
+        const html = await readFile(path.join(SITE, stepPath(module, step), 'index.html'))
+        const assets = [...html.toString().matchAll(/(?:href|src)="(\/_astro\/[^"]+\.(?:css|js))"/g)].map((m) => m[1] as string)
+        const files = [html, ...(await Promise.all(assets.map((a) => readFile(path.join(SITE, a)))))]
+        weights.push({ raw: files.reduce((n, f) => n + f.length, 0), gzip: files.reduce((n, f) => n + gzipSync(f).length, 0) })
+      }
+    }
+    weights.sort((a, b) => a.raw - b.raw)
+    const median = weights[Math.floor(weights.length / 2)] as { raw: number; gzip: number }
+    console.info(`typical text step page: ${median.raw} bytes HTML+CSS (${median.gzip} gzipped), no JavaScript`)
+    expect(median.raw).toBeLessThan(40_000)
+  })
+})
