@@ -1,0 +1,105 @@
+// The Astro integration that ties the preview to the content pipeline:
+// - build: the site reads the bundle written by `plus build`; the media are copied alongside.
+// - dev: the content watcher (src/cli/watch.ts) rebuilds the bundle on every save; the browser
+//   reloads after each rebuild, and while the content has errors every page is replaced by a
+//   list of them, which the terminal prints too.
+import type { AstroIntegration } from 'astro'
+import type { ViteDevServer } from 'vite'
+import type { IncomingMessage } from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { formatText, type BuildResult, type Diagnostic, type Lang } from '../../src/compiler/index.ts'
+import { hasErrors } from '../../src/compiler/diagnostics/diagnostic.ts'
+import { watchContent, type Watcher } from '../../src/cli/watch.ts'
+import { errorPage } from './error-page.ts'
+import { externalSrc } from './external-src.ts'
+import { copyMedia, serveMedia } from './media.ts'
+
+export interface PlusPreviewOptions {
+  /** The content folder, relative to the project root. PLUS_CONTENT_DIR overrides it. */
+  contentDir?: string
+  /** The bundle folder, relative to the project root. PLUS_BUNDLE_DIR overrides it. */
+  bundleDir?: string
+}
+
+export default function plusPreview(options: PlusPreviewOptions = {}): AstroIntegration {
+  let root = process.cwd()
+  let contentDir = ''
+  let bundleDir = ''
+  // Diagnostics are shown in Swedish, the language of the people who edit the content.
+  const lang: Lang = process.env.PLUS_LANG === 'en' ? 'en' : 'sv'
+
+  return {
+    name: 'plus-preview',
+    hooks: {
+      'astro:config:setup': ({ config, updateConfig }) => {
+        root = fileURLToPath(config.root)
+        contentDir = path.resolve(root, process.env.PLUS_CONTENT_DIR ?? options.contentDir ?? 'content')
+        bundleDir = path.resolve(root, process.env.PLUS_BUNDLE_DIR ?? options.bundleDir ?? 'dist/bundle')
+        // Pages read the bundle folder from here (site/lib/bundle.ts).
+        process.env.PLUS_BUNDLE_DIR = bundleDir
+        updateConfig({
+          vite: {
+            plugins: [externalSrc(path.join(root, 'src'))],
+            // The watcher below owns content/ and the bundle; Vite need not watch them.
+            server: { watch: { ignored: [`${contentDir}/**`, `${bundleDir}/**`, `${bundleDir}.*/**`] } },
+          },
+        })
+      },
+
+      'astro:server:setup': ({ server, logger }) => {
+        let diagnostics: Diagnostic[] = []
+        let builds = 0
+        const onBuild = (result: BuildResult, changed: string[]): void => {
+          const before = hasErrors(diagnostics)
+          diagnostics = result.diagnostics
+          const now = hasErrors(diagnostics)
+          const files = changed.length ? changed.join(', ') : path.relative(root, contentDir) || '.'
+          if (diagnostics.length > 0) {
+            const text = `${files}\n${formatText(diagnostics, lang)}`
+            if (now) logger.error(text)
+            else logger.warn(text)
+          } else if (builds > 0) {
+            logger.info(`${files}: ${result.write === 'unchanged' ? 'paketet oförändrat' : 'paketet byggt'}`)
+          }
+          if (builds++ > 0 && (result.write === 'written' || before || now)) reload(server)
+        }
+        const watcher: Watcher = watchContent({ contentDir, outDir: bundleDir, onBuild })
+        server.httpServer?.once('close', () => watcher.close())
+
+        server.middlewares.use(serveMedia(bundleDir))
+        server.middlewares.use(async (req, res, next) => {
+          await watcher.ready
+          if (!hasErrors(diagnostics) || !isPageRequest(req)) return next()
+          res.statusCode = 500
+          res.setHeader('Content-Type', 'text/html; charset=utf-8')
+          res.setHeader('Cache-Control', 'no-store')
+          res.end(errorPage(diagnostics, lang, root))
+        })
+      },
+
+      'astro:build:done': async ({ dir }) => {
+        await copyMedia(bundleDir, fileURLToPath(dir))
+      },
+    },
+  }
+}
+
+/** A browser navigation to a page, as opposed to a module, an asset or Vite's own requests. */
+function isPageRequest(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false
+  if (!(req.headers.accept ?? '').includes('text/html')) return false
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+  return !/^\/(@|_astro\/|node_modules\/|media\/|__)/.test(pathname)
+}
+
+/**
+ * After a rebuild: clear Astro's cached static paths (steps may have been added or removed) and
+ * reload every open page, the way Astro's own content layer does on a content change.
+ */
+function reload(server: ViteDevServer): void {
+  for (const [name, environment] of Object.entries(server.environments)) {
+    if (name !== 'client') environment.hot.send('astro:content-changed', {})
+  }
+  server.environments.client.hot.send({ type: 'full-reload', path: '*' })
+}
