@@ -415,6 +415,30 @@ export const catalogue = {
       en: () => 'Split the paragraph with blank lines. So many special characters in one paragraph usually means something was pasted by mistake.',
     },
   },
+  PLUS221: {
+    name: 'heading-skip',
+    severity: 'error',
+    message: {
+      sv: (a) => `Rubriken hoppar från nivå ${a.from} till nivå ${a.to}`,
+      en: (a) => `The heading skips from level ${a.from} to level ${a.to}`,
+    },
+    hint: {
+      sv: (a) => `Använd nivå ${Number(a.from) + 1} (${'#'.repeat(Number(a.from) + 1)}). Skärmläsare använder rubrikerna för att hitta i texten.`,
+      en: (a) => `Use level ${Number(a.from) + 1} (${'#'.repeat(Number(a.from) + 1)}). Screen readers use headings to find their way.`,
+    },
+  },
+  PLUS222: {
+    name: 'vague-link-text',
+    severity: 'error',
+    message: {
+      sv: (a) => `Länktexten \`${a.text}\` säger inte vart länken leder`,
+      en: (a) => `The link text \`${a.text}\` does not say where the link leads`,
+    },
+    hint: {
+      sv: () => 'Skriv vad som finns bakom länken, till exempel `[läs om sömn på 1177](https://…)` i stället för `klicka här`.',
+      en: () => 'Say what is behind the link, such as `[read about sleep on 1177](https://…)` instead of `click here`.',
+    },
+  },
 
   // 3xx — rules across files
   PLUS301: {
@@ -559,6 +583,18 @@ export const catalogue = {
     hint: {
       sv: () => 'Låt modulen granskas och skriv sedan `status: approved`, `reviewer:` och `date:` under `review:` i `module.md`.',
       en: () => 'Have the module reviewed, then set `status: approved`, `reviewer:` and `date:` under `review:` in `module.md`.',
+    },
+  },
+  PLUS313: {
+    name: 'readability',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Steget har LIX ${a.lix}; målet för textsteg är högst ${a.limit}`,
+      en: (a) => `The step has a LIX of ${a.lix}; the target for text steps is at most ${a.limit}`,
+    },
+    hint: {
+      sv: () => 'Skriv kortare meningar och byt långa ord mot kortare. Se avsnittet om klarspråk i författarguiden.',
+      en: () => 'Write shorter sentences and swap long words for shorter ones. See the plain-language section of the authoring guide.',
     },
   },
 

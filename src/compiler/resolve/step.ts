@@ -11,6 +11,7 @@ import { headSpan, report, spanOf, type ResolveContext } from './context.ts'
 import { resolveFilm } from './film.ts'
 import { resolveForm } from './form.ts'
 import { resolveImage } from './image.ts'
+import { checkHeadingLevels } from './headings.ts'
 import { isBlank, toRichText } from './text.ts'
 
 /** Directive names that may appear directly in a step, for messages. */
@@ -51,6 +52,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
     if (block) blocks.push(block)
   }
   flush()
+  checkHeadingLevels(ctx, node)
   // Emptiness is judged on what was written, so that a block with a mistake in it does not
   // also make its step "empty".
   const written = node.children.filter((c) => !(c.type === 'paragraph' && (c.data as { directiveLabel?: boolean } | undefined)?.directiveLabel))

@@ -9,6 +9,7 @@ import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize'
 import { toHtml } from 'hast-util-to-html'
 import { toText } from 'hast-util-to-text'
 import { toHast } from 'mdast-util-to-hast'
+import { toString } from 'mdast-util-to-string'
 import type { RichText } from '../../types/bundle.generated.ts'
 import { headSpan, report, sourceOf, spanOf, type ResolveContext } from './context.ts'
 
@@ -24,6 +25,12 @@ const schema: Schema = {
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 const SAFE_SCHEME = /^(https?|mailto|tel):/i
 const STRAY_FENCE = /^\s*:{3,}\s*$/
+
+/** Link texts that say nothing about where a link leads (WCAG 2.4.4). */
+const VAGUE_LINK_TEXT = new Set([
+  'klicka här', 'klicka', 'här', 'läs mer', 'länk', 'denna länk', 'den här länken', 'mer', 'mer info',
+  'click here', 'here', 'read more', 'link', 'more',
+])
 
 /**
  * Checks a link target. Returns the internal id for `#id` links, `true` for an allowed
@@ -64,6 +71,8 @@ function transform(ctx: ResolveContext, node: Nodes): Nodes | null {
     case 'definition':
       return checkUrl(ctx, node, node.url) === false ? null : node
     case 'link': {
+      const label = toString(node).toLowerCase().replace(/[.!:…\s]+$/u, '').replace(/\s+/g, ' ').trim()
+      if (VAGUE_LINK_TEXT.has(label)) report(ctx, 'PLUS222', spanOf(ctx, node), { text: toString(node).trim() })
       const target = checkUrl(ctx, node, node.url)
       const children = transformChildren(ctx, node.children) as typeof node.children
       if (target === false) return { type: 'emphasis', children, position: node.position }

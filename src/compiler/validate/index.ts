@@ -8,6 +8,7 @@ import { captions, mediaFiles, pendingFilms } from './rules/media.ts'
 import { moduleOrder } from './rules/module-order.ts'
 import { references } from './rules/references.ts'
 import { releaseApproval } from './rules/release.ts'
+import { readability } from './rules/readability.ts'
 
 /** Every cross-file rule, in the order their diagnostics are most useful. */
 export const rules: Record<string, Rule> = {
@@ -20,6 +21,7 @@ export const rules: Record<string, Rule> = {
   bandCoverage,
   pendingFilms,
   releaseApproval,
+  readability,
 }
 
 export function validate(input: RuleInput): Diagnostic[] {
