@@ -7,6 +7,7 @@ import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
 import { parseFormat, runCompile } from './compile-command.ts'
 import { pickLang, UsageError, type Io } from './io.ts'
 import { newModule, newSection, newStep } from './new.ts'
+import { runReport } from './report.ts'
 import { watchContent } from './watch.ts'
 
 export const usage = `plus — write, check and build the PLUS programme
@@ -18,6 +19,7 @@ Usage:
   plus new module <title>              a new module folder with a first section
   plus new section <module-dir> <title>
   plus new step <section-file> [title]
+  plus report [content-dir]            words, LIX, reading time, films, forms per step
 
 Options:
   --format text|json   diagnostics as text (default) or JSON on stdout
@@ -82,6 +84,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       })
     case 'dev':
       return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
+    case 'report':
+      if (rest.length > 1) throw new UsageError('report takes at most one content folder')
+      return runReport(io, rest[0] ?? 'content', format, lang)
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
     case undefined:

@@ -1,0 +1,125 @@
+// The content quality report: per module and per step, the figures a reviewer needs to judge
+// PLUS before release — words, sentences, LIX, reading time, films, forms, images, links,
+// review status. Computed from the compiled bundle, so it describes what patients get; used by
+// `plus report` and by the preview site.
+import type { Block, Module, PlusBundle, ReviewStatus, Step, StepKind } from '../types/bundle.generated.ts'
+import { lix } from './lix.ts'
+import { LIX_TARGET, readingText } from './step-text.ts'
+
+/** Reading speed assumed for patients, in words per minute (slower than the adult average of ~200). */
+export const WORDS_PER_MINUTE = 150
+/** Time assumed per form question, in seconds. */
+export const SECONDS_PER_QUESTION = 20
+
+export interface StepReport {
+  id: string
+  title: string
+  kind: StepKind
+  /** Where the step is written, `file:line` relative to the content folder. */
+  source: string
+  words: number
+  sentences: number
+  lix: number
+  /** True when this is a text step above the LIX target. */
+  lixWarning: boolean
+  /** Estimated minutes to read, watch and fill in the step. */
+  minutes: number
+  films: Array<{ id: string; captions: boolean; transcript: boolean; video: boolean; seconds: number }>
+  forms: Array<{ id: string; kind: 'assessment' | 'exercise'; questions: number; bands: number }>
+  images: Array<{ alt: string }>
+  externalLinks: string[]
+}
+
+export interface ModuleReport {
+  id: string
+  title: string
+  order: number
+  review: { status: ReviewStatus; reviewer: string | null; date: string | null }
+  sections: number
+  steps: StepReport[]
+  words: number
+  /** LIX over the module's text steps together. */
+  lix: number
+  minutes: number
+  /** The module's own estimate, from module.md. */
+  estimatedMinutes: number
+}
+
+export interface QualityReport {
+  programme: { id: string; version: string }
+  modules: ModuleReport[]
+  warnings: number
+}
+
+const hrefs = (html: string) => [...html.matchAll(/<a [^>]*href="(https?:[^"]+)"/g)].map((m) => m[1]!)
+
+function blockHtml(block: Block): string {
+  switch (block.type) {
+    case 'text':
+    case 'callout':
+      return block.html
+    case 'film':
+      return block.transcript.html
+    case 'form':
+      return [block.intro?.html ?? '', ...block.questions.map((q) => q.help?.html ?? ''), ...(block.scoring?.bands.map((b) => b.html) ?? [])].join('')
+    case 'image':
+      return ''
+  }
+}
+
+export function stepReport(step: Step): StepReport {
+  const counts = lix(readingText(step.blocks))
+  const films = step.blocks.flatMap((b) =>
+    b.type === 'film'
+      ? [{ id: b.id, captions: b.captions.cues > 0, transcript: b.transcript.text.trim().length > 0, video: b.video !== null, seconds: b.durationSeconds }]
+      : [],
+  )
+  const forms = step.blocks.flatMap((b) =>
+    b.type === 'form' ? [{ id: b.id, kind: b.kind, questions: b.questions.length, bands: b.scoring?.bands.length ?? 0 }] : [],
+  )
+  const seconds =
+    (counts.words / WORDS_PER_MINUTE) * 60 +
+    films.reduce((n, f) => n + f.seconds, 0) +
+    forms.reduce((n, f) => n + f.questions * SECONDS_PER_QUESTION, 0)
+  return {
+    id: step.id,
+    title: step.title,
+    kind: step.kind,
+    source: `${step.source.file}:${step.source.line}`,
+    words: counts.words,
+    sentences: counts.sentences,
+    lix: counts.lix,
+    lixWarning: step.kind === 'text' && counts.lix > LIX_TARGET,
+    minutes: Math.max(1, Math.round(seconds / 60)),
+    films,
+    forms,
+    images: step.blocks.flatMap((b) => (b.type === 'image' ? [{ alt: b.alt }] : [])),
+    externalLinks: [...new Set(step.blocks.flatMap((b) => hrefs(blockHtml(b))))],
+  }
+}
+
+export function moduleReport(module: Module): ModuleReport {
+  const steps = module.sections.flatMap((s) => s.steps.map(stepReport))
+  const textSteps = module.sections.flatMap((s) => s.steps).filter((s) => s.kind === 'text')
+  return {
+    id: module.id,
+    title: module.title,
+    order: module.order,
+    review: { ...module.review },
+    sections: module.sections.length,
+    steps,
+    words: steps.reduce((n, s) => n + s.words, 0),
+    lix: lix(textSteps.map((s) => readingText(s.blocks)).join('\n')).lix,
+    minutes: steps.reduce((n, s) => n + s.minutes, 0),
+    estimatedMinutes: module.estimatedMinutes,
+  }
+}
+
+export function qualityReport(bundle: PlusBundle): QualityReport {
+  const modules = bundle.programme.modules.map(moduleReport)
+  const warnings = modules.reduce(
+    (n, m) => n + m.steps.filter((s) => s.lixWarning || s.films.some((f) => !f.captions || !f.transcript) || s.images.some((i) => !i.alt)).length,
+    0,
+  )
+  return { programme: { id: bundle.programme.id, version: bundle.programme.version }, modules, warnings }
+}
