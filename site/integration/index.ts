@@ -6,6 +6,7 @@
 import type { AstroIntegration } from 'astro'
 import type { ViteDevServer } from 'vite'
 import type { IncomingMessage } from 'node:http'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatText, type BuildResult, type Diagnostic, type Lang } from '../../src/compiler/index.ts'
@@ -48,28 +49,37 @@ export default function plusPreview(options: PlusPreviewOptions = {}): AstroInte
       },
 
       'astro:server:setup': ({ server, logger }) => {
+        // Diagnostics name files by the path the compiler is given: relative to the working
+        // directory when the content is inside it (`content/stress/01-….md:8:31`), which terminals
+        // and editors turn into links.
+        const relative = path.relative(process.cwd(), contentDir)
+        const watchedDir = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : contentDir
         let diagnostics: Diagnostic[] = []
         let builds = 0
         const onBuild = (result: BuildResult, changed: string[]): void => {
           const before = hasErrors(diagnostics)
           diagnostics = result.diagnostics
           const now = hasErrors(diagnostics)
-          const files = changed.length ? changed.join(', ') : path.relative(root, contentDir) || '.'
+          // Editors save through temporary files; name only the files that are still there.
+          const saved = changed.filter((name) => existsSync(path.join(contentDir, name)))
+          const files = saved.length ? saved.join(', ') : watchedDir
           if (diagnostics.length > 0) {
             const text = `${files}\n${formatText(diagnostics, lang)}`
             if (now) logger.error(text)
             else logger.warn(text)
           } else if (builds > 0) {
-            logger.info(`${files}: ${result.write === 'unchanged' ? 'paketet oförändrat' : 'paketet byggt'}`)
+            const what = before ? 'felen är rättade' : result.write === 'unchanged' ? 'paketet är oförändrat' : 'paketet är byggt'
+            logger.info(`${files}: ${what}`)
           }
           if (builds++ > 0 && (result.write === 'written' || before || now)) reload(server)
         }
-        const watcher: Watcher = watchContent({ contentDir, outDir: bundleDir, onBuild })
+        const watcher: Watcher = watchContent({ contentDir: watchedDir, outDir: bundleDir, onBuild })
         server.httpServer?.once('close', () => watcher.close())
 
         server.middlewares.use(serveMedia(bundleDir))
         server.middlewares.use(async (req, res, next) => {
-          await watcher.ready
+          // A crash in the compiler is Astro's to report; this page is for content errors.
+          await watcher.ready.catch(() => undefined)
           if (!hasErrors(diagnostics) || !isPageRequest(req)) return next()
           res.statusCode = 500
           res.setHeader('Content-Type', 'text/html; charset=utf-8')

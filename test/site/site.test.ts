@@ -1,7 +1,9 @@
 // End-to-end tests of the preview site in a real browser (Debian's Chromium via playwright-core).
 // The site is built first with `npm run build`, as a reviewer or CI would (set
 // PLUS_E2E_NO_BUILD=1 to test an existing dist/site), then served from dist/site.
-import { readFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +12,7 @@ import { loadBundle } from '../../src/bundle/load.ts'
 import type { FilmBlock, FormBlock, Module, PlusBundle, Step } from '../../src/types/bundle.generated.ts'
 import { launchBrowser } from './browser.ts'
 import { axeViolations, crawl, type CrawlResult } from './crawl.ts'
-import { ROOT, run } from './run.ts'
+import { ROOT, run, start } from './run.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 const SITE = path.join(ROOT, 'dist/site')
@@ -271,3 +273,83 @@ describe('page weight', () => {
     expect(median.raw).toBeLessThan(40_000)
   })
 })
+
+describe('development server', () => {
+  // `npm run dev` on a copy of the content, so the test can break and fix it.
+  let dir: string
+  let dev: ReturnType<typeof start>
+  let origin: string
+  let devPage: Page
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'plus-dev-'))
+    await cp(path.join(ROOT, 'content'), path.join(dir, 'content'), { recursive: true })
+    const port = await freePort()
+    origin = `http://127.0.0.1:${port}`
+    dev = start('npx', ['astro', 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+      PLUS_CONTENT_DIR: path.join(dir, 'content'),
+      PLUS_BUNDLE_DIR: path.join(dir, 'bundle'),
+      FORCE_COLOR: '0',
+    })
+    await waitFor(async () => (await fetch(origin + '/').then((r) => r.status, () => 0)) === 200, 60_000, () => dev.output())
+    devPage = await context.newPage()
+  }, 90_000)
+
+  afterAll(async () => {
+    await devPage?.close()
+    await dev?.stop()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('rebuilds on save, shows content errors with file:line:column in the browser and the terminal, and recovers', async () => {
+    const module = modules()[0] as Module
+    const step = steps(module)[0] as Step
+    const file = path.join(dir, 'content', step.source.file)
+    const original = await readFile(file, 'utf8')
+    await devPage.goto(`${origin}${stepPath(module, step)}`)
+    expect(await devPage.locator('h1').innerText()).toBe(step.title)
+
+    // A save that changes a title reloads the open page with the new text.
+    await writeFile(file, original.replace(`title="${step.title}"`, `title="${step.title} (ändrad)"`))
+    await expect.poll(() => devPage.locator('h1').innerText(), { timeout: 20_000 }).toBe(`${step.title} (ändrad)`)
+
+    // A broken link right under the step's opening line: the page turns into the error list.
+    const lines = original.split('\n')
+    lines.splice(step.source.line, 0, 'Se [steget](#finns-inte).')
+    await writeFile(file, lines.join('\n'))
+    const where = `${step.source.file}:${step.source.line + 1}:4`
+    const errors = devPage.locator('[data-plus-content-errors]')
+    await expect.poll(() => errors.count(), { timeout: 20_000 }).toBe(1)
+    const shown = await errors.innerText()
+    expect(shown).toContain(where)
+    expect(shown).toContain('PLUS308')
+    expect(await axeViolations(devPage, 'dev error page')).toEqual([])
+    await expect.poll(() => dev.output(), { timeout: 5_000 }).toContain(where)
+
+    // Fixing it brings the page back; a new step is served at once.
+    await writeFile(file, `${original.trimEnd()}\n\n::::step{#dev-test-nytt-steg title="Ett nytt steg"}\nText.\n::::\n`)
+    await expect.poll(() => devPage.locator('h1').innerText(), { timeout: 20_000 }).toBe(step.title)
+    const added = await fetch(`${origin}/moduler/${module.id}/dev-test-nytt-steg/`, { headers: { accept: 'text/html' } })
+    expect(added.status).toBe(200)
+    expect(await added.text()).toContain('Ett nytt steg')
+  }, 90_000)
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeout: number, context: () => string): Promise<void> {
+  const until = Date.now() + timeout
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out; output so far:\n${context()}`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
