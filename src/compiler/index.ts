@@ -2,23 +2,26 @@
 // Problems in content are diagnostics, collected from every phase so one run shows them all;
 // misuse of this API throws.
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
-import { emit, type EmitResult } from './emit/bundle.ts'
+import { createEmitCache, emit, type EmitCache, type EmitResult } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
 import { diagnostic, fileSpan } from './diagnostics/diagnostic.ts'
 import type { IRTree } from './ir.ts'
 import { loadContent } from './load/discover.ts'
+import type { SourceCache } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
 import { assemble, resolveFile, type ResolvedFile } from './resolve/index.ts'
 import { validate } from './validate/index.ts'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
+  sources: SourceCache
   files: Map<string, { text: string; resolved: ResolvedFile }>
   media: MediaCache
+  emit: EmitCache
 }
 
 export function createCache(): CompileCache {
-  return { files: new Map(), media: new Map() }
+  return { sources: new Map(), files: new Map(), media: new Map(), emit: createEmitCache() }
 }
 
 export interface CompileOptions {
@@ -48,7 +51,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 
   let loaded
   try {
-    loaded = await loadContent(options.contentDir, options.displayDir ?? options.contentDir)
+    loaded = await loadContent(options.contentDir, options.displayDir ?? options.contentDir, cache?.sources)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
     const d = diagnostic('PLUS101', fileSpan(options.displayDir ?? options.contentDir), { reason })
@@ -77,7 +80,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const approvals = release
     ? { approvals: tree.modules.map((m) => ({ module: m.id, reviewer: m.review.reviewer ?? '', date: m.review.date ?? '' })) }
     : null
-  return { diagnostics: sorted, output: emit(tree, media, { release: approvals }), tree }
+  return { diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree }
 }
 
 export interface BuildOptions extends CompileOptions {

@@ -49,6 +49,8 @@ export interface IRStep {
   kind: StepKind
   blocks: IRBlock[]
   span: Span
+  /** LIX of the step's reading text, computed once when the file is resolved. */
+  lix: number
 }
 
 export interface IRSection {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir, symlink } from 'node:
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { build, compile } from '../../src/compiler/index.ts'
+import { build, compile, createCache } from '../../src/compiler/index.ts'
 import { loadBundle, loadManifest, parseBundle, BundleError } from '../../src/bundle/load.ts'
 import { validator } from '../../src/compiler/schemas.ts'
 import { contentWith, materialise } from '../helpers/fixture.ts'
@@ -53,6 +53,24 @@ describe('build output', () => {
     } finally {
       await a.cleanup()
       await b.cleanup()
+    }
+  })
+
+  it('serialises exactly the bundle it returns, also when reusing cached sections', async () => {
+    const { dir, cleanup } = await materialise('ok-film')
+    try {
+      const cache = createCache()
+      const first = await compile({ contentDir: dir, cache })
+      const decode = (r: typeof first) => JSON.parse(Buffer.from(r.output!.files.get('plus.json')!).toString('utf8'))
+      expect(decode(first)).toEqual(first.output!.bundle)
+      await writeFile(path.join(dir, 'mod/02-mer.md'), '---\nid: mod-mer\ntitle: Mer\n---\n\n::::step{#mod-mer-steg title="Mer"}\nMer text.\n::::\n')
+      const second = await compile({ contentDir: dir, cache })
+      expect(decode(second)).toEqual(second.output!.bundle)
+      expect(second.output!.bundle.programme.modules[0]!.sections.map((s) => s.id)).toEqual(['mod-avsnitt', 'mod-mer'])
+      const fresh = await compile({ contentDir: dir })
+      expect(Buffer.compare(Buffer.from(fresh.output!.files.get('plus.json')!), Buffer.from(second.output!.files.get('plus.json')!))).toBe(0)
+    } finally {
+      await cleanup()
     }
   })
 

@@ -48,6 +48,22 @@ const encoder = new TextEncoder()
 export interface EmitOptions {
   /** Approvals to record in the manifest for a release build, or null. */
   release: PlusManifest['release']
+  /** Work kept between watch-mode builds. */
+  cache?: EmitCache
+}
+
+/**
+ * Serialised sections and media hashes from earlier builds. A resolved section is reused as
+ * the same object while its file is unchanged, so its JSON can be reused too, as long as the
+ * media it points to and its module are the same.
+ */
+export interface EmitCache {
+  sections: WeakMap<IRSection, { key: string; section: Section; json: string }>
+  hashes: WeakMap<Uint8Array, string>
+}
+
+export function createEmitCache(): EmitCache {
+  return { sections: new WeakMap(), hashes: new WeakMap() }
 }
 
 /** Builds the bundle. Call only when validation found no errors. */
@@ -56,6 +72,12 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   if (!programme) throw new Error('emit() needs a resolved programme; validate first')
   const files: BundleFiles = new Map()
   const moduleIds = new Map(tree.modules.map((m) => [m.dir, m.id]))
+  const cache = options.cache ?? createEmitCache()
+  const hashOf = (bytes: Uint8Array) => {
+    let hash = cache.hashes.get(bytes)
+    if (!hash) cache.hashes.set(bytes, (hash = sha256(bytes)))
+    return hash
+  }
 
   const file = (ref: MediaRef): MediaFile => {
     const state = media.get(mediaKey(ref))
@@ -67,7 +89,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
       path: target,
       mediaType: mediaTypes[path.posix.extname(ref.path).toLowerCase()] ?? 'application/octet-stream',
       bytes: state.bytes.byteLength,
-      sha256: sha256(state.bytes),
+      sha256: hashOf(state.bytes),
     }
   }
 
@@ -130,6 +152,34 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     source: { file: rel, line: s.span.line },
   })
 
+  // Every media file is copied, whether or not its section comes from the cache.
+  for (const ref of tree.collected.media) if (media.get(mediaKey(ref))?.status === 'ok') file(ref)
+
+  /** What a section's output depends on besides its own file: its module and its media. */
+  const sectionKey = (s: IRSection, moduleId: string): string => {
+    const hashes: string[] = [moduleId]
+    for (const st of s.steps) {
+      for (const b of st.blocks) {
+        const refs = b.type === 'image' ? [b.image] : b.type === 'film' ? [b.captions, b.poster, ...(b.video ? [b.video] : [])] : []
+        for (const ref of refs) {
+          const state = media.get(mediaKey(ref))
+          hashes.push(state?.status === 'ok' ? hashOf(state.bytes) : '')
+        }
+      }
+    }
+    return hashes.join('|')
+  }
+
+  const cachedSection = (s: IRSection, moduleId: string): { section: Section; json: string } => {
+    const key = sectionKey(s, moduleId)
+    const hit = cache.sections.get(s)
+    if (hit && hit.key === key) return hit
+    const built = section(s)
+    const entry = { key, section: built, json: JSON.stringify(built) }
+    cache.sections.set(s, entry)
+    return entry
+  }
+
   const section = (s: IRSection): Section => ({
     type: 'section',
     id: s.id,
@@ -148,7 +198,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     estimatedMinutes: m.estimatedMinutes,
     review: { status: m.review.status, reviewer: m.review.reviewer, date: m.review.date },
     intro: m.intro ? { html: m.intro.html, text: m.intro.text } : null,
-    sections: m.sections.map(section),
+    sections: m.sections.map((s) => cachedSection(s, m.id).section),
     source: { file: m.rel, line: 1 },
   })
 
@@ -167,7 +217,9 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     },
   }
 
-  files.set('plus.json', encoder.encode(JSON.stringify(bundle, null, 2) + '\n'))
+  // Compact: the bundle is for machines (it is several megabytes); pretty-print it to read it.
+  const fragments = tree.modules.flatMap((m) => m.sections.map((s) => cachedSection(s, m.id).json))
+  files.set('plus.json', encoder.encode(serialise(bundle, fragments) + '\n'))
   files.set('bundle.schema.json', readFileSync(path.join(schemasDir, 'bundle.schema.json')))
   files.set('manifest.schema.json', readFileSync(path.join(schemasDir, 'manifest.schema.json')))
 
@@ -183,6 +235,20 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   }
   files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2) + '\n'))
   return { bundle, manifest, files }
+}
+
+/**
+ * JSON of the bundle with each section's JSON given: the bundle is stringified with every
+ * section replaced by a marker, then the markers by the (cached) section JSON.
+ */
+function serialise(bundle: PlusBundle, fragments: string[]): string {
+  let n = 0
+  const modules = bundle.programme.modules.map((module) => ({
+    ...module,
+    sections: module.sections.map(() => `\u0000${n++}\u0000`),
+  }))
+  const skeleton = JSON.stringify({ ...bundle, programme: { ...bundle.programme, modules } })
+  return skeleton.replace(/"\\u0000(\d+)\\u0000"/g, (_, i: string) => fragments[Number(i)]!)
 }
 
 /** The fields of a question in the bundle's key order. */

@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { diagnostic, fileSpan, type Diagnostic } from '../diagnostics/diagnostic.ts'
-import { readSource, type SourceFile } from './source-file.ts'
+import { readSource, type SourceCache, type SourceFile } from './source-file.ts'
 
 /** The files of a content folder, read and normalised, in a stable order. */
 export interface LoadedContent {
@@ -25,19 +25,16 @@ export function displayPath(root: string, rel: string): string {
  * Reads a content folder. `display` is the folder as shown in messages (defaults to `root`),
  * so that a tool running elsewhere can still print paths relative to its user's folder.
  */
-export async function loadContent(root: string, display: string = root): Promise<LoadedContent> {
+export async function loadContent(root: string, display: string = root, cache?: SourceCache): Promise<LoadedContent> {
   const diagnostics: Diagnostic[] = []
   const files: SourceFile[] = []
   const entries = await readdir(root, { withFileTypes: true })
   const names = entries.map((e) => e.name).sort(byName)
 
-  const add = async (rel: string, meta: Pick<SourceFile, 'kind' | 'moduleDir'>) => {
-    const result = await readSource(path.join(root, rel), { ...meta, rel, path: displayPath(display, rel) })
-    diagnostics.push(...result.diagnostics)
-    if (result.file) files.push(result.file)
-  }
-
-  if (names.includes('programme.md')) await add('programme.md', { kind: 'programme', moduleDir: null })
+  // First the list of files in their stable order, then all reads at once: on a warm cache
+  // (watch mode) each read is a stat, and the stats overlap.
+  const wanted: Array<{ rel: string; kind: SourceFile['kind']; moduleDir: string | null }> = []
+  if (names.includes('programme.md')) wanted.push({ rel: 'programme.md', kind: 'programme', moduleDir: null })
   else diagnostics.push(diagnostic('PLUS104', fileSpan(displayPath(display, 'programme.md'))))
 
   for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
@@ -55,10 +52,19 @@ export async function loadContent(root: string, display: string = root): Promise
       diagnostics.push(diagnostic('PLUS105', fileSpan(displayPath(display, `${dir}/${inner[0]}`)), { dir }))
       continue
     }
-    await add(`${dir}/module.md`, { kind: 'module', moduleDir: dir })
+    wanted.push({ rel: `${dir}/module.md`, kind: 'module', moduleDir: dir })
     for (const name of inner) {
-      if (name !== 'module.md') await add(`${dir}/${name}`, { kind: 'section', moduleDir: dir })
+      if (name !== 'module.md') wanted.push({ rel: `${dir}/${name}`, kind: 'section', moduleDir: dir })
     }
+  }
+  const results = await Promise.all(
+    wanted.map(({ rel, kind, moduleDir }) =>
+      readSource(path.join(root, rel), { kind, moduleDir, rel, path: displayPath(display, rel) }, cache),
+    ),
+  )
+  for (const result of results) {
+    diagnostics.push(...result.diagnostics)
+    if (result.file) files.push(result.file)
   }
   return { root, files, diagnostics }
 }

@@ -29,14 +29,22 @@ export function normaliseText(raw: string): string {
   return noBom.replace(/\r\n?/g, '\n').normalize('NFC')
 }
 
+/** Files read earlier, by absolute path, reused while their size and modification time hold. */
+export type SourceCache = Map<string, { mtimeMs: number; size: number; file: SourceFile }>
+
 /** Reads one file; returns null and a diagnostic when it cannot be used. */
 export async function readSource(
   absolute: string,
   meta: Omit<SourceFile, 'text'>,
+  cache?: SourceCache,
 ): Promise<{ file: SourceFile | null; diagnostics: Diagnostic[] }> {
   const span = fileSpan(meta.path)
   try {
     const info = await stat(absolute)
+    const cached = cache?.get(absolute)
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size && cached.file.path === meta.path) {
+      return { file: cached.file, diagnostics: [] }
+    }
     if (info.size > MAX_FILE_BYTES) {
       return { file: null, diagnostics: [diagnostic('PLUS102', span, { size: info.size, limit: MAX_FILE_BYTES })] }
     }
@@ -47,7 +55,9 @@ export async function readSource(
     } catch {
       return { file: null, diagnostics: [diagnostic('PLUS103', span)] }
     }
-    return { file: { ...meta, text: normaliseText(raw) }, diagnostics: [] }
+    const file = { ...meta, text: normaliseText(raw) }
+    cache?.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, file })
+    return { file, diagnostics: [] }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unknown'
     return { file: null, diagnostics: [diagnostic('PLUS101', span, { reason })] }

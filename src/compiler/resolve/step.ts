@@ -12,6 +12,7 @@ import { resolveFilm } from './film.ts'
 import { resolveForm } from './form.ts'
 import { resolveImage } from './image.ts'
 import { checkHeadingLevels } from './headings.ts'
+import { stepLix } from '../../quality/step-text.ts'
 import { isBlank, toRichText } from './text.ts'
 
 /** Directive names that may appear directly in a step, for messages. */
@@ -59,7 +60,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
   if (written.length === 0 || isBlank(written)) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
   // With invalid attributes the step is still returned (its id empty), so that rules about
   // its section do not report follow-on problems; errors stop the build before emit.
-  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span }
+  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix }
 }
 
 /** A step's kind, derived from what it holds. */

@@ -7,11 +7,11 @@ import type { Nodes, Root, RootContent } from 'mdast'
 import type { Root as HastRoot } from 'hast'
 import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize'
 import { toHtml } from 'hast-util-to-html'
-import { toText } from 'hast-util-to-text'
 import { toHast } from 'mdast-util-to-hast'
 import { toString } from 'mdast-util-to-string'
 import type { RichText } from '../../types/bundle.generated.ts'
 import { headSpan, report, sourceOf, spanOf, type ResolveContext } from './context.ts'
+import { plainText } from './plain-text.ts'
 
 const schema: Schema = {
   ...defaultSchema,
@@ -114,9 +114,7 @@ function transformChildren(ctx: ResolveContext, children: Nodes[]): Nodes[] {
 export function toRichText(ctx: ResolveContext, nodes: RootContent[]): RichText {
   const root: Root = { type: 'root', children: transformChildren(ctx, nodes) as RootContent[] }
   const hast = sanitize(toHast(root) as HastRoot, schema) as HastRoot
-  const html = toHtml(hast)
-  const text = toText(hast, { whitespace: 'normal' }).replace(/\n{3,}/g, '\n\n').trim()
-  return { html, text }
+  return { html: toHtml(hast), text: plainText(root.children as Nodes[]) }
 }
 
 /** Plain text of inline content (a question prompt, an option label). */

@@ -1,7 +1,7 @@
 // Text steps are written in klarspråk: a LIX of at most 40. A warning, because readability is
 // a judgement the reviewer makes with the number in hand, not a hard rule.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
-import { stepLix, LIX_TARGET } from '../../../quality/step-text.ts'
+import { LIX_TARGET } from '../../../quality/step-text.ts'
 import type { Rule } from '../rule.ts'
 
 export const readability: Rule = ({ tree }) => {
@@ -10,8 +10,7 @@ export const readability: Rule = ({ tree }) => {
     for (const section of module.sections) {
       for (const step of section.steps) {
         if (step.kind !== 'text') continue
-        const { lix } = stepLix(step.blocks)
-        if (lix > LIX_TARGET) out.push(diagnostic('PLUS313', step.span, { lix, limit: LIX_TARGET }))
+        if (step.lix > LIX_TARGET) out.push(diagnostic('PLUS313', step.span, { lix: step.lix, limit: LIX_TARGET }))
       }
     }
   }

@@ -1,0 +1,87 @@
+// Compiler benchmarks for one corpus size, run in a child process of bench/run.ts so that each
+// measurement has its own peak memory. Prints one JSON line.
+//
+//   node bench/compile.ts <floor|build|incremental> <steps> <work-dir>
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import matter from 'gray-matter'
+import remarkDirective from 'remark-directive'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
+import { build } from '../src/compiler/index.ts'
+import { watchContent } from '../src/cli/watch.ts'
+import { writeCorpus } from './corpus.ts'
+
+const [mode, stepsArg, work] = process.argv.slice(2)
+const steps = Number(stepsArg)
+if (!mode || !steps || !work) throw new Error('usage: compile.ts <floor|build|incremental> <steps> <work-dir>')
+const contentDir = path.join(work, `content-${steps}`)
+const outDir = path.join(work, `bundle-${steps}`)
+
+/** Every Markdown file of a content folder. */
+async function markdownFiles(dir: string): Promise<string[]> {
+  const out: string[] = []
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.md')) out.push(path.join(entry.parentPath, entry.name))
+  }
+  return out.sort()
+}
+
+/** The bare floor: read every file and parse it with gray-matter + remark-parse + remark-directive. */
+async function floor(): Promise<number> {
+  const processor = unified().use(remarkParse).use(remarkDirective)
+  let nodes = 0
+  for (const file of await markdownFiles(contentDir)) {
+    const { content } = matter(await readFile(file, 'utf8'))
+    nodes += processor.parse(content).children.length
+  }
+  return nodes
+}
+
+let builds = 0
+/** A full `plus build` into a fresh output folder, so every run really writes the bundle. */
+async function fullBuild(): Promise<number> {
+  const result = await build({ contentDir, outDir: `${outDir}-${builds++}` })
+  if (!result.output) throw new Error(`the corpus does not compile: ${result.diagnostics.slice(0, 3).map((d) => d.code).join(', ')}`)
+  return result.output.bundle.programme.modules.length
+}
+
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    await fn()
+    times.push(performance.now() - start)
+  }
+  return times
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function incremental(): Promise<number[]> {
+  const files = await markdownFiles(contentDir)
+  const target = files.find((f) => f.endsWith('-avsnitt.md'))!
+  let resolveBuild: (() => void) | null = null
+  const watcher = watchContent({ contentDir, outDir, debounceMs: 0, onBuild: () => resolveBuild?.() })
+  await watcher.ready
+  const times: number[] = []
+  const original = await readFile(target, 'utf8')
+  for (let i = 0; i < 7; i++) {
+    const built = new Promise<void>((resolve) => (resolveBuild = resolve))
+    const start = performance.now()
+    await writeFile(target, original.replace('Steg ', `Steg ${i} `))
+    await built
+    times.push(performance.now() - start)
+  }
+  watcher.close()
+  return times
+}
+
+await writeCorpus(contentDir, steps)
+let times: number[]
+if (mode === 'floor') times = await time(floor, 3)
+else if (mode === 'build') {
+  times = await time(fullBuild, 3)
+} else times = await incremental()
+const usage = process.resourceUsage()
+process.stdout.write(JSON.stringify({ mode, steps, ms: Math.min(...times), medianMs: median(times), peakRssMb: Math.round(usage.maxRSS / 1024) }) + '\n')
