@@ -18,7 +18,11 @@ const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu
  */
 export function lix(text: string): LixCounts {
   const words = text.match(WORD) ?? []
-  const longWords = words.filter((w) => [...w.replace(/[-'’]/g, '')].length > 6).length
+  let longWords = 0
+  for (const w of words) {
+    // NFC Swedish letters are one code unit each; only hyphenated words need stripping.
+    if (w.length > 6 && (!/[-'’]/.test(w) || w.replace(/[-'’]/g, '').length > 6)) longWords++
+  }
   const sentences = text
     .split(/(?<=[.!?:])\s+|\n+/)
     .filter((s) => /[\p{L}\p{N}]/u.test(s)).length
