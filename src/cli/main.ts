@@ -8,6 +8,7 @@ import { parseFormat, runCompile } from './compile-command.ts'
 import { pickLang, UsageError, type Io } from './io.ts'
 import { newModule, newSection, newStep } from './new.ts'
 import { runReport } from './report.ts'
+import { runDiff } from './diff.ts'
 import { watchContent } from './watch.ts'
 
 export const usage = `plus — write, check and build the PLUS programme
@@ -20,6 +21,7 @@ Usage:
   plus new section <module-dir> <title>
   plus new step <section-file> [title]
   plus report [content-dir]            words, LIX, reading time, films, forms per step
+  plus diff <old-bundle> <new-bundle>  what changed, with warnings for stored answers
 
 Options:
   --format text|json   diagnostics as text (default) or JSON on stdout
@@ -87,6 +89,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'report':
       if (rest.length > 1) throw new UsageError('report takes at most one content folder')
       return runReport(io, rest[0] ?? 'content', format, lang)
+    case 'diff':
+      return runDiff(io, rest, format, lang)
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
     case undefined:

@@ -156,3 +156,25 @@ describe('text directives', () => {
     }
   })
 })
+
+describe('plus diff', () => {
+  it('prints the changes between two built bundles in Swedish', async () => {
+    const a = await materialise('ok-step-text')
+    const b = await materialise('ok-internal-link')
+    try {
+      const cwd = path.dirname(a.dir)
+      expect(await main(['build', a.dir, '--out', 'before'], capture(cwd).io)).toBe(0)
+      expect(await main(['build', b.dir, '--out', 'after'], capture(cwd).io)).toBe(0)
+      const c = capture(cwd)
+      expect(await main(['diff', 'before', 'after', '--lang', 'sv'], c.io)).toBe(0)
+      expect(c.out()).toContain('mod-steg-2')
+      const j = capture(cwd)
+      await main(['diff', 'before', 'after', '--format', 'json'], j.io)
+      expect(JSON.parse(j.out()).breaking).toBe(false)
+      expect(await main(['diff', 'before', 'nowhere'], capture(cwd).io)).toBe(2)
+    } finally {
+      await a.cleanup()
+      await b.cleanup()
+    }
+  })
+})
