@@ -12,7 +12,7 @@ import type { ProgrammeEvent } from './events.ts'
 import { evolveAll } from './evolve.ts'
 import { type ExportFile, type PatientExport, patientExport, unitExportFile } from './export.ts'
 import { dueFlags } from './flags.ts'
-import { type FlagNotification, type Notifier, outboxNotifier } from './notifier.ts'
+import { type FlagNotification, flagNotification, type Notifier, outboxNotifier } from './notifier.ts'
 import { type Action, authorize, PERMISSIONS, type Target } from './permissions.ts'
 import { parsePersonnummer } from './personnummer.ts'
 import type { Query } from './queries.ts'
@@ -225,23 +225,7 @@ export function createEngine(options: EngineOptions): Engine {
         const delivered = store.transaction(() => {
           if (!store.recordFlagDelivery(due.key, at)) return null
           const preferences = due.recipient.kind === 'clinician' ? store.getPreferences(due.recipient.userId) : null
-          const channels: FlagNotification['channels'] =
-            preferences === null
-              ? ['patient-app']
-              : [...(preferences.email ? (['email'] as const) : []), ...(preferences.sms ? (['sms'] as const) : [])]
-          const notification: FlagNotification = {
-            programmeId: state.programmeId,
-            flagId: due.flag.id,
-            trigger: due.flag.trigger,
-            moduleId: due.key.moduleId === '' ? null : due.key.moduleId,
-            recipient: due.recipient.kind,
-            recipientRef: due.recipient.kind === 'clinician' ? due.recipient.userId : state.patient,
-            channels: channels.length > 0 ? channels : ['in-app'],
-            title: due.flag.title,
-            text: due.flag.text,
-            dueOn: due.dueOn,
-            at,
-          }
+          const notification = flagNotification(due, state, preferences, at)
           notifier.notify(notification)
           const system: Actor = { kind: 'system', process: 'flags' }
           store.appendAudit(

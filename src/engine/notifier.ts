@@ -3,7 +3,9 @@
 // restarts; the host sends what is in the outbox and marks it sent.
 import type { FlagTrigger } from '../types/bundle.generated.ts'
 import type { LocalDate } from './calendar.ts'
-import type { EngineStore, OutboxMessage } from './store/types.ts'
+import type { DueFlag } from './flags.ts'
+import type { ProgrammeState } from './state.ts'
+import type { EngineStore, NotificationPreferences, OutboxMessage } from './store/types.ts'
 
 /** A channel a notification goes out on. */
 export type Channel = OutboxMessage['channel']
@@ -34,6 +36,28 @@ export interface FlagNotification {
  */
 export interface Notifier {
   notify(notification: FlagNotification): void
+}
+
+/**
+ * The notification for a due flag: to the patient in their app, to the clinician by the channels
+ * in their profile (`preferences`, null for the patient), in the app when they chose none.
+ */
+export function flagNotification(due: DueFlag, state: ProgrammeState, preferences: NotificationPreferences | null, at: string): FlagNotification {
+  const channels: Channel[] =
+    preferences === null ? ['patient-app'] : [...(preferences.email ? (['email'] as const) : []), ...(preferences.sms ? (['sms'] as const) : [])]
+  return {
+    programmeId: state.programmeId,
+    flagId: due.flag.id,
+    trigger: due.flag.trigger,
+    moduleId: due.key.moduleId === '' ? null : due.key.moduleId,
+    recipient: due.recipient.kind,
+    recipientRef: due.recipient.kind === 'clinician' ? due.recipient.userId : state.patient,
+    channels: channels.length > 0 ? channels : ['in-app'],
+    title: due.flag.title,
+    text: due.flag.text,
+    dueOn: due.dueOn,
+    at,
+  }
 }
 
 /** The default notifier: one outbox row per channel. */
