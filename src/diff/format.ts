@@ -18,7 +18,7 @@ export function formatDiff(diff: BundleDiff, lang: DiffLang = 'sv'): string {
   if (!text) throw new TypeError(`formatDiff(): unknown language ${JSON.stringify(lang)}, expected "sv" or "en"`)
   const warned = diff.changes.filter((c) => c.warnings.length > 0)
   const lines = [text.header(diff, warned.length)]
-  if (diff.changes.length === 0) return `${lines[0]}\n${text.noChanges}\n`
+  if (diff.changes.length === 0) return `${lines[0]}\n`
 
   const counts = warningCounts(diff)
   if (counts.length > 0) {

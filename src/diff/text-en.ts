@@ -7,7 +7,8 @@ const q = (text: string) => `"${text}"`
 const named = (r: Ref) => `${q(r.title)} (${r.id})`
 const question = (r: QuestionRef) => `${q(r.prompt)} (${r.id})`
 const hash = (file: FileRef | null) => (file ? `${file.path}, sha256 ${file.sha256.slice(0, 12)}` : 'no file')
-const value = (v: number | null) => (v === null ? 'no value' : String(v))
+const value = (v: number | null) => (v === null ? 'no score' : `score ${v}`)
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 const questionTypes: Record<QuestionType, string> = {
   scale: 'scale',
@@ -106,11 +107,11 @@ export const en: DiffText = {
   header(diff, warned) {
     const { before, after } = diff
     const name = before.programmeId === after.programmeId ? after.title : `${before.title} → ${after.title}`
-    const count = diff.changes.length === 1 ? '1 change' : `${diff.changes.length} changes`
+    const versions = `${name} ${before.version} → ${after.version}`
+    if (diff.changes.length === 0) return `${versions}: no changes.`
     const warn = warned === 0 ? 'no warnings' : warned === 1 ? '1 with a warning' : `${warned} with warnings`
-    return `${name} ${before.version} → ${after.version}: ${count}, ${warn}.`
+    return `${versions}: ${count(diff.changes.length, 'change', 'changes')}, ${warn}.`
   },
-  noChanges: 'No changes.',
   warningsHeading: 'Warnings – stored answers or scores are affected:',
   warning(w: Warning) {
     switch (w) {
@@ -165,9 +166,9 @@ export const en: DiffText = {
       case 'flag-changed':
         return [`Flag ${named(c.flag)} changed: ${c.changes.map(field).join('; ')}.`]
       case 'module-added':
-        return [`New module ${named(c.module)} as number ${c.order}, with ${c.sections} sections and ${c.steps} steps.`]
+        return [`New module ${named(c.module)} as number ${c.order}, with ${count(c.sections, 'section', 'sections')} and ${count(c.steps, 'step', 'steps')}.`]
       case 'module-removed':
-        return [`Module ${named(c.module)} (number ${c.order}, ${c.sections} sections, ${c.steps} steps) removed.`]
+        return [`Module ${named(c.module)} (number ${c.order}, ${count(c.sections, 'section', 'sections')}, ${count(c.steps, 'step', 'steps')}) removed.`]
       case 'module-moved':
         return [`The module moved from number ${c.from} to number ${c.to}.`]
       case 'module-changed':
@@ -175,9 +176,9 @@ export const en: DiffText = {
       case 'review-changed':
         return [`Review: ${review(c.before)} → ${review(c.after)}.`]
       case 'section-added':
-        return [`New section ${named(c.section)} in ${sectionAt(c.at)}, with ${c.steps} steps.`]
+        return [`New section ${named(c.section)} in ${sectionAt(c.at)}, with ${count(c.steps, 'step', 'steps')}.`]
       case 'section-removed':
-        return [`Section ${named(c.section)} (${c.steps} steps) removed.`]
+        return [`Section ${named(c.section)} (${count(c.steps, 'step', 'steps')}) removed.`]
       case 'section-moved':
         return [`Section ${named(c.section)} moved from ${sectionAt(c.from)} to ${sectionAt(c.to)}.`]
       case 'section-changed':
@@ -191,9 +192,9 @@ export const en: DiffText = {
       case 'step-changed':
         return [`Step ${named(c.step)} changed:`, ...c.changes.map(field), ...c.blocks.map((b) => en.block(b))]
       case 'form-added':
-        return [`New form ${named(c.form)} (${c.kind}, ${c.questions} questions) in step ${q(c.at.step.title)}.`]
+        return [`New form ${named(c.form)} (${c.kind}, ${count(c.questions, 'question', 'questions')}) in step ${q(c.at.step.title)}.`]
       case 'form-removed':
-        return [`Form ${named(c.form)} (${c.questions} questions) in step ${q(c.from.step.title)} removed.`]
+        return [`Form ${named(c.form)} (${count(c.questions, 'question', 'questions')}) in step ${q(c.from.step.title)} removed.`]
       case 'form-moved':
         return [`Form ${named(c.form)} moved from step ${q(c.from.step.title)} to step ${q(c.to.step.title)}.`]
       case 'form-changed':
@@ -215,7 +216,7 @@ export const en: DiffText = {
       case 'option-relabelled':
         return [`Question ${question(c.question)}: option ${c.optionId} is now ${q(c.after)} (was ${q(c.before)}); stored answers show the new label.`]
       case 'option-value-changed':
-        return [`Question ${question(c.question)}: option ${named(c.option)} now scores ${value(c.after)} (was ${value(c.before)}).`]
+        return [`Question ${question(c.question)}: option ${named(c.option)} now has ${value(c.after)} (was ${value(c.before)}).`]
       case 'option-moved':
         return [`Question ${question(c.question)}: option ${named(c.option)} moved from position ${c.from + 1} to position ${c.to + 1}.`]
       case 'scoring-added':

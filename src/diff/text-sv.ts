@@ -7,7 +7,8 @@ const q = (text: string) => `”${text}”`
 const named = (r: Ref) => `${q(r.title)} (${r.id})`
 const question = (r: QuestionRef) => `${q(r.prompt)} (${r.id})`
 const hash = (file: FileRef | null) => (file ? `${file.path}, sha256 ${file.sha256.slice(0, 12)}` : 'ingen fil')
-const value = (v: number | null) => (v === null ? 'inget värde' : String(v))
+const value = (v: number | null) => (v === null ? 'inga poäng' : `${v} poäng`)
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 const questionTypes: Record<QuestionType, string> = {
   scale: 'skala',
@@ -106,11 +107,11 @@ export const sv: DiffText = {
   header(diff, warned) {
     const { before, after } = diff
     const name = before.programmeId === after.programmeId ? after.title : `${before.title} → ${after.title}`
-    const count = diff.changes.length === 1 ? '1 ändring' : `${diff.changes.length} ändringar`
-    const warn = warned === 0 ? 'inga varningar' : warned === 1 ? '1 med varning' : `${warned} med varning`
-    return `${name} ${before.version} → ${after.version}: ${count}, ${warn}.`
+    const versions = `${name} ${before.version} → ${after.version}`
+    if (diff.changes.length === 0) return `${versions}: inga ändringar.`
+    const warn = warned === 0 ? 'inga varningar' : `${warned} med varning`
+    return `${versions}: ${count(diff.changes.length, 'ändring', 'ändringar')}, ${warn}.`
   },
-  noChanges: 'Inga ändringar.',
   warningsHeading: 'Varningar – sparade svar eller poäng påverkas:',
   warning(w: Warning) {
     switch (w) {
@@ -191,9 +192,9 @@ export const sv: DiffText = {
       case 'step-changed':
         return [`Steget ${named(c.step)} har ändrats:`, ...c.changes.map(field), ...c.blocks.map((b) => sv.block(b))]
       case 'form-added':
-        return [`Nytt formulär ${named(c.form)} (${c.kind === 'assessment' ? 'kartläggning' : 'uppgift'}, ${c.questions} frågor) i steget ${q(c.at.step.title)}.`]
+        return [`Nytt formulär ${named(c.form)} (${c.kind === 'assessment' ? 'kartläggning' : 'uppgift'}, ${count(c.questions, 'fråga', 'frågor')}) i steget ${q(c.at.step.title)}.`]
       case 'form-removed':
-        return [`Formuläret ${named(c.form)} (${c.questions} frågor) i steget ${q(c.from.step.title)} har tagits bort.`]
+        return [`Formuläret ${named(c.form)} (${count(c.questions, 'fråga', 'frågor')}) i steget ${q(c.from.step.title)} har tagits bort.`]
       case 'form-moved':
         return [`Formuläret ${named(c.form)} har flyttats från steget ${q(c.from.step.title)} till steget ${q(c.to.step.title)}.`]
       case 'form-changed':
@@ -215,7 +216,7 @@ export const sv: DiffText = {
       case 'option-relabelled':
         return [`Frågan ${question(c.question)}: svarsalternativet ${c.optionId} heter nu ${q(c.after)} (förut ${q(c.before)}); sparade svar visas med den nya texten.`]
       case 'option-value-changed':
-        return [`Frågan ${question(c.question)}: svarsalternativet ${named(c.option)} ger nu ${value(c.after)} poäng (förut ${value(c.before)}).`]
+        return [`Frågan ${question(c.question)}: svarsalternativet ${named(c.option)} ger nu ${value(c.after)} (förut ${value(c.before)}).`]
       case 'option-moved':
         return [`Frågan ${question(c.question)}: svarsalternativet ${named(c.option)} har flyttats från plats ${c.from + 1} till plats ${c.to + 1}.`]
       case 'scoring-added':

@@ -6,10 +6,8 @@ import type { BlockChange, BundleDiff, Change, FormPlace, Ref, Warning } from '.
 export type ModuleLevelChange = Exclude<Change, { type: 'programme-changed' | 'flag-added' | 'flag-removed' | 'flag-changed' }>
 
 export interface DiffText {
-  /** First line: programme, versions and how many changes and warnings. */
+  /** First line: programme, versions and how many changes and warnings (or that there are none). */
   header(diff: BundleDiff, warned: number): string
-  /** Said instead of a list when nothing changed. */
-  noChanges: string
   /** Heading above the count of each warning. */
   warningsHeading: string
   /** What a warning means for stored answers, as a short clause. */
