@@ -53,7 +53,12 @@ export async function crawl(page: Page, origin: string, start = '/'): Promise<Cr
     if (msg.type() === 'error') result.consoleErrors.push(`${current}: ${msg.text()}`)
   })
   page.on('pageerror', (error) => result.consoleErrors.push(`${current}: ${error.message}`))
-  page.on('requestfailed', (request) => result.failedRequests.push(`${current}: ${request.url()} (${request.failure()?.errorText})`))
+  page.on('requestfailed', (request) => {
+    // Leaving a page aborts what it was still fetching in the background (the favicon); that is
+    // the crawler moving on, not a broken resource.
+    const reason = request.failure()?.errorText
+    if (reason !== 'net::ERR_ABORTED') result.failedRequests.push(`${current}: ${request.url()} (${reason})`)
+  })
   page.on('response', (response) => {
     if (response.status() >= 400) result.failedRequests.push(`${current}: ${response.url()} (${response.status()})`)
   })

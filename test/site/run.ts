@@ -39,10 +39,22 @@ export function start(command: string, args: string[], env: NodeJS.ProcessEnv = 
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.pid === undefined) return resolve()
-      child.once('close', () => resolve())
+      const group = -child.pid
+      const force = setTimeout(() => {
+        try {
+          process.kill(group, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }, 5_000)
+      child.once('close', () => {
+        clearTimeout(force)
+        resolve()
+      })
       try {
-        process.kill(-child.pid, 'SIGTERM')
+        process.kill(group, 'SIGTERM')
       } catch {
+        clearTimeout(force)
         resolve()
       }
     })

@@ -286,7 +286,7 @@ describe('development server', () => {
     await cp(path.join(ROOT, 'content'), path.join(dir, 'content'), { recursive: true })
     const port = await freePort()
     origin = `http://127.0.0.1:${port}`
-    dev = start('npx', ['astro', 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+    dev = start('npm', ['run', 'dev', '--', '--port', String(port), '--host', '127.0.0.1'], {
       PLUS_CONTENT_DIR: path.join(dir, 'content'),
       PLUS_BUNDLE_DIR: path.join(dir, 'bundle'),
       FORCE_COLOR: '0',
@@ -299,15 +299,20 @@ describe('development server', () => {
     await devPage?.close()
     await dev?.stop()
     if (dir) await rm(dir, { recursive: true, force: true })
-  })
+  }, 30_000)
 
   it('rebuilds on save, shows content errors with file:line:column in the browser and the terminal, and recovers', async () => {
     const module = modules()[0] as Module
     const step = steps(module)[0] as Step
     const file = path.join(dir, 'content', step.source.file)
     const original = await readFile(file, 'utf8')
-    await devPage.goto(`${origin}${stepPath(module, step)}`)
-    expect(await devPage.locator('h1').innerText()).toBe(step.title)
+    // The first visit may be reloaded once while Vite optimises dependencies; wait until it settles.
+    await expect
+      .poll(async () => {
+        await devPage.goto(`${origin}${stepPath(module, step)}`).catch(() => null)
+        return devPage.locator('h1').innerText().catch(() => '')
+      }, { timeout: 30_000 })
+      .toBe(step.title)
 
     // A save that changes a title reloads the open page with the new text.
     await writeFile(file, original.replace(`title="${step.title}"`, `title="${step.title} (ändrad)"`))
@@ -333,6 +338,37 @@ describe('development server', () => {
     expect(added.status).toBe(200)
     expect(await added.text()).toContain('Ett nytt steg')
   }, 90_000)
+
+  it('shows a delivered film as a player with its poster and Swedish captions on by default', async () => {
+    // No film is delivered yet in the content: deliver one in the copy (the compiler checks the
+    // file exists, not that it plays; preload="none" keeps the browser from fetching it).
+    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'film'))
+    const film = step.blocks.find((b): b is FilmBlock => b.type === 'film') as FilmBlock
+    const file = path.join(dir, 'content', step.source.file)
+    // Leave the open dev page, whose reload after the save would cut the next navigation short.
+    await devPage.goto('about:blank')
+    await writeFile(path.join(path.dirname(file), 'media', 'dev-test.mp4'), Buffer.alloc(1024))
+    const text = await readFile(file, 'utf8')
+    expect(text).toContain(`{#${film.id} `)
+    await writeFile(file, text.replace(`{#${film.id} `, `{#${film.id} src="media/dev-test.mp4" `))
+    // Wait for the rebuild before opening the page.
+    const html = () => fetch(`${origin}${stepPath(module, step)}`, { headers: { accept: 'text/html' } }).then((r) => r.text())
+    await expect.poll(html, { timeout: 20_000 }).toContain('<video')
+    // A reload from the dev server may still interrupt this visit; the poll below waits it out.
+    await devPage.goto(`${origin}${stepPath(module, step)}`).catch(() => null)
+    const video = devPage.locator(`#${film.id} video`)
+    await expect.poll(() => video.count(), { timeout: 20_000 }).toBe(1)
+    expect(await video.getAttribute('poster')).toBe(`/${film.poster.path}`)
+    expect(await video.locator('source').getAttribute('type')).toBe('video/mp4')
+    const track = video.locator('track')
+    expect(await track.getAttribute('kind')).toBe('captions')
+    expect(await track.getAttribute('srclang')).toBe('sv')
+    expect(await track.getAttribute('default')).not.toBeNull()
+    const captions = await fetch(`${origin}/${film.captions.file.path}`)
+    expect(captions.headers.get('content-type')).toContain('text/vtt')
+    expect(await devPage.locator(`#${film.id} details.transcript`).count()).toBe(1)
+    expect(await axeViolations(devPage, 'film with video')).toEqual([])
+  }, 60_000)
 })
 
 function freePort(): Promise<number> {
