@@ -3,7 +3,7 @@
 import { isScored } from '../scoring/index.ts'
 import type { Band, FormBlock, Option, Question, QuestionType } from '../types/bundle.generated.ts'
 import { mergedOrder, movedIds } from './order.ts'
-import type { BandSummary, Change, FormPlace, QuestionChanged, QuestionRef, Ref, Warning } from './types.ts'
+import type { BandSummary, Change, FormPlace, OptionSummary, QuestionChanged, QuestionRef, Ref, Warning } from './types.ts'
 
 /** Question, option and scoring changes between two versions of the same form. */
 export function diffFormContent(a: FormBlock, b: FormBlock, at: FormPlace): Change[] {
@@ -133,7 +133,7 @@ function questionRef(q: Question): QuestionRef {
   return { id: q.id, prompt: q.prompt }
 }
 
-function optionSummary(o: Option): { id: string; label: string; value: number | null } {
+function optionSummary(o: Option): OptionSummary {
   return { id: o.id, label: o.label, value: o.value }
 }
 
