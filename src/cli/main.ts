@@ -9,6 +9,7 @@ import { pickLang, UsageError, type Io } from './io.ts'
 import { newModule, newSection, newStep } from './new.ts'
 import { runReport } from './report.ts'
 import { runDiff } from './diff.ts'
+import { runFhir } from './fhir.ts'
 import { watchContent } from './watch.ts'
 
 export const usage = `plus — write, check and build the PLUS programme
@@ -22,12 +23,14 @@ Usage:
   plus new step <section-file> [title]
   plus report [content-dir]            words, LIX, reading time, films, forms per step
   plus diff <old-bundle> <new-bundle>  what changed, with warnings for stored answers
+  plus fhir [bundle] [--out file]      every form as a FHIR R4 Questionnaire
 
 Options:
   --format text|json   diagnostics as text (default) or JSON on stdout
   --lang sv|en         language of messages (default: from the locale)
   --release            refuse unless every module is approved; record approvals
   --content dir        content folder for \`plus new\` (default content)
+  --base-url url       canonical base of FHIR Questionnaire urls (plus fhir)
   -h, --help           this text
 `
 
@@ -56,6 +59,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         release: { type: 'boolean' },
         watch: { type: 'boolean' },
         content: { type: 'string' },
+        'base-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -91,6 +95,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       return runReport(io, rest[0] ?? 'content', format, lang)
     case 'diff':
       return runDiff(io, rest, format, lang)
+    case 'fhir':
+      return runFhir(io, rest, values.out, values['base-url'])
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
     case undefined:

@@ -178,3 +178,20 @@ describe('plus diff', () => {
     }
   })
 })
+
+describe('plus fhir', () => {
+  it('writes every form as a FHIR Questionnaire in a collection Bundle', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    try {
+      const cwd = path.dirname(dir)
+      expect(await main(['build', dir, '--out', 'bundle'], capture(cwd).io)).toBe(0)
+      expect(await main(['fhir', 'bundle', '--out', 'fhir/questionnaires.json', '--base-url', 'https://vard.example/fhir'], capture(cwd).io)).toBe(0)
+      const fhir = JSON.parse(await readFile(path.join(cwd, 'fhir/questionnaires.json'), 'utf8'))
+      expect(fhir).toMatchObject({ resourceType: 'Bundle', type: 'collection' })
+      expect(fhir.entry.map((e: { resource: { url: string } }) => e.resource.url)).toEqual(['https://vard.example/fhir/testprogram/Questionnaire/mod-form'])
+      expect(await main(['fhir', 'bundle', '--base-url', 'http://insecure'], capture(cwd).io)).toBe(2)
+    } finally {
+      await cleanup()
+    }
+  })
+})
