@@ -264,6 +264,8 @@ export interface SimulatedProgramme {
   script: ScriptedCommand[]
   events: ProgrammeEvent[]
   state: ProgrammeState
+  /** The flag schedule of the final state, which the store keeps as its index. */
+  schedule: ScheduledFlag[]
   writes: Write[]
 }
 
@@ -481,7 +483,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     })
   }
   nights(lastAt, SWEEP_AT)
-  return { programmeId, personnummer, script, events, state: now(), writes }
+  return { programmeId, personnummer, script, events, state: now(), schedule: flagSchedule(now(), content), writes }
 }
 
 function keyOf(key: FlagDeliveryKey): string {
@@ -524,7 +526,7 @@ export function answersFor(form: FormBlock, level: number, next: () => number): 
 /** Writes one simulated programme through the store interface, as the engine would have. */
 export function writeProgramme(store: EngineStore, programme: SimulatedProgramme, newId: () => string): void {
   const notifier = outboxNotifier(store, newId)
-  store.appendEvents(programme.programmeId, 0, programme.events, programme.state)
+  store.appendEvents(programme.programmeId, 0, programme.events, programme.state, programme.schedule)
   for (const write of programme.writes) {
     if (write.kind === 'audit') {
       store.appendAudit(write.entry)

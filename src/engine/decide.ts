@@ -85,7 +85,6 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
       patient: parsed.personnummer.value,
       responsibleUserId: ctx.actor.userId,
       contentVersion: ctx.content.version,
-      welcomeText: programme.welcome.text,
       startedOn: today,
       endsOn: addDays(today, programme.durationDays),
     })

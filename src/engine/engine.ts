@@ -11,7 +11,7 @@ import { actorRef, decide, type DecideFacts } from './decide.ts'
 import type { ProgrammeEvent } from './events.ts'
 import { evolveAll } from './evolve.ts'
 import { type ExportFile, type PatientExport, patientExport, unitExportFile } from './export.ts'
-import { dueFlags } from './flags.ts'
+import { dueFlags, flagSchedule } from './flags.ts'
 import { type FlagNotification, flagNotification, type Notifier, outboxNotifier } from './notifier.ts'
 import { type Action, authorize, PERMISSIONS, type Target } from './permissions.ts'
 import { parsePersonnummer } from './personnummer.ts'
@@ -120,6 +120,8 @@ export interface Engine {
 }
 
 const OPEN: ProgrammeState['lifecycle']['status'][] = ['active', 'retained']
+/** Programmes per commit in the flag sweep: bounds how long the sweep holds the write lock. */
+const SWEEP_CHUNK = 250
 
 /** Creates an engine over a store and a bundle; moves running programmes to the bundle's version. */
 export function createEngine(options: EngineOptions): Engine {
@@ -257,7 +259,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (next === null) throw new Error(`${command.type} produced no programme`)
     try {
       store.transaction(() => {
-        store.appendEvents(next.programmeId, state?.version ?? 0, decision.events, next)
+        store.appendEvents(next.programmeId, state?.version ?? 0, decision.events, next, flagSchedule(next, content))
         logOk(actor, command.type, at, next)
       })
     } catch (error) {
@@ -484,7 +486,28 @@ export function createEngine(options: EngineOptions): Engine {
     deliverDueFlags() {
       const at = now()
       const run: FlagRun = { delivered: [], failed: [] }
-      for (const state of store.listProgrammes({ statuses: ['active'] })) deliverFor(state, at, run)
+      // The store's flag schedule names the programmes with an undelivered flag due today; each
+      // one's state then decides, as for a single programme, exactly what goes out.
+      const due = new Set(store.listDueFlagKeys(localDate(at)).map((key) => key.programmeId))
+      const states = [...due]
+        .map((programmeId) => store.getProgramme(programmeId))
+        .filter((state): state is ProgrammeState => state !== null)
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.programmeId.localeCompare(b.programmeId))
+      // A few hundred programmes per commit rather than one commit (and disk sync) per flag. Each
+      // flag still has its own savepoint, so a notifier that throws loses only its own flag; if
+      // the commit itself fails, none of the chunk was delivered and all of it is retried.
+      for (let first = 0; first < states.length; first += SWEEP_CHUNK) {
+        const chunk: FlagRun = { delivered: [], failed: [] }
+        try {
+          store.transaction(() => {
+            for (const state of states.slice(first, first + SWEEP_CHUNK)) deliverFor(state, at, chunk)
+          })
+          run.delivered.push(...chunk.delivered)
+          run.failed.push(...chunk.failed)
+        } catch (error) {
+          run.failed.push(...chunk.failed, ...chunk.delivered.map((f) => ({ programmeId: f.programmeId, flagId: f.flagId, error })))
+        }
+      }
       return run
     },
 
@@ -525,7 +548,20 @@ export function createEngine(options: EngineOptions): Engine {
   }
 }
 
-/** Registers the bundle and moves running programmes on to its version (ids are stable). */
+/**
+ * What the stored flag schedule depends on besides each programme's state: the flag definitions
+ * and the way flagSchedule reads them. A change of either rebuilds the schedule.
+ */
+function flagScheduleBasis(content: ContentIndex): string {
+  const flags = JSON.stringify(content.bundle.programme.flags)
+  return `flag-schedule-1:sha256:${createHash('sha256').update(flags).digest('hex')}`
+}
+
+/**
+ * Registers the bundle and moves running programmes on to its version (ids are stable). Rebuilds
+ * the flag schedule when it was computed from other flag definitions, or never (a database from
+ * before the schedule existed).
+ */
 function adoptBundle(store: EngineStore, bundle: PlusBundle, content: ContentIndex, at: string): void {
   const hash = `sha256:${createHash('sha256').update(JSON.stringify(bundle)).digest('hex')}`
   const actor: Actor = { kind: 'system', process: 'content-update' }
@@ -544,8 +580,15 @@ function adoptBundle(store: EngineStore, bundle: PlusBundle, content: ContentInd
       }
       const next = evolveAll([event], state)
       if (!next) throw new Error('unreachable')
-      store.appendEvents(state.programmeId, state.version, [event], next)
+      store.appendEvents(state.programmeId, state.version, [event], next, flagSchedule(next, content))
       store.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programmeUnitId: state.unitId, action: 'update-content', access: 'write', outcome: 'ok', refusalCode: null }))
+    }
+    const basis = flagScheduleBasis(content)
+    if (store.getFlagScheduleBasis() !== basis) {
+      // Every programme, so that none keeps entries from the old definitions; only running
+      // programmes get any.
+      for (const state of store.listProgrammes({})) store.replaceFlagSchedule(state.programmeId, flagSchedule(state, content))
+      store.setFlagScheduleBasis(basis)
     }
   })
 }

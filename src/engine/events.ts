@@ -24,7 +24,6 @@ export type ProgrammeEvent = EventBase &
         responsibleUserId: string
         /** The bundle's content version the programme runs on. */
         contentVersion: string
-        welcomeText: string
         startedOn: LocalDate
         /** The day the programme's duration is over (start + durationDays). */
         endsOn: LocalDate

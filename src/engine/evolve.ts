@@ -17,7 +17,9 @@ export function evolve(state: ProgrammeState | null, event: ProgrammeEvent): Pro
       endsOn: event.endsOn,
       contentVersion: event.contentVersion,
       startedOnContentVersion: event.contentVersion,
-      welcomeText: event.welcomeText,
+      // The default welcome is read from the content when shown. (Events stored before this
+      // carried the default's plain text here; it was always the default, so it is not read.)
+      welcomeText: null,
       lifecycle: { status: 'active' },
       modules: {},
       openedSteps: {},

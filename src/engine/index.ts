@@ -50,6 +50,7 @@ export type {
   StepView,
   SubmissionSummary,
   SubmissionView,
+  WelcomeView,
 } from './views.ts'
 
 export { openSqliteStore, DEFAULT_PREFERENCES } from './store/sqlite.ts'

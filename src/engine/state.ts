@@ -62,7 +62,11 @@ export interface ProgrammeState {
   contentVersion: string
   /** The content version it was started on. */
   startedOnContentVersion: string
-  welcomeText: string
+  /**
+   * The behandlare's own welcome text (plain text), or null while the programme shows the
+   * bundle's formatted default (the current content's, so content fixes reach it).
+   */
+  welcomeText: string | null
   lifecycle: Lifecycle
   modules: Record<string, StartedModule>
   /** Steps the patient has opened: step id → first time opened. */

@@ -33,11 +33,21 @@ export interface ModuleView {
   sections: { sectionId: string; title: string; steps: StepView[] }[]
 }
 
+/**
+ * The welcome text: the bundle's default as formatted rich text until a behandlare edits it, then
+ * the behandlare's plain text, which the host must escape (it is not HTML).
+ */
+export type WelcomeView =
+  /** The programme's default from the bundle: sanitised HTML by the compiler, and the same as text. */
+  | { kind: 'default'; html: string; text: string }
+  /** The behandlare's own text, plain: line breaks are `\n`. */
+  | { kind: 'edited'; text: string }
+
 /** What the patient sees. */
 export interface PatientView {
   programmeId: string
   title: string
-  welcomeText: string
+  welcome: WelcomeView
   /** True while the programme is retained: the patient can read but not submit or write. */
   readOnly: boolean
   readableUntil: LocalDate | null
@@ -57,7 +67,8 @@ export interface PatientProgrammeSummary {
 /** The clinician's tree: every module, upcoming ones included. */
 export interface ProgrammeTree {
   programmeId: string
-  welcomeText: string
+  /** What the patient sees as the welcome text. */
+  welcome: WelcomeView
   modules: ModuleView[]
 }
 
@@ -92,6 +103,12 @@ export interface SubmissionSummary {
   read: boolean
   score: number | null
   bandLabel: string | null
+  /**
+   * True when the score lies in the highest band of the form it was answered on: a generic,
+   * content-driven signal that the clinician should look at this one first. False for forms
+   * without scoring. Not a per-question alert (the content format has none yet).
+   */
+  inTopBand: boolean
 }
 
 /** "Hantera händelser". */
@@ -160,7 +177,7 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
   return {
     programmeId: state.programmeId,
     title: programmeTitle(content),
-    welcomeText: state.welcomeText,
+    welcome: welcomeView(state, content),
     readOnly: state.lifecycle.status !== 'active',
     readableUntil: state.lifecycle.status === 'retained' ? state.lifecycle.until : null,
     modules: moduleViews(state, content, now).filter((m) => m.status !== 'upcoming'),
@@ -169,7 +186,13 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
 }
 
 export function programmeTree(state: ProgrammeState, content: ContentIndex, now: string): ProgrammeTree {
-  return { programmeId: state.programmeId, welcomeText: state.welcomeText, modules: moduleViews(state, content, now) }
+  return { programmeId: state.programmeId, welcome: welcomeView(state, content), modules: moduleViews(state, content, now) }
+}
+
+export function welcomeView(state: ProgrammeState, content: ContentIndex): WelcomeView {
+  if (state.welcomeText !== null) return { kind: 'edited', text: state.welcomeText }
+  const { html, text } = content.bundle.programme.welcome
+  return { kind: 'default', html, text }
 }
 
 function moduleViews(state: ProgrammeState, content: ContentIndex, now: string): ModuleView[] {
@@ -246,6 +269,19 @@ function formOf(submission: Submission, current: ContentIndex, lookup: ContentLo
   return current.forms.get(submission.formId)?.form ?? lookup(submission.contentVersion)?.forms.get(submission.formId)?.form ?? null
 }
 
+/** The form a submission was answered (and scored) on: its own bundle's, else the current one. */
+function answeredForm(submission: Submission, current: ContentIndex, lookup: ContentLookup): FormBlock | null {
+  return lookup(submission.contentVersion)?.forms.get(submission.formId)?.form ?? current.forms.get(submission.formId)?.form ?? null
+}
+
+/** Whether the submission's score lies in the highest band of the form it was answered on. */
+function inTopBand(submission: Submission, form: FormBlock | null): boolean {
+  const bands = form?.scoring?.bands ?? []
+  if (submission.score === null || bands.length === 0) return false
+  const top = bands.reduce((a, b) => (b.max > a.max || (b.max === a.max && b.min > a.min) ? b : a))
+  return submission.score >= top.min && submission.score <= top.max
+}
+
 function summary(submission: Submission, current: ContentIndex, lookup: ContentLookup): SubmissionSummary {
   return {
     submissionId: submission.submissionId,
@@ -256,6 +292,7 @@ function summary(submission: Submission, current: ContentIndex, lookup: ContentL
     read: submission.readAt !== null,
     score: submission.score,
     bandLabel: submission.bandLabel,
+    inTopBand: inTopBand(submission, answeredForm(submission, current, lookup)),
   }
 }
 
@@ -276,7 +313,7 @@ export function eventsView(state: ProgrammeState, current: ContentIndex, lookup:
 
 export function submissionView(submission: Submission, current: ContentIndex, lookup: ContentLookup): SubmissionView {
   const currentForm = current.forms.get(submission.formId)?.form ?? null
-  const originalForm = lookup(submission.contentVersion)?.forms.get(submission.formId)?.form ?? currentForm
+  const originalForm = answeredForm(submission, current, lookup)
   const answers: AnswerView[] = []
   const answered = new Set(Object.keys(submission.answers))
   for (const question of currentForm?.questions ?? []) {

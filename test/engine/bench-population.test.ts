@@ -19,7 +19,16 @@ import {
   setupAt,
   simulateProgramme,
 } from '../../bench/engine.ts'
-import { addDays, createEngine, type FlagRun, openSqliteStore } from '../../src/engine/index.ts'
+import {
+  addDays,
+  createEngine,
+  dueFlags,
+  type FlagDeliveryKey,
+  type FlagRun,
+  localDate,
+  openSqliteStore,
+  startOfLocalDay,
+} from '../../src/engine/index.ts'
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
 
 const PROGRAMMES = 80
@@ -40,6 +49,7 @@ function contents(path: string): Record<string, unknown[]> {
     programmes: rows('SELECT * FROM programmes ORDER BY programme_id'),
     events: rows('SELECT * FROM programme_events ORDER BY programme_id, seq'),
     deliveries: rows('SELECT * FROM flag_deliveries ORDER BY programme_id, flag_id, module_id, occurrence'),
+    schedule: rows('SELECT * FROM flag_schedule ORDER BY programme_id, flag_id, module_id, occurrence'),
     outbox: rows(`SELECT created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at FROM outbox
                   ORDER BY programme_id, created_at, flag_id, channel`),
     // Per programme in the order written; across programmes the interleaving differs.
@@ -79,11 +89,27 @@ describe('bench population', () => {
         b.execute(c.actor, c.command)
       }
     }
+    const storeB = openSqliteStore({ path: executed })
+    /** Undelivered due keys on a day: by the index, and by a full scan with dueFlags. */
+    const due = (day: string) => {
+      const key = (k: FlagDeliveryKey) => `${k.programmeId}/${k.flagId}/${k.moduleId}/${k.occurrence}`
+      const index = storeB.listDueFlagKeys(day).map(key).sort()
+      const scan = storeB
+        .listProgrammes({})
+        .flatMap((state) => dueFlags(state, b.content, startOfLocalDay(day)))
+        .filter((d) => !storeB.hasFlagDelivery(d.key))
+        .map((d) => key(d.key))
+        .sort()
+      return { index, scan }
+    }
     for (const night of nights) {
       until(night)
       now = Date.parse(night)
+      const { index, scan } = due(localDate(night))
+      expect(index, night).toEqual(scan)
       const run = b.deliverDueFlags()
       expect(run.failed).toEqual([])
+      expect(run.delivered.length, night).toBe(scan.length)
     }
     until(SWEEP_AT)
     expect(next).toBe(commands.length)
@@ -99,6 +125,12 @@ describe('bench population', () => {
     const sweptB = b.deliverDueFlags()
     expect(summary(sweptA)).toEqual(summary(sweptB))
     expect(sweptA.delivered.length).toBeGreaterThan(0)
+    // Ahead of the sweep, the index keeps agreeing with a full scan.
+    for (let d = 1; d <= 100; d += 3) {
+      const { index, scan } = due(addDays(SWEEP_DAY, d))
+      expect(index, `day ${d} after the sweep`).toEqual(scan)
+    }
+    storeB.close()
     a.close()
     b.close()
   })

@@ -1,6 +1,6 @@
 // One given/when/then per workflow rule, over the pure decider.
 import { describe, expect, it } from 'vitest'
-import type { Actor } from '../../src/engine/index.ts'
+import { type Actor, evolveAll } from '../../src/engine/index.ts'
 import { CLINICIAN, NOW, ORO_STARTED, PATIENT, STARTED, byClinician, byPatient, given } from './spec.ts'
 
 const OTHER_CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh2', unitId: 'vc-norr' }
@@ -10,7 +10,7 @@ const oroAnswers = { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' }
 
 describe('start', () => {
   it('given nothing, when a behandlare starts PLUS, then the programme starts on the bundle version with the default welcome text and 90 days', () => {
-    given([])
+    const events = given([])
       .when(CLINICIAN, { type: 'start-programme', personnummer: '19121212-1212' })
       .then([
         {
@@ -20,11 +20,13 @@ describe('start', () => {
           patient: '191212121212',
           responsibleUserId: 'u-beh',
           contentVersion: '1.0.0',
-          welcomeText: 'Välkommen till PLUS!',
           startedOn: '2025-04-07',
           endsOn: '2025-07-06',
         },
       ])
+    // The default welcome is not copied into the programme: it is shown from the content.
+    expect(events[0]).not.toHaveProperty('welcomeText')
+    expect(evolveAll(events)?.welcomeText).toBeNull()
   })
 
   it('given an invalid personnummer, then the start is refused with the problem as a code and no number in the message', () => {

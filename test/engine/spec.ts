@@ -35,7 +35,6 @@ export const STARTED: Extract<ProgrammeEvent, { type: 'programme-started' }> = {
   patient: '191212121212',
   responsibleUserId: 'u-beh',
   contentVersion: '1.0.0',
-  welcomeText: 'Välkommen till PLUS!',
   startedOn: '2025-04-07',
   endsOn: '2025-07-06',
   at: NOW,

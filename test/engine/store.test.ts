@@ -43,8 +43,8 @@ describe('sqlite store', () => {
     const store = withUnit()
     const state = evolveAll([STARTED])
     if (!state) throw new Error('no state')
-    store.appendEvents('p-1', 0, [STARTED], state)
-    expect(() => store.appendEvents('p-1', 0, [STARTED], state)).toThrow(ConcurrencyConflict)
+    store.appendEvents('p-1', 0, [STARTED], state, [])
+    expect(() => store.appendEvents('p-1', 0, [STARTED], state, [])).toThrow(ConcurrencyConflict)
     expect(store.readEvents('p-1')).toHaveLength(1)
   })
 
@@ -53,9 +53,9 @@ describe('sqlite store', () => {
     const first = evolveAll([STARTED])
     const second = evolveAll([{ ...STARTED, programmeId: 'p-2' }])
     if (!first || !second) throw new Error('no state')
-    store.appendEvents('p-1', 0, [STARTED], first)
-    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second)).toThrow(OpenProgrammeExists)
-    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second)).not.toThrow(/1912/)
+    store.appendEvents('p-1', 0, [STARTED], first, [])
+    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).toThrow(OpenProgrammeExists)
+    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).not.toThrow(/1912/)
   })
 
   it('given a failing step inside a transaction, then everything in it is rolled back, savepoints included', () => {

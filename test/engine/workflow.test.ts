@@ -26,7 +26,7 @@ describe('start and modules', () => {
     const { programmeId } = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     const tree = w.engine.query(BEHANDLARE, { type: 'programme-tree', programmeId: programmeId ?? '' })
     expect(tree.modules.map((m) => [m.moduleId, m.status])).toEqual([['oro', 'upcoming'], ['angest', 'upcoming']])
-    expect(tree.welcomeText).toBe('Välkommen till PLUS!')
+    expect(tree.welcome).toEqual({ kind: 'default', html: '<p>Välkommen till PLUS!</p>', text: 'Välkommen till PLUS!' })
     const overview = w.engine.query(BEHANDLARE, { type: 'overview', programmeId: programmeId ?? '' })
     expect(overview).toMatchObject({ responsibleUserId: 'u-beh', startedOn: '2025-04-07', endsOn: '2025-07-06', day: 0, daysLeft: 90, contentVersion: '1.0.0' })
     expect(w.store.getProgramme(programmeId ?? '')?.patient).toBe(PNR12)
@@ -64,13 +64,20 @@ describe('start and modules', () => {
 })
 
 describe('patient', () => {
-  it('given a programme, then the patient sees the welcome text and only the started modules', () => {
+  it('given a programme, then the patient sees the default welcome as rich text until it is edited, and only the started modules', () => {
     const w = world()
     const p = startWithOro(w)
+    expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p }).welcome).toEqual({
+      kind: 'default',
+      html: '<p>Välkommen till PLUS!</p>',
+      text: 'Välkommen till PLUS!',
+    })
     w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!' })
     expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([{ programmeId: p, title: 'PLUS', startedOn: '2025-04-07', readOnly: false }])
     const view = w.engine.query(patient('191212121212'), { type: 'patient-view', programmeId: p })
-    expect(view.welcomeText).toBe('Välkommen från Vårdcentralen Norr!')
+    // The behandlare's edit is plain text: no HTML, for the host to escape.
+    expect(view.welcome).toEqual({ kind: 'edited', text: 'Välkommen från Vårdcentralen Norr!' })
+    expect(w.engine.query(BEHANDLARE, { type: 'programme-tree', programmeId: p }).welcome).toEqual(view.welcome)
     expect(view.modules.map((m) => m.moduleId)).toEqual(['oro'])
   })
 
@@ -117,6 +124,25 @@ describe('events and messages', () => {
       ],
     })
     expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: p }).unreadSubmissions).toBe(0)
+  })
+
+  it('given scored forms, then "Hantera händelser" marks those whose score lies in the form\'s highest band, whatever the form', () => {
+    const w = world()
+    const low = startWithOro(w)
+    const high = startWithOro(w, PNR_B)
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: high, modules: [{ moduleId: 'angest' }] })
+    w.engine.execute(patient(), { type: 'submit-form', programmeId: low, formId: 'oro-skattning', answers: ORO_ANSWERS }) // 3 of 6: Låg nivå
+    w.engine.execute(patient(PNR_B), { type: 'submit-form', programmeId: high, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' } }) // 5: Hög nivå
+    w.clock.advanceHours(1)
+    w.engine.execute(patient(PNR_B), { type: 'submit-form', programmeId: high, formId: 'angest-undvikande', answers: { 'angest-vad': 'Bussen' } }) // not scored
+    expect(w.engine.query(BEHANDLARE, { type: 'events', programmeId: low }).submissions).toMatchObject([{ bandLabel: 'Låg nivå', inTopBand: false }])
+    const events = w.engine.query(BEHANDLARE, { type: 'events', programmeId: high })
+    expect(events.submissions.map((s) => [s.formId, s.bandLabel, s.inTopBand])).toEqual([
+      ['angest-undvikande', null, false],
+      ['oro-skattning', 'Hög nivå', true],
+    ])
+    const opened = w.engine.openSubmission(BEHANDLARE, high, events.submissions[1]?.submissionId ?? '')
+    expect(opened).toMatchObject({ inTopBand: true, band: { label: 'Hög nivå' } })
   })
 
   it('given patient messages, then the unread count goes down when the behandlare reads them, and the answer is unread for the patient', () => {

@@ -113,4 +113,42 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX programmes_one_open_per_patient ON programmes (patient) WHERE status <> 'ended';
     `,
   },
+  {
+    version: 3,
+    name: 'flag schedule index',
+    // The undelivered flag occurrences that each running programme's state implies (flagSchedule in
+    // flags.ts), rewritten with every save of the programme and trimmed as flags are delivered, so
+    // the scheduler reads only the programmes with something due instead of every programme. The
+    // engine fills it for existing programmes when it starts (engine_meta records what from).
+    sql: `
+      CREATE TABLE flag_schedule (
+        programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+        flag_id TEXT NOT NULL,
+        module_id TEXT NOT NULL,
+        occurrence TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        until TEXT,
+        PRIMARY KEY (programme_id, flag_id, module_id, occurrence)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX flag_schedule_by_due ON flag_schedule (due_on);
+
+      CREATE TABLE engine_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'default welcome text from the content',
+    // Programmes now keep only a behandlare's own welcome text (null: show the bundle's formatted
+    // default). Snapshots written before kept the default's plain text; a programme whose history
+    // has no edit shows the default, so its snapshot says so, as folding its events now does.
+    sql: `
+      UPDATE programmes SET state = json_set(state, '$.welcomeText', json('null'))
+      WHERE NOT EXISTS (
+        SELECT 1 FROM programme_events e WHERE e.programme_id = programmes.programme_id AND e.type = 'welcome-text-edited'
+      );
+    `,
+  },
 ]

@@ -1,6 +1,6 @@
 // The default store: SQLite through node:sqlite. WAL journal, foreign keys on, full sync, and
 // secure_delete so that deleted rows are overwritten; compact() rewrites the file after a purge.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { PlusBundle } from '../../types/bundle.generated.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { isRole, type Role } from '../roles.ts'
@@ -12,6 +12,7 @@ import {
   OpenProgrammeExists,
   type EngineStore,
   type FlagDeliveryKey,
+  type FlagScheduleEntry,
   type NotificationPreferences,
   type OutboxMessage,
   type ProgrammeFilter,
@@ -41,6 +42,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = FULL')
+  if (process.env.PLUS_CACHE) db.exec(`PRAGMA cache_size = -${process.env.PLUS_CACHE}`)
+  if (process.env.PLUS_MMAP) db.exec(`PRAGMA mmap_size = ${process.env.PLUS_MMAP}`)
   migrate(db, options.migrations ?? MIGRATIONS)
 
   let depth = 0
@@ -60,10 +63,39 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     }
   }
 
-  const get = (sql: string, ...params: SQLInputValue[]): Row | undefined =>
-    db.prepare(sql).get(...params) as Row | undefined
-  const all = (sql: string, ...params: SQLInputValue[]): Row[] => db.prepare(sql).all(...params) as Row[]
-  const run = (sql: string, ...params: SQLInputValue[]) => db.prepare(sql).run(...params)
+  // Statements are prepared once per connection: preparing costs more than running most of them.
+  const statements = new Map<string, StatementSync>()
+  const prepare = (sql: string): StatementSync => {
+    let statement = statements.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare(sql)
+      statements.set(sql, statement)
+    }
+    return statement
+  }
+  const get = (sql: string, ...params: SQLInputValue[]): Row | undefined => prepare(sql).get(...params) as Row | undefined
+  const all = (sql: string, ...params: SQLInputValue[]): Row[] => prepare(sql).all(...params) as Row[]
+  const run = (sql: string, ...params: SQLInputValue[]) => prepare(sql).run(...params)
+
+  /** Rewrites a programme's flag schedule; keys already delivered stay off it. */
+  const replaceFlagSchedule = (programmeId: string, schedule: readonly FlagScheduleEntry[]): void => {
+    run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
+    for (const { key, dueOn, until } of schedule) {
+      if (key.programmeId !== programmeId) throw new Error(`A flag schedule entry of ${key.programmeId} given for ${programmeId}`)
+      run(
+        `INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, due_on, until)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
+           SELECT 1 FROM flag_deliveries WHERE programme_id = ?1 AND flag_id = ?2 AND module_id = ?3 AND occurrence = ?4)
+         ON CONFLICT DO NOTHING`,
+        programmeId,
+        key.flagId,
+        key.moduleId,
+        key.occurrence,
+        dueOn,
+        until,
+      )
+    }
+  }
 
   const toOutbox = (row: Row): OutboxMessage => ({
     outboxId: String(row.outbox_id),
@@ -101,7 +133,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return row ? (JSON.parse(String(row.state)) as ProgrammeState) : null
     },
 
-    appendEvents(programmeId, expectedVersion, events, next) {
+    appendEvents(programmeId, expectedVersion, events, next, schedule) {
       if (events.length === 0) return
       if (next.version !== expectedVersion + events.length) {
         throw new Error(`State version ${next.version} does not follow ${expectedVersion} + ${events.length} events`)
@@ -122,10 +154,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
             programmeId,
           )
         }
-        const insert = db.prepare('INSERT INTO programme_events (programme_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)')
+        const insert = prepare('INSERT INTO programme_events (programme_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)')
         events.forEach((event, i) => {
           insert.run(programmeId, expectedVersion + i + 1, event.type, event.at, JSON.stringify(event))
         })
+        replaceFlagSchedule(programmeId, schedule)
       })
     },
 
@@ -163,6 +196,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       transaction(() => {
         // Children first, explicitly, rather than trusting every store to cascade.
         run('DELETE FROM outbox WHERE programme_id = ?', programmeId)
+        run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
         run('DELETE FROM flag_deliveries WHERE programme_id = ?', programmeId)
         run('DELETE FROM programme_events WHERE programme_id = ?', programmeId)
         run('DELETE FROM programmes WHERE programme_id = ?', programmeId)
@@ -232,16 +266,25 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     recordFlagDelivery(key: FlagDeliveryKey, at: string) {
-      const result = run(
-        `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        key.programmeId,
-        key.flagId,
-        key.moduleId,
-        key.occurrence,
-        at,
-      )
-      return Number(result.changes) === 1
+      return transaction(() => {
+        const result = run(
+          `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          key.programmeId,
+          key.flagId,
+          key.moduleId,
+          key.occurrence,
+          at,
+        )
+        run(
+          'DELETE FROM flag_schedule WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
+          key.programmeId,
+          key.flagId,
+          key.moduleId,
+          key.occurrence,
+        )
+        return Number(result.changes) === 1
+      })
     },
 
     hasFlagDelivery(key: FlagDeliveryKey) {
@@ -253,6 +296,39 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
           key.moduleId,
           key.occurrence,
         ) !== undefined
+      )
+    },
+
+    replaceFlagSchedule(programmeId, schedule) {
+      transaction(() => replaceFlagSchedule(programmeId, schedule))
+    },
+
+    listDueFlagKeys(today) {
+      // Delivered keys are off the schedule, so this reads only what is due and undelivered
+      // (and module warnings that closed undelivered, which the index skips past).
+      return all(
+        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
+         WHERE due_on <= ?1 AND (until IS NULL OR until > ?1)
+         ORDER BY programme_id, flag_id, module_id, occurrence`,
+        today,
+      ).map((row) => ({
+        programmeId: String(row.programme_id),
+        flagId: String(row.flag_id),
+        moduleId: String(row.module_id),
+        occurrence: String(row.occurrence),
+      }))
+    },
+
+    getFlagScheduleBasis() {
+      const row = get("SELECT value FROM engine_meta WHERE key = 'flag-schedule-basis'")
+      return row ? String(row.value) : null
+    },
+
+    setFlagScheduleBasis(basis) {
+      run(
+        `INSERT INTO engine_meta (key, value) VALUES ('flag-schedule-basis', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        basis,
       )
     },
 
@@ -333,6 +409,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     close() {
+      statements.clear()
       db.close()
     },
   }

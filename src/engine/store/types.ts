@@ -1,6 +1,7 @@
 // The storage interface the engine runs on. The default implementation is SQLite (sqlite.ts);
 // anything that keeps these promises (transactions, a version check per programme) will do.
 import type { PlusBundle } from '../../types/bundle.generated.ts'
+import type { LocalDate } from '../calendar.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import type { Action } from '../permissions.ts'
 import type { RefusalCode } from '../refusals.ts'
@@ -89,6 +90,18 @@ export interface FlagDeliveryKey {
   occurrence: string
 }
 
+/**
+ * One flag occurrence that a programme's current state implies (flagSchedule in flags.ts): due
+ * from `dueOn` until the day before `until`. The store keeps the undelivered ones as the index the
+ * scheduler reads; the engine still decides from the programme's state what is due.
+ */
+export interface FlagScheduleEntry {
+  key: FlagDeliveryKey
+  dueOn: LocalDate
+  /** The first day it is no longer due, or null when it stays due until delivered. */
+  until: LocalDate | null
+}
+
 /** A notification waiting to be sent by the host (the transactional outbox). */
 export interface OutboxMessage {
   outboxId: string
@@ -114,9 +127,17 @@ export interface EngineStore {
   /**
    * Appends events and stores the resulting state, if the stored version still equals
    * `expectedVersion` (0 for a new programme). Throws ConcurrencyConflict otherwise, and
-   * OpenProgrammeExists when the patient would get a second programme that is not ended.
+   * OpenProgrammeExists when the patient would get a second programme that is not ended. In the
+   * same transaction, replaces the programme's flag schedule with `schedule` (the schedule of
+   * `next`), leaving out keys already delivered.
    */
-  appendEvents(programmeId: string, expectedVersion: number, events: readonly ProgrammeEvent[], next: ProgrammeState): void
+  appendEvents(
+    programmeId: string,
+    expectedVersion: number,
+    events: readonly ProgrammeEvent[],
+    next: ProgrammeState,
+    schedule: readonly FlagScheduleEntry[],
+  ): void
   /** The programme's events in order. */
   readEvents(programmeId: string): ProgrammeEvent[]
   listProgrammes(filter: ProgrammeFilter): ProgrammeState[]
@@ -135,9 +156,17 @@ export interface EngineStore {
   getPreferences(userId: string): NotificationPreferences
   setPreferences(userId: string, preferences: NotificationPreferences): void
 
-  /** Records a delivery; false when the key was already delivered. */
+  /** Records a delivery and takes the key off the flag schedule; false when it was already delivered. */
   recordFlagDelivery(key: FlagDeliveryKey, at: string): boolean
   hasFlagDelivery(key: FlagDeliveryKey): boolean
+
+  /** Replaces one programme's flag schedule (keys already delivered are left out). */
+  replaceFlagSchedule(programmeId: string, schedule: readonly FlagScheduleEntry[]): void
+  /** Scheduled, undelivered keys due on `today` (dueOn ≤ today < until), by programme. */
+  listDueFlagKeys(today: LocalDate): FlagDeliveryKey[]
+  /** What the stored flag schedule was computed from (see the engine), or null before the first time. */
+  getFlagScheduleBasis(): string | null
+  setFlagScheduleBasis(basis: string): void
 
   addOutbox(message: OutboxMessage): void
   listOutbox(options?: { unsentOnly?: boolean }): OutboxMessage[]

@@ -1,0 +1,63 @@
+// The welcome text: the bundle's formatted default (html and text) until a behandlare edits it,
+// then the behandlare's plain text; the default follows content updates, an edit does not.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEngine, evolveAll, openSqliteStore } from '../../src/engine/index.ts'
+import { testBundle } from './bundle.ts'
+import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+
+const UPDATED = { html: '<p>Välkommen till <strong>PLUS</strong>!</p>', text: 'Välkommen till PLUS!' }
+
+describe('welcome text', () => {
+  it('given a new bundle with a reworded default, then unedited programmes show the new default and edited ones keep their text', () => {
+    const store = openSqliteStore({ path: ':memory:' })
+    const clock = new TestClock()
+    const w = world({ store, clock })
+    const unedited = startWithOro(w)
+    const edited = startWithOro(w, PNR_B)
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Hej från oss <b>inte HTML</b>' })
+    const bundle = testBundle({ version: '1.1.0' })
+    bundle.programme.welcome = UPDATED
+    const updated = createEngine({ store, bundle, clock: clock.now, newId: sequentialIds('v2') })
+    expect(updated.query(patient(), { type: 'patient-view', programmeId: unedited }).welcome).toEqual({ kind: 'default', ...UPDATED })
+    expect(updated.query(patient(PNR_B), { type: 'patient-view', programmeId: edited }).welcome).toEqual({ kind: 'edited', text: 'Hej från oss <b>inte HTML</b>' })
+  })
+
+  describe('on a database from before (migration 4)', () => {
+    const dirs: string[] = []
+    afterEach(() => {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('given snapshots that kept the default as plain text, then unedited ones show the default, edited ones keep the edit, and folding the events gives the snapshot', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'plus-welcome-'))
+      dirs.push(dir)
+      const path = join(dir, 'plus.db')
+      const before = world({ path })
+      const unedited = startWithOro(before)
+      const edited = startWithOro(before, PNR_B)
+      before.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Egen text' })
+      before.engine.close()
+      // As the engine wrote them at schema version 3: the default's text in the snapshot and in
+      // the programme-started event.
+      const db = new DatabaseSync(path)
+      db.exec(`
+        UPDATE programmes SET state = json_set(state, '$.welcomeText', 'Välkommen till PLUS!') WHERE programme_id = '${unedited}';
+        UPDATE programme_events SET event = json_set(event, '$.welcomeText', 'Välkommen till PLUS!') WHERE type = 'programme-started';
+        PRAGMA user_version = 3;
+      `)
+      db.close()
+
+      const store = openSqliteStore({ path })
+      expect(store.getProgramme(unedited)?.welcomeText).toBeNull()
+      expect(store.getProgramme(edited)?.welcomeText).toBe('Egen text')
+      for (const id of [unedited, edited]) expect(evolveAll(store.readEvents(id))).toEqual(store.getProgramme(id))
+      const engine = createEngine({ store, bundle: testBundle(), clock: new TestClock().now, newId: sequentialIds('after') })
+      expect(engine.query(patient(), { type: 'patient-view', programmeId: unedited }).welcome).toMatchObject({ kind: 'default', html: '<p>Välkommen till PLUS!</p>' })
+      engine.close()
+    })
+  })
+})
