@@ -8,7 +8,9 @@ export default defineConfig({
   root: '.',
   srcDir: './site',
   publicDir: './site/public',
-  outDir: './dist/site',
+  // PLUS_SITE_DIR lets the end-to-end tests build into a folder of their own, so test runs in a
+  // shared checkout never empty each other's site.
+  outDir: process.env.PLUS_SITE_DIR ?? './dist/site',
   // Every page is written as …/index.html and linked with a trailing slash.
   trailingSlash: 'always',
   build: { format: 'directory' },

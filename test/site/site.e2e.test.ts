@@ -1,6 +1,7 @@
 // End-to-end tests of the preview site in a real browser (Debian's Chromium via playwright-core).
-// The site is built first with `npm run build`, as a reviewer or CI would (set
-// PLUS_E2E_NO_BUILD=1 to test an existing dist/site), then served from dist/site.
+// The site is built first with the steps of `npm run build` (bundle, Astro, Pagefind) into a
+// temporary folder, so concurrent test runs in a shared checkout never empty each other's site;
+// PLUS_E2E_NO_BUILD=1 tests the existing dist/site instead. It is served as a host would.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -15,8 +16,9 @@ import { axeViolations, crawl, type CrawlResult } from './crawl.ts'
 import { ROOT, run, start } from './run.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
-const SITE = path.join(ROOT, 'dist/site')
-
+let out: string | null = null
+let SITE = path.join(ROOT, 'dist/site')
+let BUNDLE = path.join(ROOT, 'dist/bundle')
 let bundle: PlusBundle
 let server: StaticServer
 let browser: Browser
@@ -34,10 +36,20 @@ function findStep(predicate: (step: Step) => boolean): { module: Module; step: S
 
 beforeAll(async () => {
   if (!process.env.PLUS_E2E_NO_BUILD) {
-    const build = await run('npm', ['run', 'build'])
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`)
+    out = await mkdtemp(path.join(tmpdir(), 'plus-site-'))
+    BUNDLE = path.join(out, 'bundle')
+    SITE = path.join(out, 'site')
+    const env = { PLUS_BUNDLE_DIR: BUNDLE, PLUS_SITE_DIR: SITE, ASTRO_TELEMETRY_DISABLED: '1' }
+    for (const [command, ...args] of [
+      ['node', 'scripts/plus.ts', 'build', '--out', BUNDLE],
+      ['npx', 'astro', 'build'],
+      ['npx', 'pagefind', '--site', SITE],
+    ] as [string, ...string[]][]) {
+      const step = await run(command, args, env)
+      if (step.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${step.output}`)
+    }
   }
-  bundle = await loadBundle(path.join(ROOT, 'dist/bundle'))
+  bundle = await loadBundle(BUNDLE)
   server = await serveStatic(SITE)
   browser = await launchBrowser()
   context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' })
@@ -48,6 +60,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await server?.close()
+  if (out) await rm(out, { recursive: true, force: true })
+})
+
+describe('npm run build', () => {
+  it('builds the bundle, then the site, then the search index, stopping at the first failure', async () => {
+    const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect(scripts.build).toMatch(/^node scripts\/plus\.ts build && (\S+=\S+ )*astro build && pagefind --site dist\/site$/)
+  })
 })
 
 describe('every page', () => {
