@@ -67,7 +67,9 @@ export default function plusPreview(options: PlusPreviewOptions = {}): AstroInte
             const text = `${files}\n${formatText(diagnostics, lang)}`
             if (now) logger.error(text)
             else logger.warn(text)
-          } else if (builds > 0) {
+          } else if (builds === 0) {
+            logger.info(`${watchedDir} → ${path.relative(root, bundleDir) || bundleDir}: förhandsvisningen följer innehållet och laddar om vid varje sparning`)
+          } else {
             const what = before ? 'felen är rättade' : result.write === 'unchanged' ? 'paketet är oförändrat' : 'paketet är byggt'
             logger.info(`${files}: ${what}`)
           }
