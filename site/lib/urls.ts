@@ -5,6 +5,7 @@ import type { MediaFile, Module, Step } from '../../src/types/bundle.generated.t
 export const homeUrl = '/'
 export const timelineUrl = '/tidslinje/'
 export const searchUrl = '/sok/'
+export const qualityUrl = '/kvalitet/'
 
 export function moduleUrl(module: Pick<Module, 'id'>): string {
   return `/moduler/${module.id}/`

@@ -71,8 +71,8 @@ describe('npm run build', () => {
 })
 
 describe('every page', () => {
-  it('is reached from the start page: start, timeline, search, each module, step and print view', () => {
-    const expected = ['/', '/tidslinje/', '/sok/']
+  it('is reached from the start page: start, timeline, quality report, search, each module, step and print view', () => {
+    const expected = ['/', '/tidslinje/', '/kvalitet/', '/sok/']
     for (const module of modules()) {
       expected.push(`/moduler/${module.id}/`, `/utskrift/${module.id}/`)
       for (const step of steps(module)) expected.push(stepPath(module, step))
