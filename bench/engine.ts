@@ -15,6 +15,7 @@
 // scripts through `engine.execute` with the nightly `deliverDueFlags()` (ids of outbox rows and
 // the order of audit rows across programmes aside). Not simulated: audit entries of reads
 // (queries), which the sweep never looks at.
+import { randomUUID } from 'node:crypto'
 import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -91,7 +92,7 @@ export async function benchEngine(options: { programmes: number; dir: string }):
   try {
     let now = Date.parse(setupAt())
     const store = openSqliteStore({ path })
-    const engine = createEngine({ store, bundle, clock: () => new Date(now), newId: benchIds('setup') })
+    const engine = createEngine({ store, bundle, clock: () => new Date(now) })
     const world = setUpWorld(engine)
 
     const populateStart = performance.now()
@@ -133,15 +134,20 @@ function statSize(file: string): number | null {
 
 // ── The world: units, people, time ────────────────────────────────────────────────────────
 
-/** The instant the nightly scheduler runs on a day: 00:05 Stockholm time. */
-const nightAtCache = new Map<string, string>()
-export function nightAt(day: string): string {
-  let at = nightAtCache.get(day)
+/** Local midnight of a day, looked up once per day (the calendar functions are not cheap). */
+const midnights = new Map<string, number>()
+function midnight(day: string): number {
+  let at = midnights.get(day)
   if (at === undefined) {
-    at = new Date(Date.parse(startOfLocalDay(day)) + 5 * 60_000).toISOString()
-    nightAtCache.set(day, at)
+    at = Date.parse(startOfLocalDay(day))
+    midnights.set(day, at)
   }
   return at
+}
+
+/** The instant the nightly scheduler runs on a day: 00:05 Stockholm time. */
+export function nightAt(day: string): string {
+  return new Date(midnight(day) + 5 * 60_000).toISOString()
 }
 
 /** The instant of the measured sweep. */
@@ -154,7 +160,7 @@ export function setupAt(): string {
 
 /** The instant of a Stockholm wall-clock time (minutes after midnight, no daylight change at that hour). */
 function wallClock(day: string, minutes: number): string {
-  return new Date(Date.parse(startOfLocalDay(day)) + minutes * 60_000).toISOString()
+  return new Date(midnight(day) + minutes * 60_000).toISOString()
 }
 
 /** A care unit of the population. */
@@ -540,7 +546,7 @@ export function writeProgramme(store: EngineStore, programme: SimulatedProgramme
 
 /** Simulates and writes `count` programmes in batched transactions. */
 export function populate(store: EngineStore, world: BenchWorld, count: number): void {
-  const newId = benchIds('outbox')
+  const newId = randomUUID // as the engine's default
   for (let first = 0; first < count; first += BATCH) {
     const batch: SimulatedProgramme[] = []
     for (let i = first; i < Math.min(count, first + BATCH); i++) batch.push(simulateProgramme(i, world))

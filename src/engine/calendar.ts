@@ -27,13 +27,31 @@ const timeFormat = new Intl.DateTimeFormat('en-GB', {
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+const HOUR_MS = 3_600_000
+
+/**
+ * Dates by UTC hour, a memo of the time-zone lookup (the engine's most frequent calendar call).
+ * Since 1970 Stockholm's offset is a whole number of hours and changes on a whole UTC hour, so
+ * local midnight always falls on one and every instant of a UTC hour has the same local date.
+ */
+const datesByHour = new Map<number, LocalDate>()
+
 /** The Stockholm calendar date of an instant (an ISO 8601 string or a Date). */
 export function localDate(instant: string | Date): LocalDate {
   const date = typeof instant === 'string' ? new Date(instant) : instant
-  if (Number.isNaN(date.getTime())) throw new TypeError(`Expected an ISO instant, got \`${String(instant)}\``)
+  const ms = date.getTime()
+  if (Number.isNaN(ms)) throw new TypeError(`Expected an ISO instant, got \`${String(instant)}\``)
+  const hour = Math.floor(ms / HOUR_MS)
+  const known = ms >= 0 ? datesByHour.get(hour) : undefined
+  if (known !== undefined) return known
   const parts = dateFormat.formatToParts(date)
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('year')}-${part('month')}-${part('day')}`
+  const result = `${part('year')}-${part('month')}-${part('day')}`
+  if (ms >= 0) {
+    if (datesByHour.size >= 100_000) datesByHour.clear()
+    datesByHour.set(hour, result)
+  }
+  return result
 }
 
 /** The Stockholm wall-clock time of an instant, `HH:MM`. */
@@ -44,16 +62,26 @@ export function localTime(instant: string | Date): string {
 
 /** True when the string is a real calendar date written as `YYYY-MM-DD`. */
 export function isLocalDate(value: string): boolean {
+  return utcMidnight(value) !== null
+}
+
+/** UTC midnight of a date written `YYYY-MM-DD`, or null when it is not a real date. */
+function utcMidnight(value: string): number | null {
   const match = LOCAL_DATE.exec(value)
-  if (!match) return false
-  const [, y, m, d] = match
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
-  return date.toISOString().slice(0, 10) === value
+  if (!match) return null
+  const y = Number(match[1])
+  const m = Number(match[2])
+  const d = Number(match[3])
+  const ms = Date.UTC(y, m - 1, d)
+  // Date.UTC rolls 2025-02-30 over into March (and reads years below 100 as 19xx): reject both.
+  const back = new Date(ms)
+  return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? ms : null
 }
 
 function toUtcMidnight(date: LocalDate): number {
-  if (!isLocalDate(date)) throw new TypeError(`Expected a date YYYY-MM-DD, got \`${date}\``)
-  return Date.parse(`${date}T00:00:00Z`)
+  const ms = utcMidnight(date)
+  if (ms === null) throw new TypeError(`Expected a date YYYY-MM-DD, got \`${date}\``)
+  return ms
 }
 
 /** The date `days` calendar days after (or before, when negative) `date`. */

@@ -121,7 +121,7 @@ export interface Engine {
 
 const OPEN: ProgrammeState['lifecycle']['status'][] = ['active', 'retained']
 /** Programmes per commit in the flag sweep: bounds how long the sweep holds the write lock. */
-const SWEEP_CHUNK = 250
+const SWEEP_CHUNK = 500
 
 /** Creates an engine over a store and a bundle; moves running programmes to the bundle's version. */
 export function createEngine(options: EngineOptions): Engine {

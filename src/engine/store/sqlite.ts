@@ -42,8 +42,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = FULL')
-  if (process.env.PLUS_CACHE) db.exec(`PRAGMA cache_size = -${process.env.PLUS_CACHE}`)
-  if (process.env.PLUS_MMAP) db.exec(`PRAGMA mmap_size = ${process.env.PLUS_MMAP}`)
   migrate(db, options.migrations ?? MIGRATIONS)
 
   let depth = 0
