@@ -141,13 +141,22 @@ function printEvents(engine: Engine, actor: Actor, programmeId: string): void {
   out(`      Hantera händelser: ${e.submissions.length} formulär (${e.unreadSubmissions} olästa), ` +
     `${e.messages.total} meddelanden (${e.messages.unreadFromPatient} olästa från invånaren)`)
   for (const s of e.submissions) {
-    out(`        ${s.read ? '  ' : '● '}${s.formTitle} – inskickat ${localDate(s.submittedAt)}${s.score !== null ? `, ${s.score} poäng (${s.bandLabel})` : ''}`)
+    const top = s.inTopBand ? '  ⚠ i formulärets högsta nivå' : ''
+    out(`        ${s.read ? '  ' : '● '}${s.formTitle} – inskickat ${localDate(s.submittedAt)}${s.score !== null ? `, ${s.score} poäng (${s.bandLabel})` : ''}${top}`)
   }
+}
+
+function printWelcome(engine: Engine, actor: Actor, programmeId: string): void {
+  const { welcome } = engine.query(actor, { type: 'patient-view', programmeId })
+  const lines = welcome.text.split('\n').filter((line) => line.trim() !== '')
+  out(welcome.kind === 'default'
+    ? `      Invånaren ser programmets välkomsttext, formaterad (${welcome.html.length} tecken HTML): ”${lines[0]}” …`
+    : `      Invånaren ser behandlarens välkomsttext som ren text (${welcome.text.length} tecken): … ”${lines.at(-1)}”`)
 }
 
 function printSubmission(view: SubmissionView): void {
   const range = view.scoreRange ? ` av ${view.scoreRange.max}` : ''
-  out(`      Öppnar "${view.formTitle}"${view.score !== null ? `: ${view.score}${range} poäng – ${view.band?.label}` : ''}`)
+  out(`      Öppnar "${view.formTitle}"${view.score !== null ? `: ${view.score}${range} poäng – ${view.band?.label}` : ''}${view.inTopBand ? ' ⚠ (högsta nivån)' : ''}`)
   for (const a of view.answers.slice(0, 4)) out(`        · ${a.prompt} → ${a.display}`)
   if (view.answers.length > 4) out(`        · … och ${view.answers.length - 4} svar till`)
 }
@@ -274,8 +283,10 @@ function main(): void {
     { day: 0, time: '09:00', run: () => {
       out('  ── Exempel 1: Självhjälp – lindrig oro, modulen Oro ──')
       start('oro', 'Självhjälp/Oro', ANNA, [{ moduleId: 'oro', closesOn: closesOn(60) }])
+      printWelcome(engine, patient(PATIENTS.oro), ids.oro)
       exec(ANNA, { type: 'edit-welcome-text', programmeId: ids.oro, text: `${bundle.programme.welcome.text}\n\nHälsningar från Vårdcentralen Solna. Hör av dig om besvären inte går över.` })
       say(`${who('hsa-anna')} lägger till mottagningens hälsning i välkomsttexten.`)
+      printWelcome(engine, patient(PATIENTS.oro), ids.oro)
       printOverview(engine, ANNA, ids.oro)
     } },
     { day: 1, time: '19:30', run: () => open('oro', 'oro-tankar-om-framtiden', 'oro-oro-eller-problemlosning') },
@@ -343,7 +354,16 @@ function main(): void {
     { day: 3, time: '09:15', run: () => {
       exec(patient(PATIENTS.nedstamdhet), { type: 'set-mobile-number', programmeId: ids.nedstamdhet, mobileNumber: '070-174 06 05' })
       open('nedstamdhet', 'nedstamdhet-valkommen', 'nedstamdhet-vad-ar-nedstamdhet', 'nedstamdhet-spiralen', 'nedstamdhet-kartlaggning')
-      submit('nedstamdhet', 'nedstamdhet-kartlaggning-form', 2)
+      submit('nedstamdhet', 'nedstamdhet-kartlaggning-form', 3)
+    } },
+    { day: 4, time: '08:30', run: () => {
+      say(`${who('hsa-cecilia')} loggar in; en skattning ligger i formulärets högsta nivå och öppnas först.`)
+      printEvents(engine, CECILIA, ids.nedstamdhet)
+      for (const s of engine.query(CECILIA, { type: 'events', programmeId: ids.nedstamdhet }).submissions.filter((x) => x.inTopBand && !x.read)) {
+        printSubmission(engine.openSubmission(CECILIA, ids.nedstamdhet, s.submissionId))
+      }
+      exec(CECILIA, { type: 'send-message', programmeId: ids.nedstamdhet, text: 'Tack för dina svar. Jag ringer dig i dag för att prata om hur du mår.' })
+      say(`${who('hsa-cecilia')} skriver till invånaren och ringer upp samma dag.`)
     } },
     { day: 10, time: '20:00', run: () => { open('nedstamdhet', 'nedstamdhet-beteendeaktivering', 'nedstamdhet-registrera'); submit('nedstamdhet', 'nedstamdhet-registrera-form', 1) } },
     { day: 24, time: '20:00', run: () => { open('nedstamdhet', 'nedstamdhet-vad-ar-viktigt', 'nedstamdhet-aktivitetsplan'); submit('nedstamdhet', 'nedstamdhet-aktivitetsplan-form', 1, { aktiviteter: 'Promenad med grannen', 'forsta-steg': 'Ringa grannen på måndag' }) } },
