@@ -62,6 +62,7 @@ export type {
   AuditEntry,
   EngineStore,
   FlagDeliveryKey,
+  FlagScheduleEntry,
   NotificationPreferences,
   OutboxMessage,
   ProgrammeFilter,

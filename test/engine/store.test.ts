@@ -58,6 +58,38 @@ describe('sqlite store', () => {
     expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).not.toThrow(/1912/)
   })
 
+  it('given a flag schedule, then delivered keys stay off it, a delivery takes its key off, and a key is due from dueOn until the day before until', () => {
+    const store = withUnit()
+    const state = evolveAll([STARTED])
+    if (!state) throw new Error('no state')
+    const entry = (flagId: string, dueOn: string, until: string | null = null) => ({
+      key: { programmeId: 'p-1', flagId, moduleId: until ? 'oro' : '', occurrence: 'x' },
+      dueOn,
+      until,
+    })
+    const schedule = [entry('startat', '2025-04-07'), entry('modul', '2025-04-10', '2025-04-12')]
+    store.appendEvents('p-1', 0, [STARTED], state, schedule)
+    expect(store.listDueFlagKeys('2025-04-06')).toEqual([])
+    expect(store.listDueFlagKeys('2025-04-07').map((k) => k.flagId)).toEqual(['startat'])
+    expect(store.recordFlagDelivery(schedule[0]?.key ?? entry('', '').key, 'now')).toBe(true)
+    expect(store.listDueFlagKeys('2025-04-07')).toEqual([])
+    expect(store.listDueFlagKeys('2025-04-11')).toEqual([{ programmeId: 'p-1', flagId: 'modul', moduleId: 'oro', occurrence: 'x' }])
+    expect(store.listDueFlagKeys('2025-04-12')).toEqual([])
+    store.replaceFlagSchedule('p-1', schedule) // the delivered key is not put back
+    expect(store.listDueFlagKeys('2025-04-11').map((k) => k.flagId)).toEqual(['modul'])
+    expect(() => store.replaceFlagSchedule('p-2', schedule)).toThrow(/p-1/)
+    store.deleteProgramme('p-1')
+    expect(store.listDueFlagKeys('2025-04-11')).toEqual([])
+  })
+
+  it('given no schedule yet, then the basis is null until the engine sets it', () => {
+    const store = withUnit()
+    expect(store.getFlagScheduleBasis()).toBeNull()
+    store.setFlagScheduleBasis('a')
+    store.setFlagScheduleBasis('b')
+    expect(store.getFlagScheduleBasis()).toBe('b')
+  })
+
   it('given a failing step inside a transaction, then everything in it is rolled back, savepoints included', () => {
     const store = withUnit()
     expect(() =>
