@@ -386,7 +386,8 @@ describe('development server', () => {
     expect(await track.getAttribute('default')).not.toBeNull()
     const captions = await fetch(`${origin}/${film.captions.file.path}`)
     expect(captions.headers.get('content-type')).toContain('text/vtt')
-    expect(await devPage.locator(`#${film.id} details.transcript`).count()).toBe(1)
+    // The dev server may reload the page once more (the video and the text were saved separately).
+    await expect.poll(() => devPage.locator(`#${film.id} details.transcript`).count(), { timeout: 20_000 }).toBe(1)
     expect(await axeViolations(devPage, 'film with video')).toEqual([])
   }, 60_000)
 })
