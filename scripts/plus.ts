@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `plus` command's entry point: the only place that touches process.argv, the real
 // streams and the exit code.
 import { main } from '../src/cli/main.ts'
