@@ -1,0 +1,12 @@
+// Vitest configuration. It lives in test/ to keep the top level to the project's agreed
+// folders; the npm scripts point at it with --config, and the root is the repository.
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+})
