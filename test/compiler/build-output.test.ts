@@ -167,3 +167,17 @@ describe('loadBundle', () => {
     await expect(loadBundle(file)).rejects.toThrow(BundleError)
   })
 })
+
+describe('media paths', () => {
+  it('must be spelled exactly as on disk, letter case included', async () => {
+    const { dir, cleanup } = await contentWith({
+      'mod/01-avsnitt.md': '---\nid: mod-avsnitt\ntitle: A\n---\n\n::::step{#mod-steg title="x"}\n::image{src="media/Poster.svg" alt="x"}\n::::\n',
+    })
+    try {
+      const result = await compile({ contentDir: dir })
+      expect(result.diagnostics.map((d) => d.code)).toEqual(['PLUS302'])
+    } finally {
+      await cleanup()
+    }
+  })
+})

@@ -1,5 +1,5 @@
 // Reads the media files the content refers to. Paths stay inside their module folder.
-import { readFile, realpath, stat } from 'node:fs/promises'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaRef } from '../ir.ts'
 import { mediaKey, type MediaFileState } from '../validate/rule.ts'
@@ -26,9 +26,28 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
       out.set(key, { status: 'outside' })
       continue
     }
+    if (!(await spelledExactly(moduleRoot, relative))) {
+      out.set(key, { status: 'missing' })
+      continue
+    }
     out.set(key, await readMedia(absolute, cache))
   }
   return out
+}
+
+/**
+ * True when every segment of the path exists with exactly this spelling. macOS and Windows
+ * find `Media/Film.VTT` for `media/film.vtt`; Linux servers do not. Checking the spelling makes
+ * every machine agree with the one the bundle is built on.
+ */
+async function spelledExactly(root: string, relative: string): Promise<boolean> {
+  let dir = root
+  for (const segment of relative.split(path.sep)) {
+    const names = await readdir(dir).catch(() => [] as string[])
+    if (!names.includes(segment)) return false
+    dir = path.join(dir, segment)
+  }
+  return true
 }
 
 async function readMedia(absolute: string, cache?: MediaCache): Promise<MediaFileState> {
