@@ -4,6 +4,7 @@
 import type { Flag, Programme } from '../../src/types/bundle.generated.ts'
 import { addDays, daysBetween, startOfLocalDay, type LocalDate } from '../../src/engine/calendar.ts'
 import { dueFlags } from '../../src/engine/flags.ts'
+import { evolveAll } from '../../src/engine/evolve.ts'
 import type { ContentIndex } from '../../src/engine/content.ts'
 import type { ProgrammeState } from '../../src/engine/state.ts'
 
@@ -47,28 +48,17 @@ export function programmeTimeline(programme: Pick<Programme, 'durationDays' | 'f
   return events.sort((a, b) => a.day - b.day || rank[a.type] - rank[b.type])
 }
 
-/** A running programme on which nothing happens after the start. */
+/**
+ * A running programme on which nothing happens after the start, built by the engine's own
+ * evolve from the two events a real start produces, so its shape cannot drift from the engine's.
+ */
 function untouchedProgramme(startedOn: LocalDate, endsOn: LocalDate, modules: ModuleClosing[]): ProgrammeState {
-  const startedAt = startOfLocalDay(startedOn)
-  return {
-    programmeId: 'forhandsvisning',
-    unitId: 'forhandsvisning',
-    patient: '',
-    responsibleUserId: 'behandlare',
-    startedAt,
-    startedOn,
-    endsOn,
-    contentVersion: '',
-    startedOnContentVersion: '',
-    welcomeText: '',
-    lifecycle: { status: 'active' },
-    modules: Object.fromEntries(modules.map((m) => [m.moduleId, { moduleId: m.moduleId, startedAt, closesOn: m.closesOn }])),
-    openedSteps: {},
-    submissions: [],
-    messages: [],
-    mobileNumber: null,
-    lastPatientActivityAt: null,
-    pendingHandover: null,
-    version: 1,
-  }
+  const at = startOfLocalDay(startedOn)
+  const by = { kind: 'staff', userId: 'behandlare', unitId: 'forhandsvisning' } as const
+  const state = evolveAll([
+    { type: 'programme-started', at, by, programmeId: 'forhandsvisning', unitId: 'forhandsvisning', patient: '', responsibleUserId: 'behandlare', contentVersion: '', startedOn, endsOn },
+    { type: 'modules-started', at, by, modules: modules.map((m) => ({ moduleId: m.moduleId, closesOn: m.closesOn })) },
+  ])
+  if (!state) throw new Error('evolve gave no state for a started programme')
+  return state
 }

@@ -1,6 +1,8 @@
 // A guard against a personnummer slipping into an export where a pseudonymous reference belongs
 // (the engine keys programmes by personnummer, so `subject: state.patient` is an easy mistake).
 
+import { luhnCheckDigit } from '../engine/personnummer.ts'
+
 // YYMMDD or YYYYMMDD, optional - or +, then four digits; not part of a longer digit run.
 const CANDIDATE = /(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)/g
 
@@ -14,18 +16,7 @@ export function looksLikePersonnummer(text: string): boolean {
     const month = Number(mm)
     const day = Number(dd) > 60 ? Number(dd) - 60 : Number(dd)
     if (month < 1 || month > 12 || day < 1 || day > 31) continue
-    if (luhn(`${yy}${mm}${dd}${serial}`) === Number(check)) return true
+    if (luhnCheckDigit(`${yy}${mm}${dd}${serial}`) === Number(check)) return true
   }
   return false
-}
-
-/** The Luhn check digit of nine digits, as used by Swedish personal identity numbers. */
-function luhn(nine: string): number {
-  let sum = 0
-  for (let i = 0; i < nine.length; i++) {
-    let d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1)
-    if (d > 9) d -= 9
-    sum += d
-  }
-  return (10 - (sum % 10)) % 10
 }
