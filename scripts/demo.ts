@@ -142,7 +142,8 @@ function printEvents(engine: Engine, actor: Actor, programmeId: string): void {
     `${e.messages.total} meddelanden (${e.messages.unreadFromPatient} olästa från invånaren)`)
   for (const s of e.submissions) {
     const top = s.inTopBand ? '  ⚠ i formulärets högsta nivå' : ''
-    out(`        ${s.read ? '  ' : '● '}${s.formTitle} – inskickat ${localDate(s.submittedAt)}${s.score !== null ? `, ${s.score} poäng (${s.bandLabel})` : ''}${top}`)
+    const alerts = s.alerts.length ? `  ⚠ svar att uppmärksamma: ${s.alerts.map((a) => `”${a.prompt}”`).join(', ')}` : ''
+    out(`        ${s.read ? '  ' : '● '}${s.formTitle} – inskickat ${localDate(s.submittedAt)}${s.score !== null ? `, ${s.score} poäng (${s.bandLabel})` : ''}${top}${alerts}`)
   }
 }
 
@@ -157,8 +158,10 @@ function printWelcome(engine: Engine, actor: Actor, programmeId: string): void {
 function printSubmission(view: SubmissionView): void {
   const range = view.scoreRange ? ` av ${view.scoreRange.max}` : ''
   out(`      Öppnar "${view.formTitle}"${view.score !== null ? `: ${view.score}${range} poäng – ${view.band?.label}` : ''}${view.inTopBand ? ' ⚠ (högsta nivån)' : ''}`)
-  for (const a of view.answers.slice(0, 4)) out(`        · ${a.prompt} → ${a.display}`)
-  if (view.answers.length > 4) out(`        · … och ${view.answers.length - 4} svar till`)
+  // Alerted answers first, so the clinician sees them whatever the score.
+  const answers = [...view.answers].sort((a, b) => Number(b.alert) - Number(a.alert))
+  for (const a of answers.slice(0, 4)) out(`        ${a.alert ? '⚠' : '·'} ${a.prompt} → ${a.display}`)
+  if (answers.length > 4) out(`        · … och ${answers.length - 4} svar till`)
 }
 
 function printList(engine: Engine, actor: Actor, type: 'list-mine' | 'list-unit' | 'list-ended', title: string): void {

@@ -1,6 +1,6 @@
 // Client script for forms in the preview: reads the answers, checks them and scores them with
 // the shared scoring code (the engine's own), and shows the result. Nothing leaves the page.
-import { scoreForm, validateAnswers, type AnswerProblem, type Answers } from '../../src/scoring/index.ts'
+import { alertsFor, scoreForm, validateAnswers, type AnswerProblem, type Answers } from '../../src/scoring/index.ts'
 import type { FormBlock, Question } from '../../src/types/bundle.generated.ts'
 
 /** Wires up every form on the page once. */
@@ -151,6 +151,14 @@ function showResult(element: HTMLFormElement, form: FormBlock): void {
       const line = document.createElement('p')
       line.textContent = 'Svaren går att skicka in. Här i förhandsvisningen sparas eller skickas de inte.'
       box.append(line)
+    }
+    // Answers that the clinician is alerted to whatever the score (a question's `alert`).
+    for (const question of alertsFor(form, answers)) {
+      const note = document.createElement('p')
+      note.className = 'alert-note'
+      note.dataset.alert = question.id
+      note.textContent = `I programmet markeras svaret på ”${question.prompt}” särskilt för behandlaren, oavsett poäng.`
+      box.append(note)
     }
   }
   result.replaceChildren(box)

@@ -58,6 +58,7 @@ function diffQuestion(form: Ref, at: FormPlace, a: Question, b: Question, scored
   if (a.max !== b.max) fields.push({ field: 'max', before: a.max, after: b.max })
   if (a.unit !== b.unit) fields.push({ field: 'unit', before: a.unit, after: b.unit })
   if (a.rows !== b.rows) fields.push({ field: 'rows', before: a.rows, after: b.rows })
+  if (a.alertFrom !== b.alertFrom) fields.push({ field: 'alertFrom', before: a.alertFrom, after: b.alertFrom })
   if (fields.length) {
     const narrowed = b.type === 'number' && a.type === 'number' && (raisedMin(a.min, b.min) || loweredMax(a.max, b.max))
     changes.push({ type: 'question-changed', form, at, question, changes: fields, warnings: narrowed ? ['answers-out-of-range'] : [] })

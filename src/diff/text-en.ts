@@ -54,7 +54,7 @@ const bands = (list: BandSummary[]) => list.map(band).join(', ')
 function field(f: FieldChange): string {
   const names: Record<string, string> = {
     title: 'title', summary: 'summary', estimatedMinutes: 'estimated minutes', prompt: 'prompt',
-    required: 'required', min: 'minimum', max: 'maximum', unit: 'unit', rows: 'rows', kind: 'kind',
+    required: 'required', min: 'minimum', max: 'maximum', unit: 'unit', rows: 'rows', alertFrom: 'alert from value', kind: 'kind',
     trigger: 'trigger', recipient: 'recipient', days: 'days', text: 'text', variant: 'variant', alt: 'alt text', caption: 'caption',
     durationSeconds: 'duration (seconds)', captionCues: 'caption cues', version: 'version', durationDays: 'duration (days)',
     id: 'id', schemaVersion: 'bundle format',

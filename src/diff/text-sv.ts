@@ -54,7 +54,7 @@ const bands = (list: BandSummary[]) => list.map(band).join(', ')
 function field(f: FieldChange): string {
   const names: Record<string, string> = {
     title: 'titel', summary: 'sammanfattning', estimatedMinutes: 'beräknad tid (minuter)', prompt: 'frågetext',
-    required: 'obligatorisk', min: 'minsta värde', max: 'största värde', unit: 'enhet', rows: 'rader', kind: 'typ',
+    required: 'obligatorisk', min: 'minsta värde', max: 'största värde', unit: 'enhet', rows: 'rader', alertFrom: 'uppmärksamma från värde', kind: 'typ',
     trigger: 'när', recipient: 'mottagare', days: 'dagar', text: 'text', variant: 'sort', alt: 'alt-text', caption: 'bildtext',
     durationSeconds: 'längd (sekunder)', captionCues: 'antal undertexter', version: 'version', durationDays: 'längd (dagar)',
     id: 'id', schemaVersion: 'bundelformat',

@@ -388,7 +388,7 @@ export interface QuestionTypeChanged {
   warnings: Warning[]
 }
 
-/** Other properties of a question (prompt, help, required, number limits, unit, rows). */
+/** Other properties of a question (prompt, help, required, number limits, unit, rows, alert value). */
 export interface QuestionChanged {
   type: 'question-changed'
   form: Ref
@@ -403,6 +403,7 @@ export interface QuestionChanged {
     | FieldChange<'max', number | null>
     | FieldChange<'unit', string | null>
     | FieldChange<'rows', number | null>
+    | FieldChange<'alertFrom', number | null>
   >
   warnings: Warning[]
 }

@@ -1,6 +1,6 @@
 // Read models: what the patient and the clinicians see, built from a programme's state and the
 // content. Pure. Answers to questions that a newer bundle removed are kept and marked `removed`.
-import { type AnswerValue, scoreRange } from '../scoring/index.ts'
+import { type AnswerValue, alertsFor, scoreRange } from '../scoring/index.ts'
 import type { FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
 import { daysBetween, type LocalDate, localDate } from './calendar.ts'
 import { type ContentIndex, orderedModules } from './content.ts'
@@ -106,9 +106,14 @@ export interface SubmissionSummary {
   /**
    * True when the score lies in the highest band of the form it was answered on: a generic,
    * content-driven signal that the clinician should look at this one first. False for forms
-   * without scoring. Not a per-question alert (the content format has none yet).
+   * without scoring.
    */
   inTopBand: boolean
+  /**
+   * The questions answered at or above their `alertFrom` value (say, any answer but "Aldrig"
+   * to a question about thoughts of death), whatever the total score: look at these first.
+   */
+  alerts: Array<{ questionId: string; prompt: string }>
 }
 
 /** "Hantera händelser". */
@@ -129,6 +134,8 @@ export interface AnswerView {
   display: string
   /** True when the current bundle no longer has this question. */
   removed: boolean
+  /** True when this answer is one of the submission's alerts. */
+  alert: boolean
 }
 
 /** One opened submission. */
@@ -293,7 +300,13 @@ function summary(submission: Submission, current: ContentIndex, lookup: ContentL
     score: submission.score,
     bandLabel: submission.bandLabel,
     inTopBand: inTopBand(submission, answeredForm(submission, current, lookup)),
+    alerts: alertsOf(submission, answeredForm(submission, current, lookup)),
   }
+}
+
+/** The alerts of a submission, judged on the form it was answered on. */
+function alertsOf(submission: Submission, form: FormBlock | null): SubmissionSummary['alerts'] {
+  return form ? alertsFor(form, submission.answers).map((q) => ({ questionId: q.id, prompt: q.prompt })) : []
 }
 
 export function eventsView(state: ProgrammeState, current: ContentIndex, lookup: ContentLookup): EventsView {
@@ -320,7 +333,7 @@ export function submissionView(submission: Submission, current: ContentIndex, lo
     const value = submission.answers[question.id]
     if (value === undefined) continue
     answered.delete(question.id)
-    answers.push({ questionId: question.id, prompt: question.prompt, value, display: display(question, value), removed: false })
+    answers.push({ questionId: question.id, prompt: question.prompt, value, display: display(question, value), removed: false, alert: false })
   }
   for (const questionId of answered) {
     const value = submission.answers[questionId]
@@ -332,12 +345,16 @@ export function submissionView(submission: Submission, current: ContentIndex, lo
       value,
       display: original ? display(original, value) : String(value),
       removed: true,
+      alert: false,
     })
   }
+  const summarised = summary(submission, current, lookup)
+  const alerted = new Set(summarised.alerts.map((a) => a.questionId))
+  for (const answer of answers) answer.alert = alerted.has(answer.questionId)
   const form = originalForm ?? currentForm
   const band = form?.scoring?.bands.find((b) => b.label === submission.bandLabel) ?? null
   return {
-    ...summary(submission, current, lookup),
+    ...summarised,
     contentVersion: submission.contentVersion,
     band: band ? { label: band.label, text: band.text } : null,
     scoreRange: form?.scoring ? scoreRange(form.questions) : null,

@@ -126,6 +126,19 @@ export function scoreForm(form: FormBlock, answers: Answers): FormScore {
   return { score: sum, band: bandFor(form, sum), answered, scoredQuestions: scored.length }
 }
 
+/**
+ * The questions whose answer should be brought to the clinician's attention whatever the score:
+ * a scale or single question with `alertFrom`, answered with an option of at least that value.
+ */
+export function alertsFor(form: FormBlock, answers: Answers): Question[] {
+  return form.questions.filter((question) => {
+    if (question.alertFrom === null) return false
+    const value = answers[question.id]
+    const option = typeof value === 'string' ? question.options.find((o) => o.id === value) : undefined
+    return option?.value !== null && option?.value !== undefined && option.value >= question.alertFrom
+  })
+}
+
 /** The band a score falls in, or null when the form is not scored or no band covers it. */
 export function bandFor(form: FormBlock, score: number): Band | null {
   return form.scoring?.bands.find((band) => score >= band.min && score <= band.max) ?? null

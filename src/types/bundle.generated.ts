@@ -285,6 +285,10 @@ export interface Question {
    * Suggested height of a free-text field.
    */
   rows: number | null
+  /**
+   * An answer whose option value is at least this is brought to the clinician's attention whatever the score (scale and single questions); null for none.
+   */
+  alertFrom: number | null
 }
 /**
  * This interface was referenced by `PlusBundle`'s JSON-Schema

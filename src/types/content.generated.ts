@@ -173,6 +173,10 @@ export interface QuestionAttributes {
   max?: string
   unit?: string
   rows?: string
+  /**
+   * Alert the clinician when the chosen option's value is at least this number (scale and single questions), e.g. on a question about thoughts of death.
+   */
+  alert?: string
 }
 /**
  * This interface was referenced by `DirectiveAttributes`'s JSON-Schema

@@ -119,6 +119,16 @@ describe('the PLUS programme', () => {
     })
   })
 
+  it('alerts the clinician on any answer but "never" to a question about thoughts of death or self-harm', () => {
+    const questions = bundle.programme.modules.flatMap((m) => forms(m).flatMap((f) => f.questions))
+    const risky = questions.filter((q) => /tankar på att dö|ta ditt liv|skada dig själv|självmord/i.test(q.prompt))
+    expect(risky.length).toBeGreaterThanOrEqual(2)
+    for (const q of risky) {
+      const lowest = Math.min(...q.options.map((o) => o.value ?? 0))
+      expect(q.alertFrom, q.id).toBe(lowest + 1)
+    }
+  })
+
   it('points to urgent help in every step that mentions suicidal thoughts', () => {
     for (const module of bundle.programme.modules) {
       for (const step of steps(module)) {

@@ -13,7 +13,7 @@ export const FLAGS: Flag[] = [
   { type: 'flag', id: 'plus-snart-slut', trigger: 'programme-ending', recipient: 'clinician', days: 1, title: 'PLUS snart slut', text: 'Ett PLUS-program har snart pågått i 90 dagar.' },
 ]
 
-export function scaleQuestion(id: string, prompt: string): Question {
+export function scaleQuestion(id: string, prompt: string, alertFrom: number | null = null): Question {
   return {
     id,
     type: 'scale',
@@ -30,11 +30,12 @@ export function scaleQuestion(id: string, prompt: string): Question {
     max: null,
     unit: null,
     rows: null,
+    alertFrom,
   }
 }
 
 export function textQuestion(id: string, prompt: string, required = false): Question {
-  return { id, type: 'text', prompt, help: null, required, options: [], min: null, max: null, unit: null, rows: 4 }
+  return { id, type: 'text', prompt, help: null, required, options: [], min: null, max: null, unit: null, rows: 4, alertFrom: null }
 }
 
 export function assessment(id: string, title: string, questions: Question[]): FormBlock {

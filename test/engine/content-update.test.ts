@@ -48,8 +48,8 @@ describe('content update', () => {
     const view = updated.query(BEHANDLARE, { type: 'submission', programmeId: p, submissionId: s })
     expect(view).toMatchObject({ score: 5, bandLabel: 'Hög nivå', contentVersion: '1.0.0' })
     expect(view.answers).toEqual([
-      { questionId: 'oro-hur-ofta', prompt: 'Hur ofta oroar du dig nu?', value: 'ofta', display: 'Ofta', removed: false },
-      { questionId: 'oro-svart-sluta', prompt: 'Hur svårt är det att sluta oroa dig?', value: 'hela-tiden', display: 'Hela tiden', removed: true },
+      { questionId: 'oro-hur-ofta', prompt: 'Hur ofta oroar du dig nu?', value: 'ofta', display: 'Ofta', removed: false, alert: false },
+      { questionId: 'oro-svart-sluta', prompt: 'Hur svårt är det att sluta oroa dig?', value: 'hela-tiden', display: 'Hela tiden', removed: true, alert: false },
     ])
     // The form cannot be submitted a second time because its id is the same.
     expect(() => updated.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-somn': 'ofta' } })).toThrow(/form-already-submitted/)

@@ -184,6 +184,27 @@ describe('forms', () => {
     expect(await axeViolations(page, 'form with result')).toEqual([])
   })
 
+  it('says when an answer alerts the clinician whatever the score', async () => {
+    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.questions.some((q) => q.alertFrom !== null)))
+    const form = step.blocks.find((b): b is FormBlock => b.type === 'form' && b.questions.some((q) => q.alertFrom !== null)) as FormBlock
+    await page.goto(server.origin + stepPath(module, step))
+    // The lowest option everywhere, except the alerting question, answered at its alert value.
+    for (const question of form.questions) {
+      const option =
+        question.alertFrom !== null
+          ? question.options.find((o) => o.value === question.alertFrom)
+          : [...question.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0]
+      if (option) await page.locator(`#${form.id} input[name="${question.id}"][value="${option.id}"]`).check()
+    }
+    await page.locator(`#${form.id} button[type="submit"]`).click()
+    const alerted = form.questions.find((q) => q.alertFrom !== null)!
+    const note = page.locator(`#${form.id} [data-alert="${alerted.id}"]`)
+    await expect.poll(() => note.isVisible()).toBe(true)
+    expect(await note.innerText()).toContain(alerted.prompt)
+    expect(await page.locator(`#${form.id} [data-result]`).innerText()).toContain(form.scoring!.bands[0]!.label)
+    expect(await axeViolations(page, 'form with alert')).toEqual([])
+  })
+
   it('lists the unanswered required questions instead of a score', async () => {
     const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.scoring !== null))
     const form = step.blocks.find((b): b is FormBlock => b.type === 'form') as FormBlock

@@ -15,7 +15,7 @@ const shipped: Record<string, string> = {
   PLUS211: 'option-syntax', PLUS212: 'question-prompt-missing', PLUS213: 'question-options',
   PLUS214: 'band-syntax', PLUS215: 'form-without-questions', PLUS216: 'duplicate-scoring',
   PLUS217: 'heading-level', PLUS218: 'unscored-option', PLUS219: 'invalid-duration',
-  PLUS220: 'block-too-complex', PLUS221: 'heading-skip', PLUS222: 'vague-link-text', PLUS301: 'duplicate-id', PLUS302: 'media-missing', PLUS303: 'webvtt-invalid',
+  PLUS220: 'block-too-complex', PLUS221: 'heading-skip', PLUS222: 'vague-link-text', PLUS223: 'alert-invalid', PLUS301: 'duplicate-id', PLUS302: 'media-missing', PLUS303: 'webvtt-invalid',
   PLUS304: 'captions-coverage', PLUS305: 'module-order', PLUS306: 'empty-section', PLUS307: 'empty-module',
   PLUS308: 'unresolved-reference', PLUS309: 'band-coverage', PLUS310: 'media-outside-module',
   PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS401: 'write-failed',

@@ -5,7 +5,7 @@ import type { FormBlock, Question } from '../../src/types/index.ts'
 const q = (id: string, type: Question['type'], values: Array<number | null> = [], extra: Partial<Question> = {}): Question => ({
   id, type, prompt: id, help: null, required: false,
   options: values.map((value, i) => ({ id: `${id}-${i}`, label: `${i}`, value })),
-  min: null, max: null, unit: null, rows: null, ...extra,
+  min: null, max: null, unit: null, rows: null, alertFrom: null, ...extra,
 })
 
 const form: FormBlock = {
@@ -40,5 +40,15 @@ describe('scoring', () => {
     expect(validateAnswers(form, { a: 'nope', b: 3 as never, c: ['c-0', 'c-0'], n: 11, t: 'x'.repeat(MAX_TEXT_ANSWER + 1), z: 'x' }).map((p) => `${p.questionId}:${p.code}`)).toEqual([
       'z:unknown-question', 'a:unknown-option', 'b:wrong-type', 'c:duplicate-option', 'n:above-max', 't:too-long',
     ])
+  })
+})
+
+describe('alerts', () => {
+  it('lists the questions answered at or above their alert value', async () => {
+    const { alertsFor } = await import('../../src/scoring/index.ts')
+    const alerting: FormBlock = { ...form, questions: [q('a', 'scale', [0, 1, 2, 3], { alertFrom: 2 }), q('b', 'single', [0, 3])] }
+    expect(alertsFor(alerting, { a: 'a-2', b: 'b-0' }).map((x) => x.id)).toEqual(['a'])
+    expect(alertsFor(alerting, { a: 'a-1', b: 'b-1' })).toEqual([])
+    expect(alertsFor(alerting, {})).toEqual([])
   })
 })

@@ -439,6 +439,18 @@ export const catalogue = {
       en: () => 'Say what is behind the link, such as `[read about sleep on 1177](https://…)` instead of `click here`.',
     },
   },
+  PLUS223: {
+    name: 'alert-invalid',
+    severity: 'error',
+    message: {
+      sv: (a) => (a.reason === 'type' ? `\`alert\` fungerar bara på frågor av typen \`scale\` och \`single\`, inte \`${a.type}\`` : `\`alert="${a.value}"\` nås inte av något svarsalternativ i frågan \`${a.id}\` (högsta värdet är ${a.max})`),
+      en: (a) => (a.reason === 'type' ? `\`alert\` works only on questions of type \`scale\` and \`single\`, not \`${a.type}\`` : `\`alert="${a.value}"\` is reached by no option of question \`${a.id}\` (the highest value is ${a.max})`),
+    },
+    hint: {
+      sv: () => 'Skriv det lägsta poängvärde som ska uppmärksammas, till exempel `alert="1"`, och ge alternativen poäng: `- [1] Ibland`.',
+      en: () => 'Write the lowest value that should be brought to attention, such as `alert="1"`, and give the options values: `- [1] Sometimes`.',
+    },
+  },
 
   // 3xx — rules across files
   PLUS301: {

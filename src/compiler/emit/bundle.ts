@@ -264,5 +264,6 @@ function question(q: Question): Question {
     max: q.max,
     unit: q.unit,
     rows: q.rows,
+    alertFrom: q.alertFrom,
   }
 }

@@ -39,6 +39,14 @@ export function resolveQuestion(ctx: ResolveContext, node: ContainerDirective): 
       report(ctx, 'PLUS218', headSpan(ctx, node), { option: option.label, question: id, reason: 'scale' })
     }
   }
+  const alertFrom = attrs.alert === undefined ? null : Number(attrs.alert)
+  if (alertFrom !== null) {
+    const values = options.map((o) => o.value).filter((v): v is number => v !== null)
+    if (type !== 'scale' && type !== 'single') report(ctx, 'PLUS223', headSpan(ctx, node), { reason: 'type', type, id })
+    else if (values.length > 0 && Math.max(...values) < alertFrom) {
+      report(ctx, 'PLUS223', headSpan(ctx, node), { reason: 'unreachable', value: alertFrom, id, max: Math.max(...values) })
+    } else if (values.length === 0) report(ctx, 'PLUS218', headSpan(ctx, node), { option: options[0]?.label ?? '', question: id, reason: 'form' })
+  }
   const helpNodes = help.filter((c) => c.type !== 'containerDirective' && c.type !== 'leafDirective')
   const number = (value: string | undefined) => (value === undefined ? null : Number(value))
   return {
@@ -52,5 +60,6 @@ export function resolveQuestion(ctx: ResolveContext, node: ContainerDirective): 
     max: type === 'number' ? number(attrs.max) : null,
     unit: type === 'number' ? (attrs.unit ?? null) : null,
     rows: type === 'text' ? number(attrs.rows) : null,
+    alertFrom: type === 'scale' || type === 'single' ? alertFrom : null,
   }
 }
