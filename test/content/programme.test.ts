@@ -1,6 +1,7 @@
 // The PLUS programme itself, checked on the compiled bundle (what patients get), not on the
 // Markdown: seven modules with their structural minimums, safety information, readable text,
 // honest review status and the four flags of the clinician guide.
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -127,6 +128,17 @@ describe('the PLUS programme', () => {
       const lowest = Math.min(...q.options.map((o) => o.value ?? 0))
       expect(q.alertFrom, q.id).toBe(lowest + 1)
     }
+  })
+
+  it('is listed, module by module and section by section, in the authoring guide', () => {
+    const guide = readFileSync(path.join(contentDir, 'README.md'), 'utf8')
+    const listed = guide.slice(guide.indexOf('## 10. Modulerna'))
+    const expected = bundle.programme.modules.flatMap((m) => [
+      `${m.order}. **${m.title}** (\`content/${m.sections[0]!.source.file.split('/')[0]}/\`, status \`${m.review.status}\`)`,
+      ...m.sections.map((s) => `   - \`${s.source.file.split('/')[1]}\`: ${s.title}`),
+    ])
+    const actual = listed.split('\n').filter((line) => /^\d\. \*\*|^ {3}- `/.test(line))
+    expect(actual).toEqual(expected)
   })
 
   it('points to urgent help in every step that mentions suicidal thoughts', () => {
