@@ -1,11 +1,16 @@
 // The JSON Schemas of schemas/, compiled once with ajv, and the translation of schema errors
 // into author-facing Swedish and English phrases.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 
-/** The folder holding the schemas, shipped with the package. */
-export const schemasDir = fileURLToPath(new URL('../../schemas/', import.meta.url))
+/**
+ * The folder holding the schemas, shipped with the package: `schemas/` at the package root,
+ * two levels above this file in src/ and three above its compiled copy in dist/lib/.
+ */
+export const schemasDir = ['../../schemas/', '../../../schemas/']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((dir) => existsSync(dir + 'bundle.schema.json')) ?? fileURLToPath(new URL('../../schemas/', import.meta.url))
 
 const load = (name: string) => JSON.parse(readFileSync(schemasDir + name, 'utf8'))
 
