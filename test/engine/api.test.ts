@@ -51,7 +51,8 @@ describe('plus/engine', () => {
 
   it('is what package.json exports as plus/engine', async () => {
     const pkg = await import('../../package.json', { with: { type: 'json' } })
-    expect(pkg.default.exports['./engine']).toBe('./src/engine/index.ts')
+    // The compiled copy of src/engine/index.ts (see src/tsconfig.lib.json).
+    expect(pkg.default.exports['./engine']).toEqual({ types: './dist/lib/engine/index.d.ts', default: './dist/lib/engine/index.js' })
   })
 
   it('has a Swedish message for every refusal code, without patient data', () => {
