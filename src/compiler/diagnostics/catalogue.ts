@@ -116,8 +116,8 @@ export const catalogue = {
     name: 'yaml-syntax',
     severity: 'error',
     message: {
-      sv: (a) => `Metadata kunde inte läsas som YAML: ${a.reason}`,
-      en: (a) => `The frontmatter is not valid YAML: ${a.reason}`,
+      sv: (a) => `Metadata kunde inte läsas som YAML: ${a.sv}`,
+      en: (a) => `The frontmatter is not valid YAML: ${a.en}`,
     },
     hint: {
       sv: () => 'Kontrollera indrag, kolon efter varje fältnamn och citattecken runt text som innehåller `:` eller `#`.',

@@ -9,6 +9,7 @@ import matter from 'gray-matter'
 import { isAlias, isNode, isPair, isScalar, parseDocument, visit, type Document } from 'yaml'
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts'
 import { lineIndex, spanAt, type LineIndex } from './positions.ts'
+import { yamlReason } from './yaml-errors.ts'
 import type { SourceFile } from './source-file.ts'
 
 /** A file split into its frontmatter data and its Markdown body. */
@@ -90,7 +91,7 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
 
   for (const error of parsed.errors) {
     const [start, end] = error.pos
-    diagnostics.push(diagnostic('PLUS108', at(start, end), { reason: firstSentence(error.message) }))
+    diagnostics.push(diagnostic('PLUS108', at(start, end), yamlReason(error.code, firstSentence(error.message))))
   }
   let unsafe = false
   visit(parsed, {
