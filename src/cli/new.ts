@@ -6,6 +6,7 @@ import { loadContent } from '../compiler/load/discover.ts'
 import { resolveFile } from '../compiler/resolve/index.ts'
 import { slugify } from '../compiler/resolve/slug.ts'
 import { UsageError, type Io } from './io.ts'
+import { SKELETON_MODULE_SUMMARY, SKELETON_STEP_TEXT } from '../compiler/skeleton.ts'
 
 /** Every id already declared in the content folder. */
 async function knownIds(contentDir: string): Promise<Set<string>> {
@@ -31,7 +32,7 @@ async function atomicWrite(file: string, text: string): Promise<void> {
 const quote = (text: string) => text.replace(/"/g, '”')
 
 function stepSkeleton(id: string, title: string): string {
-  return `::::step{#${id} title="${quote(title)}"}\nSkriv stegets text här.\n::::\n`
+  return `::::step{#${id} title="${quote(title)}"}\n${SKELETON_STEP_TEXT}\n::::\n`
 }
 
 /** The module id declared in a module folder's module.md. */
@@ -90,7 +91,7 @@ export async function newModule(io: Io, title: string, contentDir: string): Prom
   })
   await atomicWrite(
     path.join(dir, 'module.md'),
-    `---\nid: ${id}\ntitle: "${quote(title)}"\norder: ${order}\nsummary: "Skriv en kort sammanfattning av modulen."\nestimatedMinutes: 30\nreview:\n  status: draft\n---\n`,
+    `---\nid: ${id}\ntitle: "${quote(title)}"\norder: ${order}\nsummary: "${SKELETON_MODULE_SUMMARY}"\nestimatedMinutes: 30\nreview:\n  status: draft\n---\n`,
   )
   const sectionId = uniqueId(`${id}-introduktion`, taken)
   taken.add(sectionId)

@@ -106,7 +106,8 @@ describe('plus new', () => {
       await main(['new', 'step', 'content/mod/01-avsnitt.md', 'Ett steg'], d.io)
       expect(d.out().trim()).toBe('#mod-ett-steg-2')
       const result = await compile({ contentDir: dir })
-      expect(result.diagnostics).toEqual([])
+      // It compiles; the skeleton text is a warning until someone writes the step.
+      expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['PLUS314', 'warning', 19], ['PLUS314', 'warning', 23]])
       expect(result.output?.bundle.programme.modules[0]!.sections[0]!.steps.map((s) => s.id)).toEqual(['mod-steg', 'mod-ett-steg', 'mod-ett-steg-2'])
     } finally {
       await cleanup()
@@ -124,7 +125,8 @@ describe('plus new', () => {
       expect(await main(['new', 'module', 'Ångest i vardagen'], b.io)).toBe(0)
       expect(b.out().trim()).toBe('content/angest-i-vardagen')
       const result = await compile({ contentDir: dir })
-      expect(result.diagnostics).toEqual([])
+      expect(result.diagnostics.every((d) => d.code === 'PLUS314' && d.severity === 'warning')).toBe(true)
+      expect(result.diagnostics).toHaveLength(3) // the new section's step, the new module's summary and step
       expect(result.output?.bundle.programme.modules.map((m) => [m.id, m.order])).toEqual([['mod', 1], ['angest-i-vardagen', 2]])
     } finally {
       await cleanup()

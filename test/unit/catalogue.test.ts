@@ -18,7 +18,7 @@ const shipped: Record<string, string> = {
   PLUS220: 'block-too-complex', PLUS221: 'heading-skip', PLUS222: 'vague-link-text', PLUS223: 'alert-invalid', PLUS301: 'duplicate-id', PLUS302: 'media-missing', PLUS303: 'webvtt-invalid',
   PLUS304: 'captions-coverage', PLUS305: 'module-order', PLUS306: 'empty-section', PLUS307: 'empty-module',
   PLUS308: 'unresolved-reference', PLUS309: 'band-coverage', PLUS310: 'media-outside-module',
-  PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS401: 'write-failed',
+  PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS314: 'skeleton-text', PLUS401: 'write-failed',
 }
 
 describe('diagnostic catalogue', () => {
@@ -40,7 +40,7 @@ describe('diagnostic catalogue', () => {
 
   it('has a fixture or a test for every code', () => {
     const fixtures = readdirSync(new URL('../fixtures/', import.meta.url)).join('\n')
-    const tests = ['../compiler/hostile.test.ts', '../compiler/build-output.test.ts']
+    const tests = ['../compiler/hostile.test.ts', '../compiler/build-output.test.ts', '../cli/cli.test.ts']
       .map((f) => readFileSync(new URL(f, import.meta.url), 'utf8'))
       .join('\n')
     for (const code of codes) {

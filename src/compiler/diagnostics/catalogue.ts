@@ -609,6 +609,18 @@ export const catalogue = {
       en: () => 'Write shorter sentences and swap long words for shorter ones. See the plain-language section of the authoring guide.',
     },
   },
+  PLUS314: {
+    name: 'skeleton-text',
+    severity: 'warning',
+    message: {
+      sv: (a) => `${a.what === 'summary' ? 'Modulens sammanfattning' : 'Steget'} har kvar texten från \`plus new\`: ”${a.text}”`,
+      en: (a) => `The ${a.what === 'summary' ? "module's summary" : 'step'} still has the text \`plus new\` wrote: “${a.text}”`,
+    },
+    hint: {
+      sv: () => 'Skriv det riktiga innehållet, eller ta bort steget om det inte behövs.',
+      en: () => 'Write the real content, or remove the step if it is not needed.',
+    },
+  },
 
   // 4xx — writing the output
   PLUS401: {

@@ -9,6 +9,7 @@ import { moduleOrder } from './rules/module-order.ts'
 import { references } from './rules/references.ts'
 import { releaseApproval } from './rules/release.ts'
 import { readability } from './rules/readability.ts'
+import { skeletonText } from './rules/skeleton.ts'
 
 /** Every cross-file rule, in the order their diagnostics are most useful. */
 export const rules: Record<string, Rule> = {
@@ -22,6 +23,7 @@ export const rules: Record<string, Rule> = {
   pendingFilms,
   releaseApproval,
   readability,
+  skeletonText,
 }
 
 export function validate(input: RuleInput): Diagnostic[] {
