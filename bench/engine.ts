@@ -57,6 +57,7 @@ import { flagSchedule, isDueOn, type ScheduledFlag } from '../src/engine/flags.t
 import { type FlagNotification, flagNotification, outboxNotifier } from '../src/engine/notifier.ts'
 import type { Answers } from '../src/scoring/index.ts'
 import type { FormBlock, PlusBundle, Step } from '../src/types/bundle.generated.ts'
+import { sampleAnswers } from '../scripts/sample-answers.ts'
 
 /** What benchEngine measured. */
 export interface EngineBenchResult {
@@ -507,29 +508,7 @@ function plusMinutes(at: string, minutes: number): string {
 
 /** Valid answers to every question: option `level` (0–3) on scales, a short text where asked. */
 export function answersFor(form: FormBlock, level: number, next: () => number): Answers {
-  const answers: Answers = {}
-  for (const q of form.questions) {
-    switch (q.type) {
-      case 'scale':
-      case 'single': {
-        const option = q.options[Math.min(level, q.options.length - 1)]
-        if (option) answers[q.id] = option.id
-        break
-      }
-      case 'multiple':
-        answers[q.id] = q.options.slice(0, 1 + (level % 2)).map((o) => o.id)
-        break
-      case 'number': {
-        const min = q.min ?? 0
-        answers[q.id] = Math.min(q.max ?? min + level, min + level)
-        break
-      }
-      case 'text':
-        if (q.required || next() < 0.5) answers[q.id] = TEXT_ANSWERS[Math.floor(next() * TEXT_ANSWERS.length)] ?? ''
-        break
-    }
-  }
-  return answers
+  return sampleAnswers(form, level, (q) => (q.required || next() < 0.5 ? (TEXT_ANSWERS[Math.floor(next() * TEXT_ANSWERS.length)] ?? '') : null))
 }
 
 // ── Writing and measuring ─────────────────────────────────────────────────────────────────

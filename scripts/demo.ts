@@ -24,6 +24,7 @@ import {
 } from '../src/engine/index.ts'
 import type { Answers } from '../src/scoring/index.ts'
 import type { FormBlock, PlusBundle } from '../src/types/bundle.generated.ts'
+import { sampleAnswers } from './sample-answers.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const out = (line = ''): void => void process.stdout.write(`${line}\n`)
@@ -178,29 +179,7 @@ function printList(engine: Engine, actor: Actor, type: 'list-mine' | 'list-unit'
 // ── Answers from the real forms ───────────────────────────────────────────────────────────
 /** Answers to every question of a form: option `level` (0–3) for scales, a text where asked. */
 function answer(form: FormBlock, level: number, texts: Record<string, string> = {}): Answers {
-  const answers: Answers = {}
-  for (const q of form.questions) {
-    switch (q.type) {
-      case 'scale':
-      case 'single': {
-        const option = q.options[Math.min(level, q.options.length - 1)]
-        if (option) answers[q.id] = option.id
-        break
-      }
-      case 'multiple':
-        answers[q.id] = q.options.slice(0, 2).map((o) => o.id)
-        break
-      case 'number': {
-        const min = q.min ?? 0
-        answers[q.id] = Math.min(q.max ?? min + level, min + level)
-        break
-      }
-      case 'text':
-        if (q.required || texts[q.id]) answers[q.id] = texts[q.id] ?? 'Det här skrev jag i övningen.'
-        break
-    }
-  }
-  return answers
+  return sampleAnswers(form, level, (q) => texts[q.id] ?? (q.required ? 'Det här skrev jag i övningen.' : null))
 }
 
 // ── The scenario ──────────────────────────────────────────────────────────────────────────
