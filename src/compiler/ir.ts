@@ -37,6 +37,8 @@ export interface IRFilm extends Omit<FilmBlock, 'video' | 'captions' | 'poster'>
 
 export interface IRForm extends FormBlock {
   span: Span
+  /** True when a question or option had a problem: the score range is not known for sure. */
+  incomplete: boolean
   /** Where the scoring container starts, for band diagnostics. */
   scoringSpan: Span | null
 }
@@ -83,6 +85,8 @@ export interface IRModule {
   span: Span
   /** Span of the `order` field, for order diagnostics. */
   orderSpan: Span
+  /** True when the frontmatter was invalid: rules about the module's fields stay quiet. */
+  unreadable: boolean
 }
 
 export interface IRProgramme {

@@ -17,6 +17,7 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
   const attrs = checkAttributes<FormAttributes>(ctx, node)
   const span = headSpan(ctx, node)
   const id = attrs?.id ?? idOf(node)
+  const problemsBefore = ctx.diagnostics.length
   if (attrs) ctx.collected.ids.push({ id: attrs.id, kind: 'form', span })
 
   const intro: RootContent[] = []
@@ -74,5 +75,6 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
     scoring: bands ? { method: 'sum', min: range.min, max: range.max, bands } : null,
     span,
     scoringSpan,
+    incomplete: ctx.diagnostics.length > problemsBefore,
   }
 }

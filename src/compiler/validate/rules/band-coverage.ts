@@ -7,7 +7,8 @@ import type { Rule } from '../rule.ts'
 export const bandCoverage: Rule = ({ tree }) => {
   const out: Diagnostic[] = []
   for (const form of forms(tree)) {
-    if (!form.scoring || form.scoring.bands.length === 0) continue
+    // A form with a broken question or option has its own diagnostics; its range is not known.
+    if (!form.scoring || form.scoring.bands.length === 0 || form.incomplete) continue
     const { min, max, bands } = form.scoring
     const span = form.scoringSpan ?? form.span
     for (const band of bands) {

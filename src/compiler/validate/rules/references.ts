@@ -18,7 +18,8 @@ export const references: Rule = ({ tree }) => {
 /** The known id closest to a mistyped one, when it is close enough to be a likely typo. */
 export function closest(id: string, candidates: string[]): string | null {
   let best: string | null = null
-  let bestDistance = Math.max(2, Math.floor(id.length / 4)) + 1
+  // At most one edit per four characters (and at least one): `#oro` is not a typo of `#sorg`.
+  let bestDistance = Math.max(1, Math.floor(id.length / 4)) + 1
   for (const candidate of candidates) {
     const d = distance(id, candidate)
     if (d < bestDistance) {
