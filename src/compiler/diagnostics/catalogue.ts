@@ -451,6 +451,18 @@ export const catalogue = {
       en: () => 'Write the lowest value that should be brought to attention, such as `alert="1"`, and give the options values: `- [1] Sometimes`.',
     },
   },
+  PLUS224: {
+    name: 'fence-length',
+    severity: 'error',
+    message: {
+      sv: (a) => `\`${a.child}\` har lika många eller fler kolon än \`${a.parent}\` runt omkring; en yttre behållare behöver fler`,
+      en: (a) => `\`${a.child}\` has as many colons as or more than the \`${a.parent}\` around it; an outer container needs more`,
+    },
+    hint: {
+      sv: (a) => `Skriv \`${a.fix}\` på rad ${a.line} och lika många kolon på dess avslutande rad.`,
+      en: (a) => `Write \`${a.fix}\` on line ${a.line} and as many colons on its closing line.`,
+    },
+  },
 
   // 3xx — rules across files
   PLUS301: {

@@ -11,6 +11,7 @@ import { checkAttributes, idOf } from './attributes.ts'
 import { headSpan, report, type ResolveContext } from './context.ts'
 import { resolveQuestion } from './question.ts'
 import { resolveBands } from './scoring.ts'
+import { checkFence } from './fences.ts'
 import { isBlank, toRichText } from './text.ts'
 
 export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRForm | null {
@@ -27,6 +28,7 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
   let scoringSpan: Span | null = null
   for (const child of node.children) {
     if (child.type === 'paragraph' && (child.data as { directiveLabel?: boolean } | undefined)?.directiveLabel) continue
+    if (child.type === 'containerDirective') checkFence(ctx, node, child)
     if (child.type === 'containerDirective' && child.name === 'question') {
       const question = resolveQuestion(ctx, child)
       if (!question) continue

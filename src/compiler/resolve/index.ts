@@ -23,19 +23,33 @@ export function resolveFile(file: SourceFile): ResolvedFile {
   ctx.diagnostics.push(...splitDiagnostics)
   const { tree, diagnostics: parseDiagnostics } = parseMarkdown(split)
   ctx.diagnostics.push(...parseDiagnostics)
-  const base = { file, collected: ctx.collected, diagnostics: ctx.diagnostics }
-  if (!tree && file.kind === 'programme') return { kind: 'programme', node: null, ...base }
+  const done = () => ({ file, collected: ctx.collected, diagnostics: withoutStrayFences(ctx.diagnostics) })
+  if (!tree && file.kind === 'programme') return { kind: 'programme', node: null, ...done() }
   // A module or section whose body could not be parsed still stands, empty, so that the
   // problem is reported once and not again as an empty module.
   const body = tree ?? { type: 'root' as const, children: [] }
   switch (file.kind) {
-    case 'programme':
-      return { kind: 'programme', node: resolveProgramme(ctx, body), ...base }
-    case 'module':
-      return { kind: 'module', node: resolveModule(ctx, body), ...base }
-    case 'section':
-      return { kind: 'section', node: resolveSection(ctx, body), ...base }
+    case 'programme': {
+      const node = resolveProgramme(ctx, body)
+      return { kind: 'programme', node, ...done() }
+    }
+    case 'module': {
+      const node = resolveModule(ctx, body)
+      return { kind: 'module', node, ...done() }
+    }
+    case 'section': {
+      const node = resolveSection(ctx, body)
+      return { kind: 'section', node, ...done() }
+    }
   }
+}
+
+/**
+ * Once a too-short outer fence is reported (PLUS224), the closing lines it leaves behind
+ * (PLUS208) are consequences of the same mistake, not news.
+ */
+function withoutStrayFences(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.some((d) => d.code === 'PLUS224') ? diagnostics.filter((d) => d.code !== 'PLUS208') : diagnostics
 }
 
 /** Puts resolved files together: sections into their modules, modules in order. */

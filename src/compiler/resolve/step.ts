@@ -12,6 +12,7 @@ import { resolveFilm } from './film.ts'
 import { resolveForm } from './form.ts'
 import { resolveImage } from './image.ts'
 import { checkHeadingLevels } from './headings.ts'
+import { checkFence } from './fences.ts'
 import { stepLix } from '../../quality/step-text.ts'
 import { isBlank, toRichText } from './text.ts'
 
@@ -40,6 +41,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
     }
     flush()
     const isContainer = child.type === 'containerDirective'
+    if (child.type === 'containerDirective') checkFence(ctx, node, child)
     let block: IRBlock | null = null
     if (isContainer && (child.name === 'tips' || child.name === 'viktigt')) block = resolveCallout(ctx, child)
     else if (isContainer && child.name === 'film') block = resolveFilm(ctx, child)
