@@ -58,7 +58,7 @@ export interface EmitOptions {
  * media it points to and its module are the same.
  */
 export interface EmitCache {
-  sections: WeakMap<IRSection, { key: string; section: Section; json: string }>
+  sections: WeakMap<IRSection, { key: string; section: Section; json: Uint8Array }>
   hashes: WeakMap<Uint8Array, string>
 }
 
@@ -170,12 +170,12 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     return hashes.join('|')
   }
 
-  const cachedSection = (s: IRSection, moduleId: string): { section: Section; json: string } => {
+  const cachedSection = (s: IRSection, moduleId: string): { section: Section; json: Uint8Array } => {
     const key = sectionKey(s, moduleId)
     const hit = cache.sections.get(s)
     if (hit && hit.key === key) return hit
     const built = section(s)
-    const entry = { key, section: built, json: JSON.stringify(built) }
+    const entry = { key, section: built, json: encoder.encode(JSON.stringify(built)) }
     cache.sections.set(s, entry)
     return entry
   }
@@ -219,7 +219,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
 
   // Compact: the bundle is for machines (it is several megabytes); pretty-print it to read it.
   const fragments = tree.modules.flatMap((m) => m.sections.map((s) => cachedSection(s, m.id).json))
-  files.set('plus.json', encoder.encode(serialise(bundle, fragments) + '\n'))
+  files.set('plus.json', serialise(bundle, fragments))
   files.set('bundle.schema.json', readFileSync(path.join(schemasDir, 'bundle.schema.json')))
   files.set('manifest.schema.json', readFileSync(path.join(schemasDir, 'manifest.schema.json')))
 
@@ -238,17 +238,26 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
 }
 
 /**
- * JSON of the bundle with each section's JSON given: the bundle is stringified with every
- * section replaced by a marker, then the markers by the (cached) section JSON.
+ * The bytes of plus.json, with each section's (cached, already encoded) JSON given: the bundle
+ * is stringified with every section replaced by a marker, and the encoded pieces between the
+ * markers are joined with the sections' bytes. In watch mode only changed sections are
+ * stringified and encoded again.
  */
-function serialise(bundle: PlusBundle, fragments: string[]): string {
+function serialise(bundle: PlusBundle, fragments: Uint8Array[]): Uint8Array {
   let n = 0
   const modules = bundle.programme.modules.map((module) => ({
     ...module,
     sections: module.sections.map(() => `\u0000${n++}\u0000`),
   }))
   const skeleton = JSON.stringify({ ...bundle, programme: { ...bundle.programme, modules } })
-  return skeleton.replace(/"\\u0000(\d+)\\u0000"/g, (_, i: string) => fragments[Number(i)]!)
+  const parts: Uint8Array[] = []
+  let last = 0
+  for (const match of skeleton.matchAll(/"\\u0000(\d+)\\u0000"/g)) {
+    parts.push(encoder.encode(skeleton.slice(last, match.index)), fragments[Number(match[1])]!)
+    last = match.index + match[0].length
+  }
+  parts.push(encoder.encode(skeleton.slice(last) + '\n'))
+  return Buffer.concat(parts)
 }
 
 /** The fields of a question in the bundle's key order. */
