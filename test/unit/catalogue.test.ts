@@ -18,7 +18,7 @@ const shipped: Record<string, string> = {
   PLUS220: 'block-too-complex', PLUS221: 'heading-skip', PLUS222: 'vague-link-text', PLUS223: 'alert-invalid', PLUS224: 'fence-length', PLUS301: 'duplicate-id', PLUS302: 'media-missing', PLUS303: 'webvtt-invalid',
   PLUS304: 'captions-coverage', PLUS305: 'module-order', PLUS306: 'empty-section', PLUS307: 'empty-module',
   PLUS308: 'unresolved-reference', PLUS309: 'band-coverage', PLUS310: 'media-outside-module',
-  PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS314: 'skeleton-text', PLUS401: 'write-failed',
+  PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS314: 'skeleton-text', PLUS315: 'unsafe-svg', PLUS401: 'write-failed',
 }
 
 describe('diagnostic catalogue', () => {
@@ -27,7 +27,7 @@ describe('diagnostic catalogue', () => {
   })
 
   it('renders a message and a hint in Swedish and English for every code', () => {
-    const args = { id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6 }
+    const args = { id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6, whatEn: 'x' }
     for (const code of codes) {
       const entry = catalogue[code]
       for (const lang of ['sv', 'en'] as const) {

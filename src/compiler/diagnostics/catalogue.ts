@@ -633,6 +633,18 @@ export const catalogue = {
       en: () => 'Write the real content, or remove the step if it is not needed.',
     },
   },
+  PLUS315: {
+    name: 'unsafe-svg',
+    severity: 'error',
+    message: {
+      sv: (a) => `SVG-filen \`${a.path}\` innehåller ${a.what}, som inte är tillåtet i en bild`,
+      en: (a) => `The SVG file \`${a.path}\` contains ${a.whatEn}, which is not allowed in a picture`,
+    },
+    hint: {
+      sv: () => 'En bild får bara rita: inga skript, inga händelseattribut (onload …), inga länkar eller filer utanför bilden. Spara om bilden som ren SVG eller som PNG.',
+      en: () => 'A picture may only draw: no scripts, no event attributes (onload …), no links or files outside the picture. Save it again as plain SVG or as PNG.',
+    },
+  },
 
   // 4xx — writing the output
   PLUS401: {

@@ -4,7 +4,7 @@ import type { Rule, RuleInput } from './rule.ts'
 import { bandCoverage } from './rules/band-coverage.ts'
 import { duplicateIds } from './rules/duplicate-ids.ts'
 import { emptyContainers } from './rules/empty.ts'
-import { captions, mediaFiles, pendingFilms } from './rules/media.ts'
+import { captions, mediaFiles, pendingFilms, safeSvg } from './rules/media.ts'
 import { moduleOrder } from './rules/module-order.ts'
 import { references } from './rules/references.ts'
 import { releaseApproval } from './rules/release.ts'
@@ -19,6 +19,7 @@ export const rules: Record<string, Rule> = {
   references,
   mediaFiles,
   captions,
+  safeSvg,
   bandCoverage,
   pendingFilms,
   releaseApproval,

@@ -4,6 +4,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRFilm } from '../../ir.ts'
 import { mediaKey, type Rule } from '../rule.ts'
 import { clock, readWebVtt } from '../webvtt.ts'
+import { svgProblem } from '../svg.ts'
 
 /** How far before the end of a film its captions may stop (closing music, credits). */
 export const CAPTION_TAIL_SECONDS = 10
@@ -40,6 +41,21 @@ export const captions: Rule = ({ tree, media }) => {
     if (result.problems.length === 0 && result.end < film.durationSeconds - CAPTION_TAIL_SECONDS) {
       out.push(diagnostic('PLUS304', film.span, { end: clock(result.end), duration: clock(film.durationSeconds) }))
     }
+  }
+  return out
+}
+
+/** SVG pictures (images and posters) may only draw. */
+export const safeSvg: Rule = ({ tree, media }) => {
+  const out: Diagnostic[] = []
+  const seen = new Set<string>()
+  for (const ref of tree.collected.media) {
+    const key = mediaKey(ref)
+    const state = media.get(key)
+    if (!ref.path.toLowerCase().endsWith('.svg') || state?.status !== 'ok' || seen.has(`${key}@${ref.span.file}:${ref.span.line}`)) continue
+    seen.add(`${key}@${ref.span.file}:${ref.span.line}`)
+    const problem = svgProblem(decoder.decode(state.bytes))
+    if (problem) out.push(diagnostic('PLUS315', ref.span, { path: ref.path, what: problem.sv, whatEn: problem.en }))
   }
   return out
 }
