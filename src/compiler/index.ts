@@ -1,6 +1,7 @@
 // The compiler: load → parse → resolve → validate → emit, each a plain function of its input.
 // Problems in content are diagnostics, collected from every phase so one run shows them all;
 // misuse of this API throws.
+import path from 'node:path'
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
 import { createEmitCache, emit, type EmitCache, type EmitResult } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
@@ -69,7 +70,12 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     resolved.push(result)
     diagnostics.push(...result.diagnostics)
   }
-  if (cache) for (const rel of cache.files.keys()) if (!seen.has(rel)) cache.files.delete(rel)
+  if (cache) {
+    // Forget files that are gone, so a long watch session does not hold them.
+    for (const rel of cache.files.keys()) if (!seen.has(rel)) cache.files.delete(rel)
+    const present = new Set(loaded.files.map((f) => path.join(options.contentDir, f.rel)))
+    for (const absolute of cache.sources.keys()) if (!present.has(absolute)) cache.sources.delete(absolute)
+  }
 
   const tree = assemble(resolved)
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)

@@ -74,6 +74,23 @@ describe('build output', () => {
     }
   })
 
+  it('forgets deleted files between watch-mode builds', async () => {
+    const { dir, cleanup } = await materialise('ok-step-text')
+    try {
+      const cache = createCache()
+      await writeFile(path.join(dir, 'mod/02-mer.md'), '---\nid: mod-mer\ntitle: Mer\n---\n\n::::step{#mod-mer-steg title="Mer"}\nMer text.\n::::\n')
+      await compile({ contentDir: dir, cache })
+      expect([...cache.files.keys()]).toContain('mod/02-mer.md')
+      await rm(path.join(dir, 'mod/02-mer.md'))
+      const after = await compile({ contentDir: dir, cache })
+      expect([...cache.files.keys()]).not.toContain('mod/02-mer.md')
+      expect([...cache.sources.keys()].some((k) => k.endsWith('02-mer.md'))).toBe(false)
+      expect(after.output!.bundle.programme.modules[0]!.sections.map((s) => s.id)).toEqual(['mod-avsnitt'])
+    } finally {
+      await cleanup()
+    }
+  })
+
   it('skips writing when nothing changed', async () => {
     const { dir, cleanup } = await materialise('ok-step-text')
     const out = path.join(await tempDir(), 'bundle')
