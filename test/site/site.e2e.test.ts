@@ -337,7 +337,8 @@ describe('development server', () => {
   }, 90_000)
 
   afterAll(async () => {
-    await devPage?.close()
+    // A page caught in a reload can take its time to close; the server is stopped regardless.
+    await Promise.race([devPage?.close().catch(() => null), new Promise((resolve) => setTimeout(resolve, 5_000))])
     await dev?.stop()
     if (dir) await rm(dir, { recursive: true, force: true })
   }, 30_000)
@@ -369,6 +370,8 @@ describe('development server', () => {
     const shown = await errors.innerText()
     expect(shown).toContain(where)
     expect(shown).toContain('PLUS308')
+    await quiet(() => dev.output())
+    await expect.poll(() => errors.count(), { timeout: 20_000 }).toBe(1)
     expect(await axeViolations(devPage, 'dev error page')).toEqual([])
     await expect.poll(() => dev.output(), { timeout: 5_000 }).toContain(where)
 
@@ -395,8 +398,10 @@ describe('development server', () => {
     // Wait for the rebuild before opening the page.
     const html = () => fetch(`${origin}${stepPath(module, step)}`, { headers: { accept: 'text/html' } }).then((r) => r.text())
     await expect.poll(html, { timeout: 20_000 }).toContain('<video')
-    // A reload from the dev server may still interrupt this visit; the poll below waits it out.
-    await devPage.goto(`${origin}${stepPath(module, step)}`).catch(() => null)
+    // The video and the text were saved separately, so the dev server may rebuild (and reload
+    // open pages) more than once: wait until it has been quiet before opening the page.
+    await quiet(() => dev.output())
+    await devPage.goto(`${origin}${stepPath(module, step)}`)
     const video = devPage.locator(`#${film.id} video`)
     await expect.poll(() => video.count(), { timeout: 20_000 }).toBe(1)
     expect(await video.getAttribute('poster')).toBe(`/${film.poster.path}`)
@@ -412,6 +417,21 @@ describe('development server', () => {
     expect(await axeViolations(devPage, 'film with video')).toEqual([])
   }, 60_000)
 })
+
+/** Resolves once `output()` has not grown for `quietMs` (the dev server has stopped rebuilding). */
+async function quiet(output: () => string, quietMs = 1_500, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now()
+  let length = output().length
+  let since = Date.now()
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const now = output().length
+    if (now !== length) {
+      length = now
+      since = Date.now()
+    } else if (Date.now() - since >= quietMs) return
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
