@@ -5,7 +5,7 @@ import type { FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
 import { daysBetween, type LocalDate, localDate } from './calendar.ts'
 import { type ContentIndex, orderedModules } from './content.ts'
 import { END_REASONS, type EndReason } from './end-reasons.ts'
-import type { Lifecycle, ProgrammeState, Submission } from './state.ts'
+import type { Lifecycle, Message, ProgrammeState, Submission } from './state.ts'
 
 /** Finds the content a programme or submission was on; null when that version is unknown. */
 export type ContentLookup = (version: string) => ContentIndex | null
@@ -146,15 +146,8 @@ export interface SubmissionView extends SubmissionSummary {
   answers: AnswerView[]
 }
 
-/** One message. */
-export interface MessageView {
-  messageId: string
-  from: 'patient' | 'clinician'
-  authorUserId: string | null
-  text: string
-  sentAt: string
-  readAt: string | null
-}
+/** One message, as stored (a copy, so callers cannot change the state). */
+export type MessageView = Message
 
 /** A row in the lists "Mina", "Alla" and "Avslutade". */
 export interface ProgrammeListRow {
