@@ -1,5 +1,5 @@
 // Valid answers to a real form at a chosen level, for the demo and the engine benchmark: the
-// option at `level` on scales and single choices (0 = the first), a number `level` above the
+// option at `level` on scales and single choices (0 = the first, or the lowest value), a number `level` above the
 // minimum, and a text wherever `textFor` gives one.
 import type { Answers } from '../src/scoring/index.ts'
 import type { FormBlock, Question } from '../src/types/bundle.generated.ts'
@@ -10,7 +10,10 @@ export function sampleAnswers(form: FormBlock, level: number, textFor: (question
     switch (q.type) {
       case 'scale':
       case 'single': {
-        const option = q.options[Math.min(level, q.options.length - 1)]
+        // By value where options carry values: a reverse-scored question lists its highest value
+        // first, and `level` means severity, not position.
+        const ordered = q.options.every((o) => o.value !== null) ? [...q.options].sort((a, b) => a.value! - b.value!) : q.options
+        const option = ordered[Math.min(level, ordered.length - 1)]
         if (option) answers[q.id] = option.id
         break
       }
