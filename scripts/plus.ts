@@ -1,4 +1,4 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
-// The `plus` command from source, for this repository's npm scripts (`npm run plus -- …`); the
-// package's `bin` is the same entry point compiled to dist/lib/cli/bin.js.
+// The `plus` command from source, for this repository's npm scripts and tests; `npx plus` runs
+// the same entry point through scripts/plus.js, the package's `bin`.
 import '../src/cli/bin.ts'

@@ -1,7 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The `plus` command's entry point (the package's `bin`, compiled to dist/lib/cli/bin.js; in
-// this repository scripts/plus.ts runs it from source): the only place that touches
-// process.argv, the real streams and the exit code.
+// The `plus` command's entry point, started by scripts/plus.js (the package's `bin`: this file
+// compiled to dist/lib/cli/bin.js in the package, from source in this repository) and by
+// scripts/plus.ts: the only place that touches process.argv, the real streams and the exit code.
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -85,9 +85,10 @@ describe('the packed package in a host application', () => {
     expect(paths).toContain('dist/lib/index.js')
     expect(paths).toContain('dist/lib/engine/index.d.ts')
     expect(paths).toContain('dist/lib/cli/bin.js')
+    expect(paths).toContain('scripts/plus.js')
     expect(paths).toContain('schemas/bundle.schema.json')
     expect(paths).toContain('README.md')
-    expect(paths.filter((file) => !/^(dist\/lib|schemas)\/|^(README\.md|package\.json)$/.test(file))).toEqual([])
+    expect(paths.filter((file) => !/^(dist\/lib|schemas)\/|^(README\.md|package\.json|scripts\/plus\.js)$/.test(file))).toEqual([])
   })
 
   it('installs only the runtime dependencies: fewer than 15 packages, none of the preview or test tools', () => {
@@ -136,7 +137,8 @@ describe('the packed package in a host application', () => {
   })
 
   it('runs the packaged compiler once its peers are installed, and builds the same bundle as the repository', async () => {
-    const bin = path.join(host, 'node_modules/plus/dist/lib/cli/bin.js')
+    const installed = JSON.parse(await readFile(path.join(host, 'node_modules/plus/package.json'), 'utf8')) as { bin: { plus: string } }
+    const bin = path.join(host, 'node_modules/plus', installed.bin.plus)
     const node22 = pinnedNodes.find((node) => node.major === 22)!.path
     const content = path.join(repoRoot, 'content')
     // given a host without the compiler's optional peers: the command says how to add them
