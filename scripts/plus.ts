@@ -1,12 +1,4 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
-// The `plus` command's entry point: the only place that touches process.argv, the real
-// streams and the exit code.
-import { main } from '../src/cli/main.ts'
-
-const code = await main(process.argv.slice(2), {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  env: process.env,
-  cwd: process.cwd(),
-})
-process.exitCode = code
+// The `plus` command from source, for this repository's npm scripts and tests; `npx plus` runs
+// the same entry point through scripts/plus.js, the package's `bin`.
+import '../src/cli/bin.ts'

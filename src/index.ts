@@ -1,10 +1,8 @@
-// The public API of the `plus` package: the compiler, the bundle loader, scoring and types.
-// The engine is exported separately as `plus/engine`.
-export { compile, build, createCache, formatText, formatDiagnostic, toJson, catalogue, codes, BUNDLE_SCHEMA_VERSION } from './compiler/index.ts'
-export type { CompileOptions, CompileResult, BuildOptions, BuildResult, CompileCache, Diagnostic, Lang, Severity, Span, Code } from './compiler/index.ts'
+// The public API of the `plus` package for host applications: the bundle loader, scoring and
+// the types. It needs nothing but `ajv` at run time. The engine is `plus/engine`; the compiler,
+// which needs the Markdown toolchain (optional peer dependencies), is `plus/compiler`.
 export { loadBundle, loadManifest, parseBundle, BundleError } from './bundle/load.ts'
+export { BUNDLE_SCHEMA_VERSION } from './compiler/emit/bundle.ts'
 export { scoreForm, validateAnswers, bandFor, scoreRange, isScored, alertsFor, MAX_TEXT_ANSWER } from './scoring/index.ts'
 export type { Answers, AnswerValue, AnswerProblem, AnswerProblemCode, FormScore } from './scoring/index.ts'
-export { watchContent } from './cli/watch.ts'
-export type { WatchOptions, Watcher } from './cli/watch.ts'
 export type * from './types/index.ts'

@@ -19,8 +19,9 @@ describe('the compiled library', () => {
       execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'src/tsconfig.lib.json'), '--outDir', lib], { cwd: root })
       const script = `
         const plus = await import(${JSON.stringify(path.join(lib, 'index.js'))});
+        const compiler = await import(${JSON.stringify(path.join(lib, 'authoring.js'))});
         const engine = await import(${JSON.stringify(path.join(lib, 'engine/index.js'))});
-        const built = await plus.build({ contentDir: ${JSON.stringify(dir)}, outDir: ${JSON.stringify(path.join(out, 'bundle'))} });
+        const built = await compiler.build({ contentDir: ${JSON.stringify(dir)}, outDir: ${JSON.stringify(path.join(out, 'bundle'))} });
         const bundle = await plus.loadBundle(${JSON.stringify(path.join(out, 'bundle'))});
         console.log(JSON.stringify({ write: built.write, modules: bundle.programme.modules.length, engine: typeof engine.createEngine }));
       `
