@@ -125,6 +125,7 @@ export function page(ctx: PageContext, title: string, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} – PLUS Provkör</title>
 <meta name="robots" content="noindex">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/stil/global.css">
 <link rel="stylesheet" href="/stil/provkor.css">
 </head>

@@ -23,7 +23,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<{ origin: 
   const paths = { contentDir: path.join(root, 'content'), bundleDir: path.join(root, 'dist/bundle') }
   const bundle = await loadOrBuildBundle(paths)
   const sandbox = new Sandbox({ dbPath: path.join(root, '.plus/sandbox.db'), bundle, start: defaultStart() })
-  const server = await startServer(sandbox, { globalCss: path.join(root, 'site/styles/global.css'), bundleDir: paths.bundleDir }, options.port ?? DEFAULT_PORT)
+  const server = await startServer(sandbox, { globalCss: path.join(root, 'site/styles/global.css'), favicon: path.join(root, 'site/public/favicon.svg'), bundleDir: paths.bundleDir }, options.port ?? DEFAULT_PORT)
   const stopWatching =
     options.watch === false
       ? () => {}

@@ -37,6 +37,8 @@ const MAX_BODY = 1_000_000
 export interface ServerPaths {
   /** The preview's stylesheet (site/styles/global.css). */
   globalCss: string
+  /** The preview's icon (site/public/favicon.svg). */
+  favicon: string
   /** The bundle folder, for media. */
   bundleDir: string
 }
@@ -138,6 +140,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   // Shared
   if (get && p === '/') return { ...here, outcome: () => ({ kind: 'redirect', to: homeOf(req.person, req.roles) }) }
   if (get && p === '/stil/global.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: readFileSync(paths.globalCss, 'utf8') }) }
+  if (get && p === '/favicon.svg') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'image/svg+xml', body: readFileSync(paths.favicon) }) }
   if (get && p === '/stil/provkor.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: OWN_CSS }) }
   if (get && (match = m(/^\/media\/([a-z0-9-]+)\/([A-Za-z0-9._-]+)$/))) {
     const file = path.join(paths.bundleDir, 'media', match[1] ?? '', match[2] ?? '')
@@ -378,7 +381,7 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
   const method = req.method ?? 'GET'
   const security = {
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'Content-Security-Policy': "default-src 'self'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'",
   }
   // Only this machine's pages may post here, and only under the names it listens on (no DNS rebinding).

@@ -38,7 +38,7 @@ export async function openTestSandbox(): Promise<TestSandbox> {
   const dir = await mkdtemp(path.join(tmpdir(), 'plus-sandbox-db-'))
   const dbPath = path.join(dir, '.plus', 'sandbox.db')
   const sandbox = new Sandbox({ dbPath, bundle, start: START, persistClock: false })
-  const server = await startServer(sandbox, { globalCss: path.join(ROOT, 'site/styles/global.css'), bundleDir }, 0)
+  const server = await startServer(sandbox, { globalCss: path.join(ROOT, 'site/styles/global.css'), favicon: path.join(ROOT, 'site/public/favicon.svg'), bundleDir }, 0)
   return {
     sandbox,
     origin: server.origin,
