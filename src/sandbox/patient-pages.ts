@@ -107,7 +107,7 @@ export function patientStepPage(engine: SandboxEngine, person: PatientPerson, pr
   }
   return {
     title: step.title,
-    body: html`<p class="kicker"><a href="${base}">${module.title}</a></p>
+    body: html`<p class="kicker">Modul: <a href="${base}">${module.title}</a></p>
       ${readOnlyNotice(view)}
       ${renderBlocks(step, { resolve, forms, swedishTime })}
       <nav class="step-nav" aria-label="Steg i modulen">

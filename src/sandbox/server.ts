@@ -57,8 +57,8 @@ interface Request {
   form: URLSearchParams
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const OWN_CSS = readFileSync(path.join(here, 'provkor.css'), 'utf8')
+/** Provkör's own stylesheet, next to this file. */
+const OWN_CSS = fileURLToPath(new URL('provkor.css', import.meta.url))
 
 const MEDIA_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
@@ -141,7 +141,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (get && p === '/') return { ...here, outcome: () => ({ kind: 'redirect', to: homeOf(req.person, req.roles) }) }
   if (get && p === '/stil/global.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: readFileSync(paths.globalCss, 'utf8') }) }
   if (get && p === '/favicon.svg') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'image/svg+xml', body: readFileSync(paths.favicon) }) }
-  if (get && p === '/stil/provkor.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: OWN_CSS }) }
+  if (get && p === '/stil/provkor.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: readFileSync(OWN_CSS, 'utf8') }) }
   if (get && (match = m(/^\/media\/([a-z0-9-]+)\/([A-Za-z0-9._-]+)$/))) {
     const file = path.join(paths.bundleDir, 'media', match[1] ?? '', match[2] ?? '')
     const type = MEDIA_TYPES[path.extname(file).toLowerCase()]
