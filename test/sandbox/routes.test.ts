@@ -317,3 +317,82 @@ describe('Börja om', () => {
     expect((await anna.post('/starta', { personnummer: '19121212-1212' })).location).toMatch(/^\/program\//)
   })
 })
+
+describe('the rest of the clinician workflow', () => {
+  it('hands a programme over to another unit, whose invånaradministratör receives it for a behandlare', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const handed = await anna.post(`/program/${id}/overlamna`, { enhet: 'vc-testa' })
+    expect(handed.location).toBe('/lista/mina')
+    expect((await anna.get(`/program/${id}`)).status).toBe(403)
+    const irene = client(t.origin)
+    await irene.as('irene')
+    expect((await irene.get('/lista/enhetens')).text).toContain('väntar på mottagning')
+    const received = await irene.submit(`/program/${id}/ta-emot`, { ansvarig: 'david' })
+    expect(received.text).toMatch(/Ansvarig behandlare<\/dt><dd>David Berg/)
+    const david = client(t.origin)
+    await david.as('david')
+    expect((await david.get('/lista/mina')).text).toContain(`/program/${id}`)
+  })
+
+  it('carries messages both ways with unread counts, and shows text as text', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    await tolvan.post(`/invanare/${id}/meddelanden`, { text: 'Hej <b>där</b>' })
+    const anna = client(t.origin)
+    expect((await anna.get(`/program/${id}`)).text).toContain('Meddelanden (1 olästa)')
+    const thread = await anna.get(`/program/${id}/meddelanden`)
+    expect(thread.text).toContain('Hej &lt;b&gt;där&lt;/b&gt;')
+    await anna.post(`/program/${id}/meddelanden/last`)
+    expect((await anna.get(`/program/${id}`)).text).not.toContain('olästa)</a>')
+    await anna.post(`/program/${id}/meddelanden`, { text: 'Hej själv' })
+    expect((await tolvan.get(`/invanare/${id}`)).text).toContain('Meddelanden (1 olästa)')
+  })
+
+  it('lets the behandlare edit the welcome text, which the patient sees escaped, and move a closing date', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    await anna.post(`/program/${id}/valkomsttext`, { text: 'Välkommen!\n<script>alert(1)</script>' })
+    const moved = await anna.submit(`/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2026-03-01' })
+    expect(moved.text).toContain('stänger 1 mars 2026')
+    const refused = await anna.submit(`/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2025-01-01' })
+    expect(refused.text).toContain('Datumet måste vara efter i dag.')
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const home = await tolvan.get(`/invanare/${id}`)
+    expect(home.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(home.text).not.toContain('<script>alert(1)')
+  })
+
+  it('serves the media of the steps from the bundle', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const step = await tolvan.get(`/invanare/${id}/steg/oro-losbar-eller-inte`)
+    const src = /<img src="([^"]+)"/.exec(step.text)?.[1]
+    expect(src).toMatch(/^\/media\/oro\//)
+    const image = await tolvan.get(src ?? '')
+    expect(image.status).toBe(200)
+    expect((await tolvan.get('/media/oro/..%2F..%2Fplus.json')).status).toBe(404)
+  })
+})
+
+describe('content updates', () => {
+  it('moves running programmes to a new version, and keeps the old content with a notice when the version is reused', async () => {
+    await startFor('19121212-1212', ['oro'])
+    const changed = structuredClone(t.bundle)
+    changed.programme.welcome = { html: '<p>Ny text</p>', text: 'Ny text' }
+    t.sandbox.useBundle(changed)
+    expect(t.sandbox.contentNotice).toContain('samma versionsnummer')
+    expect(t.sandbox.engine.bundle.programme.welcome.text).not.toBe('Ny text')
+    changed.programme.version = '99.0.0'
+    t.sandbox.useBundle(changed)
+    expect(t.sandbox.contentNotice).toBeNull()
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const home = await tolvan.get('/invanare')
+    const page = await tolvan.get(home.location ?? '')
+    expect(page.text).toContain('<p>Ny text</p>')
+  })
+})
