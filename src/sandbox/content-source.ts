@@ -37,8 +37,14 @@ export async function loadOrBuildBundle(paths: ContentPaths): Promise<PlusBundle
   return loadBundle(paths.bundleDir)
 }
 
-/** Rebuilds the bundle on every save and hands each result to `onBuild`. Returns a closer. */
-export function watchBundle(paths: ContentPaths, onBuild: (build: ContentBuild) => void): () => void {
+/** A running watch: `ready` resolves after the first build; `close` stops watching. */
+export interface BundleWatch {
+  ready: Promise<void>
+  close: () => void
+}
+
+/** Rebuilds the bundle on every save and hands each changed result to `onBuild`. */
+export function watchBundle(paths: ContentPaths, onBuild: (build: ContentBuild) => void): BundleWatch {
   const watcher = watchContent({
     contentDir: paths.contentDir,
     outDir: paths.bundleDir,
@@ -54,5 +60,5 @@ export function watchBundle(paths: ContentPaths, onBuild: (build: ContentBuild) 
       )
     },
   })
-  return () => watcher.close()
+  return { ready: watcher.ready.then(() => undefined), close: () => watcher.close() }
 }

@@ -24,9 +24,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<{ origin: 
   const bundle = await loadOrBuildBundle(paths)
   const sandbox = new Sandbox({ dbPath: path.join(root, '.plus/sandbox.db'), bundle, start: defaultStart() })
   const server = await startServer(sandbox, { globalCss: path.join(root, 'site/styles/global.css'), favicon: path.join(root, 'site/public/favicon.svg'), bundleDir: paths.bundleDir }, options.port ?? DEFAULT_PORT)
-  const stopWatching =
+  const watching =
     options.watch === false
-      ? () => {}
+      ? null
       : watchBundle(paths, (result) => {
           if (result.bundle) {
             sandbox.useBundle(result.bundle)
@@ -42,7 +42,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<{ origin: 
   return {
     origin: server.origin,
     stop: async () => {
-      stopWatching()
+      watching?.close()
       await server.close()
       sandbox.close()
     },

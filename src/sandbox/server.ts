@@ -436,7 +436,8 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
     }
     back = found.back
     const outcome = found.outcome()
-    if (method === 'POST') sandbox.afterAction()
+    // Opening a step (a GET) is a command too; whatever a command put in the outbox goes out now.
+    sandbox.afterAction()
     switch (outcome.kind) {
       case 'page':
         sendPage(outcome.status, outcome.body)
