@@ -61,23 +61,24 @@ export class Sandbox {
 
   /**
    * Moves the clock to the next day a flag goes out, sweeping every day on the way. Stays put and
-   * returns null when no flag is scheduled within FLAG_HORIZON_DAYS.
+   * returns null when no flag is scheduled within FLAG_HORIZON_DAYS. A scheduled flag that the
+   * programme's state no longer wants sends nothing (the engine decides); then it goes on to the
+   * next one, never further than FLAG_HORIZON_DAYS in all.
    */
   advanceToNextFlag(): ClockMove | null {
-    const today = calendar.localDate(this.clock.now())
-    let first: number | null = null
-    for (let day = 1; day <= FLAG_HORIZON_DAYS && first === null; day++) {
-      if (this.engine.hasFlagScheduledOn(calendar.addDays(today, day))) first = day
+    let moved = 0
+    while (moved < FLAG_HORIZON_DAYS) {
+      const today = calendar.localDate(this.clock.now())
+      let next: number | null = null
+      for (let day = 1; day <= FLAG_HORIZON_DAYS - moved && next === null; day++) {
+        if (this.engine.hasFlagScheduledOn(calendar.addDays(today, day))) next = day
+      }
+      if (next === null) return moved === 0 ? null : { days: moved, flags: 0 }
+      const move = this.advanceDays(next)
+      moved += move.days
+      if (move.flags > 0) return { days: moved, flags: move.flags }
     }
-    if (first === null) return null
-    const move = this.advanceDays(first)
-    // A scheduled flag that the programme's state no longer wants (the engine decides) sends
-    // nothing; then keep going to the one after.
-    if (move.flags === 0) {
-      const next = this.advanceToNextFlag()
-      return next ? { days: move.days + next.days, flags: next.flags } : move
-    }
-    return move
+    return { days: moved, flags: 0 }
   }
 
   /** Empties the database and puts the clock back to the start. */

@@ -87,6 +87,8 @@ export interface OutboxItem {
   text: string
   createdAt: string
   sentAt: string | null
+  /** The programme's day (0 = the start day) when it went out, or null when the programme is gone. */
+  programmeDay: number | null
 }
 
 /** What the adapter needs. */
@@ -363,6 +365,11 @@ export class SandboxEngine {
 
   /** Every notification, oldest first. */
   outbox(): OutboxItem[] {
+    const started = new Map<string, string | null>()
+    const startedOn = (programmeId: string): string | null => {
+      if (!started.has(programmeId)) started.set(programmeId, this.#store.getProgramme(programmeId)?.startedOn ?? null)
+      return started.get(programmeId) ?? null
+    }
     return this.#store.listOutbox().map((m) => ({
       id: m.outboxId,
       programmeId: m.programmeId,
@@ -373,6 +380,7 @@ export class SandboxEngine {
       text: m.text,
       createdAt: m.createdAt,
       sentAt: m.sentAt,
+      programmeDay: ((first) => (first === null ? null : daysBetween(first, localDate(m.sentAt ?? m.createdAt))))(startedOn(m.programmeId)),
     }))
   }
 

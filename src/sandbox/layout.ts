@@ -104,7 +104,7 @@ function outboxPanel(ctx: PageContext): Html {
         ? html`<p>Inga aviseringar än.</p>`
         : html`<ol class="outbox" reversed>${items.map(
             (item) => html`<li class="outbox-item outbox-${item.recipient}" data-flag-title="${item.title}">
-              <p class="outbox-meta"><time datetime="${item.sentAt ?? item.createdAt}">${shortTime(item.sentAt ?? item.createdAt)}</time> · ${channelLabel[item.channel]}</p>
+              <p class="outbox-meta"><time datetime="${item.sentAt ?? item.createdAt}">${shortTime(item.sentAt ?? item.createdAt)}</time>${item.programmeDay !== null ? html` · <span class="outbox-day">programmets dag ${item.programmeDay}</span>` : ''} · ${channelLabel[item.channel]}</p>
               <p class="outbox-to">Till: ${recipientName(item)}</p>
               <p class="outbox-title"><strong>${item.title}</strong></p>
               <p class="outbox-text">${item.text}</p>

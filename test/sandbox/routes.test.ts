@@ -261,6 +261,7 @@ describe('the clock and the outbox', () => {
     expect(day).toBe(89)
     const last = t.sandbox.engine.outbox().at(-1)
     expect(last?.recipientId).toBe('anna')
+    expect(t.sandbox.engine.outbox().map((o) => o.programmeDay)).toEqual([0, 7, 87, 89])
     expect(last?.sentAt).toBe(t.sandbox.clock.now().toISOString())
   })
 
