@@ -1,7 +1,7 @@
 // The sandbox's people: two care units with one user per role, and three test patients with
 // Skatteverket's published test personnummer (the 1912-12-12 series the engine's tests use).
 // No other personnummer is accepted anywhere in the sandbox.
-import type { Role } from '../engine/index.ts'
+import type { Role } from './engine-adapter.ts'
 
 /** A care unit of the sandbox. */
 export interface SandboxUnit {
