@@ -19,6 +19,9 @@ export interface SandboxOptions {
   persistClock?: boolean
 }
 
+const SAME_VERSION_NOTICE =
+  'Innehållet har ändrats men har kvar samma versionsnummer. Motorn byter inte innehåll under ett pågående program utan ny version. Provkör visar därför det tidigare innehållet tills du höjer versionen i programme.md eller väljer Börja om.'
+
 /** What moving the clock did. */
 export interface ClockMove {
   days: number
@@ -40,6 +43,10 @@ export class Sandbox {
     const clockFile = options.persistClock === false ? null : `${options.dbPath}.klocka.json`
     this.clock = new SimulatedClock(clockFile, options.start)
     this.engine = new SandboxEngine({ dbPath: options.dbPath, bundle: options.bundle, clock: this.clock.now })
+    if (this.engine.startedOnStoredContent) {
+      this.#waitingBundle = options.bundle
+      this.contentNotice = SAME_VERSION_NOTICE
+    }
     this.afterAction()
   }
 
@@ -95,9 +102,7 @@ export class Sandbox {
     const swap = this.engine.replaceBundle(bundle)
     this.contentProblems = []
     this.#waitingBundle = swap.ok ? null : bundle
-    this.contentNotice = swap.ok
-      ? null
-      : 'Innehållet har ändrats men har kvar samma versionsnummer. Motorn byter inte innehåll under ett pågående program utan ny version. Provkör visar därför det tidigare innehållet tills du höjer versionen i programme.md eller väljer Börja om.'
+    this.contentNotice = swap.ok ? null : SAME_VERSION_NOTICE
   }
 
   close(): void {

@@ -115,9 +115,25 @@ export class SandboxEngine {
     this.#options = options
     this.#bundle = options.bundle
     this.#store = openSqliteStore({ path: options.dbPath })
-    this.#engine = createEngine({ store: this.#store, bundle: options.bundle, clock: options.clock })
+    try {
+      this.#engine = createEngine({ store: this.#store, bundle: options.bundle, clock: options.clock })
+    } catch (error) {
+      // The database already runs this version number with other content (the content was edited
+      // without a new version since the last run). Keep running on the stored content.
+      const stored = isVersionReuse(error) ? this.#store.loadBundle(options.bundle.programme.version) : null
+      if (!stored) {
+        this.#store.close()
+        throw error
+      }
+      this.#engine = createEngine({ store: this.#store, bundle: stored, clock: options.clock })
+      this.#bundle = stored
+      this.startedOnStoredContent = true
+    }
     this.#setUp()
   }
+
+  /** True when the given bundle reused a stored version number with other content, so the stored one runs. */
+  readonly startedOnStoredContent: boolean = false
 
   /** The bundle programmes run on. */
   get bundle(): PlusBundle {
@@ -159,9 +175,7 @@ export class SandboxEngine {
     try {
       this.#engine = createEngine({ store: this.#store, bundle, clock: this.#options.clock })
     } catch (error) {
-      if (error instanceof Error && /already stored with different content/.test(error.message)) {
-        return { ok: false, reason: 'same-version-other-content' }
-      }
+      if (isVersionReuse(error)) return { ok: false, reason: 'same-version-other-content' }
       throw error
     }
     this.#bundle = bundle
@@ -400,6 +414,11 @@ export class SandboxEngine {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${options.dbPath}${suffix}`, { force: true })
     return new SandboxEngine(options)
   }
+}
+
+/** The engine's refusal to store a known version number with other content (a plain Error today). */
+function isVersionReuse(error: unknown): boolean {
+  return error instanceof Error && /already stored with different content/.test(error.message)
 }
 
 /** The engine's actor for a sandbox person. */

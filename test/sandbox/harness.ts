@@ -13,6 +13,7 @@ import { ROOT } from '../site/run.ts'
 export const START = new Date('2026-01-12T08:00:00.000Z')
 
 export interface TestSandbox {
+  /** Replaceable by a test that restarts the sandbox on the same file; close() closes the current one. */
   sandbox: Sandbox
   origin: string
   dbPath: string
@@ -39,17 +40,18 @@ export async function openTestSandbox(): Promise<TestSandbox> {
   const dbPath = path.join(dir, '.plus', 'sandbox.db')
   const sandbox = new Sandbox({ dbPath, bundle, start: START, persistClock: false })
   const server = await startServer(sandbox, { globalCss: path.join(ROOT, 'site/styles/global.css'), favicon: path.join(ROOT, 'site/public/favicon.svg'), bundleDir }, 0)
-  return {
+  const result: TestSandbox = {
     sandbox,
     origin: server.origin,
     dbPath,
     bundle,
     close: async () => {
       await server.close()
-      sandbox.close()
+      result.sandbox.close()
       await rm(dir, { recursive: true, force: true })
     },
   }
+  return result
 }
 
 export async function removeTestBundle(): Promise<void> {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Sandbox } from '../../src/sandbox/app.ts'
 import { escapeHtml, html, trusted } from '../../src/sandbox/html.ts'
 import { testPatient } from '../../src/sandbox/people.ts'
 import type { FormBlock } from '../../src/types/bundle.generated.ts'
@@ -395,5 +396,27 @@ describe('content updates', () => {
     const home = await tolvan.get('/invanare')
     const page = await tolvan.get(home.location ?? '')
     expect(page.text).toContain('<p>Ny text</p>')
+  })
+})
+
+describe('a restart on edited content with the same version', () => {
+  it('runs on the stored content with a notice instead of failing, and takes the new content after "Börja om"', async () => {
+    await startFor('19121212-1212', ['oro'])
+    const edited = structuredClone(t.bundle)
+    edited.programme.welcome = { html: '<p>Ändrad text</p>', text: 'Ändrad text' }
+    t.sandbox.close()
+    const restarted = new Sandbox({ dbPath: t.dbPath, bundle: edited, start: START, persistClock: false })
+    try {
+      expect(restarted.contentNotice).toContain('samma versionsnummer')
+      expect(restarted.engine.bundle.programme.welcome.text).toBe(t.bundle.programme.welcome.text)
+      expect(restarted.engine.programmeCount()).toBe(1)
+      restarted.reset()
+      expect(restarted.contentNotice).toBeNull()
+      expect(restarted.engine.bundle.programme.welcome.text).toBe('Ändrad text')
+    } finally {
+      restarted.close()
+      // The harness closes its own sandbox again; give it a fresh one on the same file.
+      t.sandbox = new Sandbox({ dbPath: t.dbPath, bundle: edited, start: START, persistClock: false })
+    }
   })
 })
