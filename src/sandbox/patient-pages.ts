@@ -91,7 +91,7 @@ export function patientStepPage(engine: SandboxEngine, person: PatientPerson, pr
         answers: submission?.answers.map((a) => ({ prompt: a.prompt, display: a.display })) ?? [],
         score: submission?.score ?? null,
         scoreMax: form.scoring?.max ?? null,
-        band: band ? { label: band.band.label, html: band.band.html } : null,
+        band: band ? { label: band.band.label, html: band.band.html, level: band.level } : null,
       }
     }
     if (view.readOnly) return { kind: 'closed', reason: 'Programmet går bara att läsa nu. Formuläret kan inte skickas in.' }

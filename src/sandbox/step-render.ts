@@ -4,7 +4,7 @@
 import { MAX_TEXT_ANSWER } from '../scoring/index.ts'
 import type { Answers } from '../scoring/index.ts'
 import type { Block, FormBlock, MediaFile, Question, Step } from '../types/bundle.generated.ts'
-import { answerProblemText } from './format.ts'
+import { answerProblemText, bandLevelLabel } from './format.ts'
 import { html, type Html, trusted } from './html.ts'
 
 const REF_LINK = /<a\s[^>]*\bdata-plus-ref="([^"]*)"[^>]*>/g
@@ -40,7 +40,7 @@ export type FormState =
   /** Open for answers; `values` and `errors` after a refused submit. */
   | { kind: 'open'; action: string; values: Answers; errors: Record<string, string> }
   /** Already submitted: the patient's answers, score and band. */
-  | { kind: 'submitted'; submittedAt: string; answers: { prompt: string; display: string }[]; score: number | null; scoreMax: number | null; band: { label: string; html: string } | null }
+  | { kind: 'submitted'; submittedAt: string; answers: { prompt: string; display: string }[]; score: number | null; scoreMax: number | null; band: { label: string; html: string; level: 'info' | 'attention' | 'urgent' | null } | null }
   /** Not open for answers (module closed, programme read-only). */
   | { kind: 'closed'; reason: string }
 
@@ -95,7 +95,7 @@ function renderForm(form: FormBlock, state: FormState, options: StepRenderOption
       <div class="result-box">
         <h3>Du skickade in formuläret ${options.swedishTime(state.submittedAt)}</h3>
         ${state.score !== null ? html`<p class="score">${state.score}${state.scoreMax !== null ? ` av ${state.scoreMax}` : ''} poäng</p>` : ''}
-        ${state.band ? html`<p><strong>${state.band.label}</strong></p>${richText(state.band.html, options.resolve, 2)}` : ''}
+        ${state.band ? html`<p><strong>${state.band.label}</strong>${state.band.level ? html` <span class="level level-${state.band.level}">${bandLevelLabel[state.band.level]}</span>` : ''}</p>${richText(state.band.html, options.resolve, 2)}` : ''}
         <h4>Dina svar</h4>
         <dl class="answers">${state.answers.map((a) => html`<dt>${a.prompt}</dt><dd class="pre-line">${a.display}</dd>`)}</dl>
       </div>

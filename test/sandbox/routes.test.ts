@@ -420,3 +420,25 @@ describe('a restart on edited content with the same version', () => {
     }
   })
 })
+
+describe('band levels', () => {
+  it('shows a band\'s level to the clinician and the patient when the bundle has one, and nothing when it has none', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    await tolvan.post(`/invanare/${id}/formular/oro-kartlaggning-form`, highAnswers(form('oro-kartlaggning-form')))
+    const anna = client(t.origin)
+    const withoutLevel = await anna.get(`/program/${id}/handelser`)
+    const hasLevels = t.bundle.programme.modules.some((m) => m.sections.some((s) => s.steps.some((st) => st.blocks.some((b) => b.type === 'form' && b.scoring?.bands.some((band) => 'level' in band)))))
+    if (!hasLevels) expect(withoutLevel.text).not.toContain('class="level ')
+    // A bundle whose top band says "urgent": both sides show it.
+    const withLevels = structuredClone(t.bundle)
+    withLevels.programme.version = '98.0.0'
+    for (const m of withLevels.programme.modules) for (const s of m.sections) for (const st of s.steps) for (const b of st.blocks) {
+      if (b.type === 'form' && b.scoring) for (const band of b.scoring.bands) Object.assign(band, { level: band.max === b.scoring.max ? 'urgent' : 'info' })
+    }
+    t.sandbox.useBundle(withLevels)
+    expect((await anna.get(`/program/${id}/handelser`)).text).toContain('class="level level-urgent"')
+    expect((await tolvan.get(`/invanare/${id}/steg/oro-kartlaggning`)).text).toContain('class="level level-urgent"')
+  })
+})
