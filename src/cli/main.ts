@@ -24,6 +24,7 @@ Usage:
   plus report [content-dir]            words, LIX, reading time, films, forms per step
   plus diff <old-bundle> <new-bundle>  what changed, with warnings for stored answers
   plus fhir [bundle] [--out file]      every form as a FHIR R4 Questionnaire
+  plus sandbox [--port n]              Provkör: play the programme in the browser (127.0.0.1)
 
 Options:
   --format text|json   diagnostics as text (default) or JSON on stdout
@@ -60,6 +61,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         watch: { type: 'boolean' },
         content: { type: 'string' },
         'base-url': { type: 'string' },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -99,6 +101,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       return runFhir(io, rest, values.out, values['base-url'])
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
+    case 'sandbox':
+      return sandbox(io, values.port)
     case undefined:
       throw new UsageError('missing command')
     default:
@@ -127,6 +131,17 @@ async function runNew(io: Io, args: string[], contentDir: string): Promise<numbe
     default:
       throw new UsageError('plus new module|section|step …')
   }
+}
+
+/** Runs Provkör (src/sandbox) from the current folder until interrupted. */
+async function sandbox(io: Io, port: string | undefined): Promise<number> {
+  const { DEFAULT_PORT, runSandbox } = await import('../sandbox/main.ts')
+  const n = Number(port ?? DEFAULT_PORT)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port takes a number from 0 to 65535')
+  const running = await runSandbox({ root: io.cwd, port: n, out: (line) => io.out(`${line}\n`) })
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
+  await running.stop()
+  return 0
 }
 
 /** Watches until interrupted; prints each build's result. */
