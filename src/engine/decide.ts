@@ -6,6 +6,7 @@ import { addDays, isLocalDate, type LocalDate, localDate } from './calendar.ts'
 import type { ProgrammeCommand } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { isEndReason } from './end-reasons.ts'
+import { patientAccessOn } from './lifecycle.ts'
 import type { ProgrammeEvent, ProgrammeEventPayload as EventPayload } from './events.ts'
 import { parsePersonnummer } from './personnummer.ts'
 import { normaliseMobileNumber } from './phone.ts'
@@ -233,13 +234,12 @@ const PATIENT_READS = new Set<ProgrammeCommand['type']>(['open-step', 'mark-mess
 
 /** What the programme's lifecycle allows the patient. */
 function patientAccess(command: ProgrammeCommand, state: ProgrammeState, today: LocalDate): Refusal['code'] | null {
-  switch (state.lifecycle.status) {
-    case 'active':
+  switch (patientAccessOn(state, today)) {
+    case 'open':
       return null
-    case 'retained':
-      if (today >= state.lifecycle.until) return 'programme-closed'
+    case 'read-only':
       return PATIENT_READS.has(command.type) ? null : 'programme-read-only'
-    case 'ended':
+    case 'closed':
       return 'programme-closed'
   }
 }

@@ -57,6 +57,8 @@ const CATALOGUE = {
   'role-not-granted': () => 'Användaren har inte rollen.',
   'last-administrator': () => 'Enheten måste ha minst en behörighetsadministratör kvar.',
   'version-conflict': () => 'Någon annan har ändrat programmet under tiden. Ladda om sidan och försök igen.',
+  'own-account': () => 'Du kan inte ge dig själv en roll. Be en annan behörighetsadministratör.',
+  'role-conflict': () => 'En behörighetsadministratör kan inte samtidigt ha en roll som når patientuppgifter på enheten.',
 } as const satisfies Record<string, (r: Partial<Refusal>) => string>
 
 /** A stable refusal code. */

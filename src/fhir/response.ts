@@ -6,7 +6,7 @@ import { findForm } from './find-form.ts'
 import { itemType } from './items.ts'
 import { BAND_LINK_ID, SCORE_LINK_ID } from './link-ids.ts'
 import { scoreItemType } from './score-items.ts'
-import { looksLikePersonnummer } from './personnummer.ts'
+import { looksLikePersonnummer } from '../identity/personnummer.ts'
 import type { Coding, QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem } from './types.ts'
 import { baseUrlOf, ORDINAL_VALUE, PERSONNUMMER_SYSTEM, questionnaireUrl, type FhirOptions } from './urls.ts'
 

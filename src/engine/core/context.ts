@@ -1,0 +1,51 @@
+// What every room of the engine shares: the store, the content it runs on, ids, the clock and
+// the notifier. Built once by createEngine and passed to each room.
+import type { ContentIndex } from '../content.ts'
+import type { DecideFacts } from '../decide.ts'
+import type { ProgrammeEvent } from '../events.ts'
+import type { FlagNotification, Notifier } from '../notifier.ts'
+import type { EngineStore } from '../store/types.ts'
+import type { ProgrammeState } from '../state.ts'
+
+/** The statuses of a programme that is still running (not ended). */
+export const OPEN: ProgrammeState['lifecycle']['status'][] = ['active', 'retained']
+
+/** The outcome of a command. */
+export interface CommandResult {
+  /** The programme the command concerned, if any. */
+  programmeId: string | null
+  /** The programme's version after the command, if any. */
+  version: number | null
+  /** What happened (empty when the command changed nothing, e.g. marking read twice). */
+  events: ProgrammeEvent[]
+  /** Flags delivered because of this command (e.g. "programme started"). */
+  flags: FlagNotification[]
+}
+
+/** The result of one run of the flag scheduler. */
+export interface FlagRun {
+  delivered: FlagNotification[]
+  /** Flags whose notifier threw; they stay undelivered and are retried on the next run. */
+  failed: { programmeId: string; flagId: string; error: unknown }[]
+}
+
+/** The shared parts of a running engine. */
+export interface EngineContext {
+  store: EngineStore
+  /** The content programmes run on now. */
+  content: ContentIndex
+  /** Fresh unique ids. */
+  newId: () => string
+  notifier: Notifier
+  /** Now, ISO 8601 UTC, from the injected clock. Throws a TypeError when the clock is broken. */
+  now(): string
+  /** The content of an earlier bundle version, for answers given on it; null when unknown. */
+  lookup(version: string): ContentIndex | null
+  /** What decide may ask about the world outside one programme. */
+  facts: DecideFacts
+}
+
+/** True for a string with something other than whitespace in it. */
+export function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== ''
+}

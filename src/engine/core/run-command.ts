@@ -1,0 +1,115 @@
+// Running a command: the gate, then the decider (decide.ts for a programme, decide-unit.ts for a
+// unit's people), then the store and the audit entry in one transaction, then the flags the
+// change makes due.
+import type { Command, ProgrammeCommand } from '../commands.ts'
+import { decide } from '../decide.ts'
+import { decideUnit, type PeopleCommand, type UnitChange } from '../decide-unit.ts'
+import { evolveAll } from '../evolve.ts'
+import { flagSchedule } from '../flags.ts'
+import { PERMISSIONS } from '../permissions.ts'
+import { refusal } from '../refusals.ts'
+import type { Actor } from '../roles.ts'
+import { ConcurrencyConflict, type EngineStore, OpenProgrammeExists } from '../store/types.ts'
+import type { CommandResult, EngineContext, FlagRun } from './context.ts'
+import { deliverFor } from './flag-sweep.ts'
+import type { Gate } from './gate.ts'
+
+const NOTHING: CommandResult = { programmeId: null, version: null, events: [], flags: [] }
+
+/** Runs one command as the actor. Throws EngineRefusal when refused, TypeError on misuse. */
+export function runCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: Command): CommandResult {
+  const at = ctx.now()
+  if (command === null || typeof command !== 'object') throw new TypeError('Expected a command')
+  switch (command.type) {
+    case 'purge-programmes':
+      return purge(ctx, gate, actor, command.programmeIds, at)
+    case 'grant-role':
+    case 'withdraw-role':
+    case 'set-notification-preferences':
+      return runPeopleCommand(ctx, gate, actor, command, at)
+    default:
+      if (!Object.hasOwn(PERMISSIONS, command.type)) throw new TypeError(`Unknown command ${String(command.type)}`)
+      return runProgrammeCommand(ctx, gate, actor, command, at)
+  }
+}
+
+function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: ProgrammeCommand, at: string): CommandResult {
+  const { store, content } = ctx
+  const programmeId = command.type === 'start-programme' ? undefined : command.programmeId
+  const { state } = gate.pass(actor, command.type, at, programmeId)
+  const decision = decide(command, state, { now: at, actor, content, newId: ctx.newId, facts: ctx.facts })
+  if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at, state)
+  const next = evolveAll(decision.events, state)
+  if (next === null) throw new Error(`${command.type} produced no programme`)
+  try {
+    store.transaction(() => {
+      store.appendEvents(next.programmeId, state?.version ?? 0, decision.events, next, flagSchedule(next, content))
+      gate.logOk(actor, command.type, at, next)
+    })
+  } catch (error) {
+    if (error instanceof ConcurrencyConflict) {
+      gate.refuse(actor, command.type, refusal('version-conflict', { programmeId: next.programmeId }), at, state)
+    }
+    if (error instanceof OpenProgrammeExists) gate.refuse(actor, command.type, refusal('programme-already-active'), at, state)
+    throw error
+  }
+  const run: FlagRun = { delivered: [], failed: [] }
+  if (decision.events.length > 0) deliverFor(ctx, next, at, run)
+  return { programmeId: next.programmeId, version: next.version, events: decision.events, flags: run.delivered }
+}
+
+function runPeopleCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: PeopleCommand, at: string): CommandResult {
+  const { store } = ctx
+  gate.pass(actor, command.type, at)
+  if (actor.kind !== 'staff') throw new Error('unreachable: unit commands are staff only')
+  const decision = decideUnit(command, { actor, facts: { grants: store.unitRoles(actor.unitId) } })
+  // Refused before the transaction: a refusal's audit entry must not be rolled back.
+  if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at)
+  store.transaction(() => {
+    for (const change of decision.changes) apply(store, change, actor.userId, at)
+    gate.logOk(actor, command.type, at, null)
+  })
+  return NOTHING
+}
+
+/** Stores one unit change. */
+function apply(store: EngineStore, change: UnitChange, by: string, at: string): void {
+  switch (change.type) {
+    case 'role-granted':
+      store.grantRole({ unitId: change.unitId, userId: change.userId, role: change.role, grantedAt: at, grantedBy: by })
+      return
+    case 'role-withdrawn':
+      store.withdrawRole(change.unitId, change.userId, change.role)
+      return
+    case 'preferences-set':
+      store.setPreferences(change.userId, { email: change.email, sms: change.sms })
+      return
+    default: {
+      const never: never = change
+      throw new TypeError(`Unknown change ${JSON.stringify(never)}`)
+    }
+  }
+}
+
+function purge(ctx: EngineContext, gate: Gate, actor: Actor, programmeIds: readonly string[], at: string): CommandResult {
+  const { store } = ctx
+  gate.pass(actor, 'purge-programmes', at)
+  if (!Array.isArray(programmeIds) || programmeIds.length === 0) throw new TypeError('purge-programmes needs programme ids')
+  // All or nothing: every programme is checked before any is removed.
+  const states = [...new Set(programmeIds)].map((id) => {
+    const { state } = gate.pass(actor, 'purge-programmes', at, id)
+    if (!state) throw new Error('unreachable')
+    if (state.lifecycle.status !== 'ended') gate.refuse(actor, 'purge-programmes', refusal('programme-not-ended', { programmeId: id }), at, state)
+    return state
+  })
+  store.transaction(() => {
+    for (const state of states) {
+      store.deleteProgramme(state.programmeId)
+      gate.logOk(actor, 'purge-programmes', at, state)
+    }
+  })
+  // Rewrites the file so the deleted rows are gone from disk, not just unlinked.
+  store.compact()
+  return NOTHING
+}
+
