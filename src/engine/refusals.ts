@@ -2,7 +2,7 @@
 // messages are Swedish (klarspråk) because clinicians and patients read them, and they never
 // contain patient data: a refusal names at most a programme id.
 import type { AnswerProblem } from '../scoring/index.ts'
-import type { PersonnummerProblem } from './personnummer.ts'
+import type { PersonnummerProblem } from '../identity/personnummer.ts'
 import { ROLE_LABELS, type Role } from './roles.ts'
 
 /** Every refusal code and its Swedish message. */
@@ -19,6 +19,8 @@ const CATALOGUE = {
   'invalid-personnummer': (r: Partial<Refusal>) =>
     ({
       format: 'Personnumret ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN.',
+      century: 'Skriv personnumret med 12 siffror, till exempel ÅÅÅÅMMDD-NNNN, eller med - eller + före de fyra sista siffrorna.',
+      serial: 'Personnumret stämmer inte. De tre siffrorna före den sista kan inte vara 000.',
       checksum: 'Personnumret stämmer inte. Kontrollera siffrorna.',
       date: 'Personnumret innehåller inget riktigt datum. Kontrollera siffrorna.',
       future: 'Personnumret har ett datum som inte har varit än. Kontrollera siffrorna.',

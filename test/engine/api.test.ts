@@ -40,6 +40,7 @@ describe('plus/engine', () => {
       'isRole',
       'localDate',
       'localTime',
+      'looksLikePersonnummer',
       'luhnCheckDigit',
       'normaliseMobileNumber',
       'normalisePersonnummer',
@@ -52,6 +53,7 @@ describe('plus/engine', () => {
       'programmeTimeline',
       'refusal',
       'startOfLocalDay',
+      'tenDigitForm',
       'unitExportFile',
       'untouchedProgramme',
     ])
