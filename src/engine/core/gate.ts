@@ -5,7 +5,7 @@
 import { auditEntry } from '../audit.ts'
 import { localDate } from '../calendar.ts'
 import { type Action, authorize, PERMISSIONS, type Target } from '../permissions.ts'
-import { parsePersonnummer } from '../personnummer.ts'
+import { parsePersonnummer } from '../../identity/personnummer.ts'
 import { EngineRefusal, type Refusal, refusal } from '../refusals.ts'
 import type { Actor, Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
