@@ -4,19 +4,17 @@
 // (core/flag-sweep.ts) and adopting a new bundle (core/adopt-bundle.ts). Refusals are thrown as
 // EngineRefusal and logged; misuse of the API (a malformed actor, a broken clock) throws a
 // TypeError.
-import { randomUUID } from 'node:crypto'
 import type { PlusBundle } from '../types/bundle.generated.ts'
 import { auditEntry } from './audit.ts'
 import type { Command } from './commands.ts'
-import { type ContentIndex, indexContent } from './content.ts'
+import type { ContentIndex } from './content.ts'
 import { adoptBundle } from './core/adopt-bundle.ts'
-import { type CommandResult, type EngineContext, type FlagRun, nonEmpty, OPEN } from './core/context.ts'
+import { type CommandResult, createContext, type FlagRun, nonEmpty } from './core/context.ts'
 import { sweepFlags } from './core/flag-sweep.ts'
 import { createGate } from './core/gate.ts'
 import { runCommand } from './core/run-command.ts'
 import { type QueryResults, runQuery } from './core/run-query.ts'
-import type { DecideFacts } from './decide.ts'
-import { type Notifier, outboxNotifier } from './notifier.ts'
+import type { Notifier } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
 import type { Actor } from './roles.ts'
@@ -63,35 +61,8 @@ export interface Engine {
 /** Creates an engine over a store and a bundle; moves running programmes to the bundle's version. */
 export function createEngine(options: EngineOptions): Engine {
   const { store } = options
-  const content = indexContent(options.bundle)
-  const newId = options.newId ?? randomUUID
-  const contentCache = new Map<string, ContentIndex | null>([[content.version, content]])
-
-  const facts: DecideFacts = {
-    hasOpenProgramme: (patient) => store.listProgrammes({ patient, statuses: OPEN }).length > 0,
-    isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
-    unitExists: (unitId) => store.getUnit(unitId) !== null,
-  }
-
-  const ctx: EngineContext = {
-    store,
-    content,
-    newId,
-    notifier: options.notifier ?? outboxNotifier(store, newId),
-    facts,
-    now() {
-      const date = options.clock()
-      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('The clock must return a valid Date')
-      return date.toISOString()
-    },
-    lookup(version) {
-      if (!contentCache.has(version)) {
-        const bundle = store.loadBundle(version)
-        contentCache.set(version, bundle ? indexContent(bundle) : null)
-      }
-      return contentCache.get(version) ?? null
-    },
-  }
+  const ctx = createContext(options)
+  const { content } = ctx
   const gate = createGate(store)
 
   adoptBundle(store, options.bundle, content, ctx.now())

@@ -1,9 +1,11 @@
 // What every room of the engine shares: the store, the content it runs on, ids, the clock and
 // the notifier. Built once by createEngine and passed to each room.
-import type { ContentIndex } from '../content.ts'
+import { randomUUID } from 'node:crypto'
+import type { PlusBundle } from '../../types/bundle.generated.ts'
+import { type ContentIndex, indexContent } from '../content.ts'
 import type { DecideFacts } from '../decide.ts'
 import type { ProgrammeEvent } from '../events.ts'
-import type { FlagNotification, Notifier } from '../notifier.ts'
+import { type FlagNotification, type Notifier, outboxNotifier } from '../notifier.ts'
 import type { EngineStore } from '../store/types.ts'
 import type { ProgrammeState } from '../state.ts'
 
@@ -43,6 +45,46 @@ export interface EngineContext {
   lookup(version: string): ContentIndex | null
   /** What decide may ask about the world outside one programme. */
   facts: DecideFacts
+}
+
+/** What a context is made from (the engine's options). */
+export interface ContextOptions {
+  store: EngineStore
+  bundle: PlusBundle
+  clock: () => Date
+  newId?: () => string
+  notifier?: Notifier
+}
+
+/** Builds the shared context of an engine from its options. */
+export function createContext(options: ContextOptions): EngineContext {
+  const { store } = options
+  const content = indexContent(options.bundle)
+  const newId = options.newId ?? randomUUID
+  const contentCache = new Map<string, ContentIndex | null>([[content.version, content]])
+  return {
+    store,
+    content,
+    newId,
+    notifier: options.notifier ?? outboxNotifier(store, newId),
+    facts: {
+      hasOpenProgramme: (patient) => store.listProgrammes({ patient, statuses: OPEN }).length > 0,
+      isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
+      unitExists: (unitId) => store.getUnit(unitId) !== null,
+    },
+    now() {
+      const date = options.clock()
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('The clock must return a valid Date')
+      return date.toISOString()
+    },
+    lookup(version) {
+      if (!contentCache.has(version)) {
+        const bundle = store.loadBundle(version)
+        contentCache.set(version, bundle ? indexContent(bundle) : null)
+      }
+      return contentCache.get(version) ?? null
+    },
+  }
 }
 
 /** True for a string with something other than whitespace in it. */
