@@ -10,10 +10,12 @@ import type { Command } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { adoptBundle } from './core/adopt-bundle.ts'
 import { type CommandResult, createContext, type FlagRun, nonEmpty } from './core/context.ts'
+import { exportEnded, type ExportSummary } from './core/export-ended.ts'
 import { sweepFlags } from './core/flag-sweep.ts'
 import { createGate } from './core/gate.ts'
 import { runCommand } from './core/run-command.ts'
 import { type QueryResults, runQuery } from './core/run-query.ts'
+import type { ExportFormat, ExportHeader } from './export.ts'
 import type { Notifier } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
@@ -23,6 +25,7 @@ import type { SubmissionView } from './views.ts'
 
 export type { CommandResult, FlagRun } from './core/context.ts'
 export type { QueryResults } from './core/run-query.ts'
+export type { ExportSummary } from './core/export-ended.ts'
 
 /** What the engine needs. */
 export interface EngineOptions {
@@ -49,6 +52,12 @@ export interface Engine {
   openSubmission(actor: Actor, programmeId: string, submissionId: string): SubmissionView
   /** Delivers every flag that is due and not yet delivered. Run it from a scheduler. */
   deliverDueFlags(): FlagRun
+  /**
+   * The dataadministratör's export of the unit's ended programmes, streamed to `write` piece by
+   * piece (memory stays flat); `header` gets the file name and media type first. The query
+   * `export-ended` returns the same file as one string.
+   */
+  exportEnded(actor: Actor, format: ExportFormat, write: (chunk: string) => void, header?: (header: ExportHeader) => void): ExportSummary
   /** Host setup: creates a care unit with its first behörighetsadministratör. */
   createUnit(unit: Unit, firstAdministratorUserId: string): void
   /** Host delivery process: notifications waiting to be sent. */
@@ -85,6 +94,8 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     deliverDueFlags: () => sweepFlags(ctx),
+
+    exportEnded: (actor, format, write, header) => exportEnded(ctx, gate, actor, format, write, header),
 
     createUnit(unit, firstAdministratorUserId) {
       const at = ctx.now()

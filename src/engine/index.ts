@@ -3,7 +3,7 @@
 // ending, handover, purge, export and the audit log.
 
 export { createEngine } from './engine.ts'
-export type { CommandResult, Engine, EngineOptions, FlagRun, QueryResults } from './engine.ts'
+export type { CommandResult, Engine, EngineOptions, ExportSummary, FlagRun, QueryResults } from './engine.ts'
 
 export type { Command, ModuleStart, ProgrammeCommand, UnitCommand } from './commands.ts'
 export type { Query } from './queries.ts'
@@ -41,8 +41,8 @@ export { programmeTimeline, untouchedProgramme } from './timeline.ts'
 export type { ModuleClosing, TimelineEvent } from './timeline.ts'
 export { outboxNotifier } from './notifier.ts'
 export type { Channel, FlagNotification, Notifier } from './notifier.ts'
-export { csvCell, exportProgramme, patientExport, unitExportFile } from './export.ts'
-export type { ExportFile, ExportedProgramme, PatientExport, UnitExport } from './export.ts'
+export { csvCell, csvRow, exportFileName, exportProgramme, patientExport, unitExportChunks, unitExportFile } from './export.ts'
+export type { ExportFile, ExportFormat, ExportHeader, ExportTally, ExportedProgramme, PatientExport, UnitExport } from './export.ts'
 export type {
   AnswerView,
   EventsView,

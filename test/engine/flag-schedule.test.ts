@@ -198,6 +198,7 @@ describe('flag schedule index', () => {
       // Back to schema version 2, with the programmes and deliveries it had.
       const db = new DatabaseSync(path)
       db.exec(`DROP TABLE flag_schedule; DROP TABLE engine_meta; PRAGMA user_version = 2`)
+      db.exec('ALTER TABLE audit_log DROP COLUMN export_format; ALTER TABLE audit_log DROP COLUMN row_count') // migration 5
       db.close()
 
       const after = openWorld({ path, clock: new TestClock('2025-04-07T09:00:00.000Z'), ids: sequentialIds('after') })

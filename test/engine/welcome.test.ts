@@ -47,6 +47,8 @@ describe('welcome text', () => {
       db.exec(`
         UPDATE programmes SET state = json_set(state, '$.welcomeText', 'Välkommen till PLUS!') WHERE programme_id = '${unedited}';
         UPDATE programme_events SET event = json_set(event, '$.welcomeText', 'Välkommen till PLUS!') WHERE type = 'programme-started';
+        ALTER TABLE audit_log DROP COLUMN export_format;
+        ALTER TABLE audit_log DROP COLUMN row_count;
         PRAGMA user_version = 3;
       `)
       db.close()

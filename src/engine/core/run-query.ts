@@ -1,7 +1,7 @@
 // Running a query: the gate, the patient's lifecycle check, the view, and the audit entry for
 // every programme the answer shows.
 import { localDate } from '../calendar.ts'
-import { type ExportFile, type PatientExport, patientExport, unitExportFile } from '../export.ts'
+import { type ExportFile, type PatientExport, patientExport } from '../export.ts'
 import { isOpenToPatient } from '../lifecycle.ts'
 import type { Action } from '../permissions.ts'
 import { PERMISSIONS } from '../permissions.ts'
@@ -29,6 +29,7 @@ import {
   submissionView,
 } from '../views.ts'
 import { type EngineContext, OPEN } from './context.ts'
+import { exportEnded } from './export-ended.ts'
 import type { Gate } from './gate.ts'
 
 /** The result type of each query. */
@@ -108,12 +109,10 @@ function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown
       return rows.map((p) => listRow(p, actor.userId, at))
     }
     case 'export-ended': {
-      gate.pass(actor, q.type, at)
-      if (actor.kind !== 'staff') throw new Error('unreachable: exports are staff only')
-      if (q.format !== 'json' && q.format !== 'csv') throw new TypeError('format must be json or csv')
-      const ended = store.listProgrammes({ unitId: actor.unitId, statuses: ['ended'] })
-      logRows(ctx, gate, actor, q.type, at, ended)
-      return unitExportFile(actor.unitId, ended, at, q.format)
+      // The streamed export (exportEnded) collected into one string, for small units.
+      const pieces: string[] = []
+      const summary = exportEnded(ctx, gate, actor, q.format, (chunk) => pieces.push(chunk))
+      return { ...summary, body: pieces.join('') } satisfies ExportFile
     }
     case 'unit-roles': {
       gate.pass(actor, q.type, at)

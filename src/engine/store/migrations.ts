@@ -151,4 +151,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'outbox names the patient by programme; export audit records format and rows',
+    // A notification to the patient named them by personnummer in recipient_ref, so a leaked
+    // outbox row identified them; it now holds the programme id, which the host resolves through
+    // the engine (notificationRecipient). The audit entry of an export says what was written.
+    sql: `
+      UPDATE outbox SET recipient_ref = programme_id WHERE recipient = 'patient';
+      ALTER TABLE audit_log ADD COLUMN export_format TEXT CHECK (export_format IN ('json', 'csv'));
+      ALTER TABLE audit_log ADD COLUMN row_count INTEGER CHECK (row_count >= 0);
+    `,
+  },
 ]

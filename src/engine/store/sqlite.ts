@@ -167,27 +167,19 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     listProgrammes(filter: ProgrammeFilter) {
-      const where: string[] = []
-      const params: SQLInputValue[] = []
-      const equals: [string, string | undefined][] = [
-        ['unit_id', filter.unitId],
-        ['responsible_user_id', filter.responsibleUserId],
-        ['patient', filter.patient],
-      ]
-      for (const [column, value] of equals) {
-        if (value === undefined) continue
-        where.push(`${column} = ?`)
-        params.push(value)
-      }
-      if (filter.statuses !== undefined) {
-        if (filter.statuses.length === 0) return []
-        where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
-        params.push(...filter.statuses)
-      }
-      const sql = `SELECT state FROM programmes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY programme_id`
-      return all(sql, ...params)
+      const where = programmeWhere(filter)
+      if (where === null) return []
+      const sql = `SELECT state FROM programmes ${where.sql} ORDER BY programme_id`
+      return all(sql, ...where.params)
         .map((row) => JSON.parse(String(row.state)) as ProgrammeState)
         .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.programmeId.localeCompare(b.programmeId))
+    },
+
+    listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number) {
+      const where = programmeWhere(filter, after)
+      if (where === null) return []
+      const sql = `SELECT state FROM programmes ${where.sql} ORDER BY programme_id LIMIT ?`
+      return all(sql, ...where.params, Math.max(0, Math.floor(limit))).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
     },
 
     deleteProgramme(programmeId) {
@@ -358,8 +350,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     appendAudit(e: AuditEntry) {
       run(
-        `INSERT INTO audit_log (at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_log (at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code, export_format, row_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         e.at,
         e.actorKind,
         e.actorId,
@@ -369,6 +361,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         e.access,
         e.outcome,
         e.refusalCode,
+        e.exportFormat ?? null,
+        e.rowCount ?? null,
       )
     },
 
@@ -389,6 +383,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
           access: row.access as AuditEntry['access'],
           outcome: row.outcome as AuditEntry['outcome'],
           refusalCode: row.refusal_code === null ? null : (row.refusal_code as AuditEntry['refusalCode']),
+          ...(row.export_format === null ? {} : { exportFormat: row.export_format as 'json' | 'csv', rowCount: Number(row.row_count) }),
         }),
       )
     },
@@ -428,4 +423,30 @@ function migrate(db: DatabaseSync, migrations: readonly Migration[]): void {
       throw error
     }
   }
+}
+
+/** The WHERE clause of a programme filter (and an id to start after), or null when nothing can match. */
+function programmeWhere(filter: ProgrammeFilter, after: string | null = null): { sql: string; params: SQLInputValue[] } | null {
+  const where: string[] = []
+  const params: SQLInputValue[] = []
+  const equals: [string, string | undefined][] = [
+    ['unit_id', filter.unitId],
+    ['responsible_user_id', filter.responsibleUserId],
+    ['patient', filter.patient],
+  ]
+  for (const [column, value] of equals) {
+    if (value === undefined) continue
+    where.push(`${column} = ?`)
+    params.push(value)
+  }
+  if (filter.statuses !== undefined) {
+    if (filter.statuses.length === 0) return null
+    where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
+    params.push(...filter.statuses)
+  }
+  if (after !== null) {
+    where.push('programme_id > ?')
+    params.push(after)
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }

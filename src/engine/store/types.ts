@@ -73,6 +73,10 @@ export interface AuditEntry {
   access: 'read' | 'write'
   outcome: 'ok' | 'refused'
   refusalCode: RefusalCode | null
+  /** An export's format (`export-ended`), else absent or null. */
+  exportFormat?: 'json' | 'csv' | null
+  /** An export's data rows (`export-ended`), else absent or null. */
+  rowCount?: number | null
 }
 
 /** A stored audit entry with its sequence number. */
@@ -141,6 +145,11 @@ export interface EngineStore {
   /** The programme's events in order. */
   readEvents(programmeId: string): ProgrammeEvent[]
   listProgrammes(filter: ProgrammeFilter): ProgrammeState[]
+  /**
+   * At most `limit` programmes matching the filter whose id sorts after `after` (null: from the
+   * first), in programme id order: for reading many programmes a page at a time (exports).
+   */
+  listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number): ProgrammeState[]
   /** Deletes the programme with its events, deliveries and outbox messages. */
   deleteProgramme(programmeId: string): void
   /** Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). */
