@@ -16,7 +16,7 @@ import { createGate } from './core/gate.ts'
 import { runCommand } from './core/run-command.ts'
 import { type QueryResults, runQuery } from './core/run-query.ts'
 import type { ExportFormat, ExportHeader } from './export.ts'
-import type { Notifier } from './notifier.ts'
+import type { NotificationRecipient, Notifier } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
 import type { Actor } from './roles.ts'
@@ -64,6 +64,12 @@ export interface Engine {
   pendingNotifications(process: string): OutboxMessage[]
   /** Host delivery process: marks a notification sent. */
   markNotificationSent(process: string, outboxId: string): void
+  /**
+   * Host delivery process: whom an outbox message is for. The outbox names the patient only by
+   * programme id; this gives the host their personnummer to find the address in its own records
+   * (logged as a read). Null when the message does not exist or its programme was purged.
+   */
+  notificationRecipient(process: string, outboxId: string): NotificationRecipient | null
   close(): void
 }
 
@@ -126,6 +132,19 @@ export function createEngine(options: EngineOptions): Engine {
     markNotificationSent(process, outboxId) {
       system(process)
       store.markOutboxSent(outboxId, ctx.now())
+    },
+
+    notificationRecipient(process, outboxId) {
+      const at = ctx.now()
+      const actor = system(process)
+      if (!nonEmpty(outboxId)) throw new TypeError('notificationRecipient needs an outbox id')
+      const message = store.getOutbox(outboxId)
+      if (message === null) return null
+      if (message.recipient === 'clinician') return { recipient: 'clinician', userId: message.recipientRef }
+      const state = store.getProgramme(message.recipientRef)
+      if (state === null) return null
+      store.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programmeUnitId: state.unitId, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
+      return { recipient: 'patient', programmeId: state.programmeId, personnummer: state.patient }
     },
 
     close() {

@@ -40,7 +40,7 @@ export type { DueFlag, ScheduledFlag } from './flags.ts'
 export { programmeTimeline, untouchedProgramme } from './timeline.ts'
 export type { ModuleClosing, TimelineEvent } from './timeline.ts'
 export { outboxNotifier } from './notifier.ts'
-export type { Channel, FlagNotification, Notifier } from './notifier.ts'
+export type { Channel, FlagNotification, NotificationRecipient, Notifier } from './notifier.ts'
 export { csvCell, csvRow, exportFileName, exportProgramme, patientExport, unitExportChunks, unitExportFile } from './export.ts'
 export type { ExportFile, ExportFormat, ExportHeader, ExportTally, ExportedProgramme, PatientExport, UnitExport } from './export.ts'
 export type {

@@ -344,6 +344,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return all(`SELECT * FROM outbox ${where} ORDER BY created_at, rowid`).map(toOutbox)
     },
 
+    getOutbox(outboxId) {
+      const row = get('SELECT * FROM outbox WHERE outbox_id = ?', outboxId)
+      return row ? toOutbox(row) : null
+    },
+
     markOutboxSent(outboxId, at) {
       run('UPDATE outbox SET sent_at = ? WHERE outbox_id = ? AND sent_at IS NULL', at, outboxId)
     },

@@ -113,7 +113,10 @@ export interface OutboxMessage {
   programmeId: string
   flagId: string
   recipient: 'patient' | 'clinician'
-  /** The clinician's user id, or the patient's personnummer: the host resolves the address. */
+  /**
+   * The clinician's user id, or for the patient the programme id: never a personnummer (see
+   * notifier.ts). The host resolves it with engine.notificationRecipient.
+   */
   recipientRef: string
   channel: 'patient-app' | 'email' | 'sms' | 'in-app'
   title: string
@@ -179,6 +182,8 @@ export interface EngineStore {
 
   addOutbox(message: OutboxMessage): void
   listOutbox(options?: { unsentOnly?: boolean }): OutboxMessage[]
+  /** One outbox message, or null when there is none with that id (or it was purged). */
+  getOutbox(outboxId: string): OutboxMessage | null
   markOutboxSent(outboxId: string, at: string): void
 
   appendAudit(entry: AuditEntry): void
