@@ -55,6 +55,17 @@ import {
 import { auditEntry } from '../src/engine/audit.ts'
 import { flagSchedule, isDueOn, type ScheduledFlag } from '../src/engine/flags.ts'
 import { type FlagNotification, flagNotification, outboxNotifier } from '../src/engine/notifier.ts'
+
+/**
+ * A staff actor with the personnummer their SITHS identity would carry: a Skatteverket test
+ * number of the 1990-01-01 series, the same for the same user id.
+ */
+function staffActor(userId: string, unitId: string): Actor {
+  let serial = 0
+  for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
+  const nine = `900101${String(100 + serial).padStart(3, '0')}`
+  return { kind: 'staff', userId, unitId, personnummer: `19900101-${nine.slice(6)}${luhnCheckDigit(nine)}` }
+}
 import type { Answers } from '../src/scoring/index.ts'
 import type { FormBlock, PlusBundle, Step } from '../src/types/bundle.generated.ts'
 import { sampleAnswers } from '../scripts/sample-answers.ts'
@@ -203,7 +214,7 @@ export function setUpWorld(engine: Engine): BenchWorld {
     units.push(unit)
     engine.createUnit({ unitId: unit.unitId, name: `Vårdcentral ${n}` }, unit.administrator)
     roles.set(`${unit.administrator}@${unit.unitId}`, ['behorighetsadministrator'])
-    const admin: Actor = { kind: 'staff', userId: unit.administrator, unitId: unit.unitId }
+    const admin: Actor = staffActor(unit.administrator, unit.unitId)
     const grant = (userId: string, role: Role): void => {
       engine.execute(admin, { type: 'grant-role', userId, role })
       roles.set(`${userId}@${unit.unitId}`, [...(roles.get(`${userId}@${unit.unitId}`) ?? []), role])
@@ -214,7 +225,7 @@ export function setUpWorld(engine: Engine): BenchWorld {
       // Some want SMS too, a few want nothing but the app.
       const chosen = k % 4 === 0 ? { email: true, sms: true } : k % 7 === 3 ? { email: false, sms: false } : null
       if (chosen) {
-        engine.execute({ kind: 'staff', userId, unitId: unit.unitId }, { type: 'set-notification-preferences', ...chosen })
+        engine.execute(staffActor(userId, unit.unitId), { type: 'set-notification-preferences', ...chosen })
         preferences.set(userId, chosen)
       }
     })
@@ -327,7 +338,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       key: scheduled.key,
       at,
       notification: flagNotification(scheduled, current, preferences, at),
-      audit: auditEntry(system, { at, programmeId: current.programmeId, programmeUnitId: current.unitId, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
+      audit: auditEntry(system, { at, programmeId: current.programmeId, programme: current, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
     })
   }
 
@@ -366,7 +377,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     events.push(...decision.events)
     writes.push({
       kind: 'audit',
-      entry: auditEntry(actor, { at, programmeId: next.programmeId, programmeUnitId: next.unitId, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
+      entry: auditEntry(actor, { at, programmeId: next.programmeId, programme: next, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
     })
     state = next
     if (decision.events.length === 0) return
@@ -381,12 +392,12 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
   }
   const clinician = (): Actor => {
     const s = now()
-    return { kind: 'staff', userId: s.responsibleUserId ?? '', unitId: s.unitId }
+    return staffActor(s.responsibleUserId ?? '', s.unitId)
   }
 
   // Day 0: the behandlare starts PLUS and one to three modules, some with an earlier closing date.
   const startAt = wallClock(startDay, 8 * 60 + Math.floor(r() * 8 * 60))
-  const starter: Actor = { kind: 'staff', userId: pick(home.behandlare), unitId: home.unitId }
+  const starter: Actor = staffActor(pick(home.behandlare), home.unitId)
   run(startAt, starter, { type: 'start-programme', personnummer }, [programmeId])
   const modules = [...orderedModules(content)].sort(() => r() - 0.5).slice(0, 1 + Math.floor(r() * 3))
   run(plusMinutes(startAt, 2), starter, {
@@ -468,7 +479,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       const s = now()
       if (s.pendingHandover !== null || s.unitId !== home.unitId) return
       const other = home.behandlare.filter((b) => b !== s.responsibleUserId)
-      run(tick(), { kind: 'staff', userId: home.invanaradministrator, unitId: home.unitId }, { type: 'change-responsible', programmeId, responsibleUserId: pick(other) })
+      run(tick(), staffActor(home.invanaradministrator, home.unitId), { type: 'change-responsible', programmeId, responsibleUserId: pick(other) })
     })
   }
   if (r() < 0.01) {
@@ -481,7 +492,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       // Most receiving units accept the next working day; the rest are still waiting.
       if (accepts) {
         later(clinicTime(addDays(day, 1)), (next) => {
-          run(next(), { kind: 'staff', userId: to.invanaradministrator, unitId: to.unitId }, { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare) })
+          run(next(), staffActor(to.invanaradministrator, to.unitId), { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare) })
         })
       }
     })
@@ -581,7 +592,7 @@ function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, 
     time('start-modules', 3, (_, s) => {
       const module = orderedModules(world.content).find((m) => !Object.hasOwn(s.modules, m.id))
       if (!module || s.pendingHandover !== null || s.responsibleUserId === null) return null
-      return { actor: { kind: 'staff', userId: s.responsibleUserId, unitId: s.unitId }, command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }] } }
+      return { actor: staffActor(s.responsibleUserId, s.unitId), command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }] } }
     }),
   ]
 }

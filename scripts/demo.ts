@@ -17,6 +17,7 @@ import {
   type FlagNotification,
   localDate,
   localTime,
+  luhnCheckDigit,
   openSqliteStore,
   ROLE_LABELS,
   startOfLocalDay,
@@ -78,7 +79,13 @@ const PEOPLE: Record<string, string> = {
   'hsa-inv2': 'Irene (invånaradministratör)',
   'hsa-data2': 'Dora (dataadministratör)',
 }
-const staff = (userId: string, unitId = UNITS.solna): Actor => ({ kind: 'staff', userId, unitId })
+/** A staff actor; their SITHS identity carries a personnummer (here a test number of the 1990-01-01 series). */
+const staff = (userId: string, unitId = UNITS.solna): Actor => {
+  let serial = 0
+  for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
+  const nine = `900101${String(100 + serial).padStart(3, '0')}`
+  return { kind: 'staff', userId, unitId, personnummer: `19900101-${nine.slice(6)}${luhnCheckDigit(nine)}` }
+}
 const ANNA = staff('hsa-anna')
 const BO = staff('hsa-bo')
 const CECILIA = staff('hsa-cecilia')

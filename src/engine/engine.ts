@@ -143,7 +143,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (message.recipient === 'clinician') return { recipient: 'clinician', userId: message.recipientRef }
       const state = store.getProgramme(message.recipientRef)
       if (state === null) return null
-      store.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programmeUnitId: state.unitId, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
+      store.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
       return { recipient: 'patient', programmeId: state.programmeId, personnummer: state.patient }
     },
 

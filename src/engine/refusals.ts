@@ -61,6 +61,16 @@ const CATALOGUE = {
   'version-conflict': () => 'Någon annan har ändrat programmet under tiden. Ladda om sidan och försök igen.',
   'own-account': () => 'Du kan inte ge dig själv en roll. Be en annan behörighetsadministratör.',
   'role-conflict': () => 'En behörighetsadministratör kan inte samtidigt ha en roll som når patientuppgifter på enheten.',
+  // The one refusal an actor gets for anything they may not reach, whether it exists or not
+  // (another unit's or patient's programme, an id of the wrong kind, a purged programme, an id
+  // that never existed). The audit log records the real reason with one of the codes above or
+  // 'programme-purged'.
+  'not-found': () => 'Det du söker finns inte, eller så har du inte behörighet till det.',
+  'programme-purged': () => 'Programmet har gallrats.',
+  'own-personnummer': () => 'Du kan inte starta eller öppna ett program för dig själv.',
+  'invalid-text': () => 'Texten innehåller tecken som inte kan sparas, till exempel styrtecken. Skriv om texten och försök igen.',
+  'idempotency-key-reused': () => 'Begäran har redan använts för något annat. Ladda om sidan och försök igen.',
+  'purge-too-early': () => 'Programmet kan gallras först när bevarandetiden och karenstiden har gått ut.',
 } as const satisfies Record<string, (r: Partial<Refusal>) => string>
 
 /** A stable refusal code. */

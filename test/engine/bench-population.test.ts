@@ -44,6 +44,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** The rows that matter, in an order that does not depend on how they were written. */
 function contents(path: string): Record<string, unknown[]> {
   const db = new DatabaseSync(path)
+  // The audit log has its own file (plus.db → plus-audit.db).
+  db.prepare('ATTACH DATABASE ? AS audit').run(path.replace(/\.db$/, '-audit.db'))
   const rows = (sql: string) => db.prepare(sql).all().map((row) => ({ ...row }))
   const result = {
     programmes: rows('SELECT * FROM programmes ORDER BY programme_id'),
@@ -53,7 +55,8 @@ function contents(path: string): Record<string, unknown[]> {
     outbox: rows(`SELECT created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at FROM outbox
                   ORDER BY programme_id, created_at, flag_id, channel`),
     // Per programme in the order written; across programmes the interleaving differs.
-    audit: rows(`SELECT at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code FROM audit_log
+    audit: rows(`SELECT at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status, actor_responsible,
+                   action, access, outcome, refusal_code FROM audit.audit_log
                  ORDER BY programme_id, seq`),
   }
   db.close()

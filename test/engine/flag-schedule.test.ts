@@ -37,6 +37,7 @@ import {
   TestClock,
   type World,
   world,
+  UNDO_MIGRATION_6,
 } from './harness.ts'
 
 const key = (k: FlagDeliveryKey): string => `${k.programmeId}/${k.flagId}/${k.moduleId}/${k.occurrence}`
@@ -197,6 +198,7 @@ describe('flag schedule index', () => {
       before.engine.close()
       // Back to schema version 2, with the programmes and deliveries it had.
       const db = new DatabaseSync(path)
+      db.exec(UNDO_MIGRATION_6)
       db.exec(`DROP TABLE flag_schedule; DROP TABLE engine_meta; PRAGMA user_version = 2`)
       db.exec('ALTER TABLE audit_log DROP COLUMN export_format; ALTER TABLE audit_log DROP COLUMN row_count') // migration 5
       db.close()

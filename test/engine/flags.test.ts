@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type FlagNotification, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world } from './harness.ts'
 
 const fired = (flags: FlagNotification[]) => flags.map((f) => `${f.flagId}${f.moduleId ? `:${f.moduleId}` : ''}→${f.recipient}`)
 
@@ -113,7 +113,7 @@ describe('flags', () => {
       notifier: { notify: (n) => (failing ? (() => { throw new Error('SMS gateway down') })() : sent.push(n.flagId)) },
     })
     engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
-    engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+    engine.execute(staff('u-admin', 'vc-norr'), { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
     engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' })
     expect(engine.deliverDueFlags().failed).toMatchObject([{ flagId: 'moment-startat' }])
     failing = false

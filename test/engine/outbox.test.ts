@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { looksLikePersonnummer } from '../../src/identity/personnummer.ts'
 import { openSqliteStore } from '../../src/engine/index.ts'
-import { BEHANDLARE, PNR, PNR12, openWorld, world } from './harness.ts'
+import { BEHANDLARE, PNR, PNR12, openWorld, UNDO_MIGRATION_6, world } from './harness.ts'
 
 describe('outbox', () => {
   it('given a flag to the patient, when it is written to the outbox, then no column holds a personnummer and the recipient is the programme id', () => {
@@ -51,6 +51,7 @@ describe('outbox', () => {
       before.engine.close()
       // As the engine wrote them at schema version 4.
       const db = new DatabaseSync(path)
+      db.exec(UNDO_MIGRATION_6)
       db.exec(`
         UPDATE outbox SET recipient_ref = '${PNR12}' WHERE recipient = 'patient';
         ALTER TABLE audit_log DROP COLUMN export_format;

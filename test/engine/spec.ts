@@ -16,7 +16,7 @@ import { testBundle } from './bundle.ts'
 import { sequentialIds } from './harness.ts'
 
 export const NOW = '2025-04-07T07:00:00.000Z'
-export const CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh', unitId: 'vc-norr' }
+export const CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh', unitId: 'vc-norr', personnummer: '19900101-1015' }
 export const PATIENT: Actor = { kind: 'patient', personnummer: '19121212-1212' }
 
 /** Facts for a world with units vc-norr and vc-soder, where u-beh, u-beh2 and u-beh-s are behandlare. */

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, evolveAll, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, UNDO_MIGRATION_6, world } from './harness.ts'
 
 const UPDATED = { html: '<p>Välkommen till <strong>PLUS</strong>!</p>', text: 'Välkommen till PLUS!' }
 
@@ -44,6 +44,7 @@ describe('welcome text', () => {
       // As the engine wrote them at schema version 3: the default's text in the snapshot and in
       // the programme-started event.
       const db = new DatabaseSync(path)
+      db.exec(UNDO_MIGRATION_6)
       db.exec(`
         UPDATE programmes SET state = json_set(state, '$.welcomeText', 'Välkommen till PLUS!') WHERE programme_id = '${unedited}';
         UPDATE programme_events SET event = json_set(event, '$.welcomeText', 'Välkommen till PLUS!') WHERE type = 'programme-started';

@@ -14,6 +14,7 @@ import {
   patient,
   openWorld,
   refusedWith,
+  staff,
   startWithOro,
   world,
 } from './harness.ts'
@@ -206,7 +207,8 @@ describe('end, retain, handover, responsible', () => {
     const w = world()
     const p = startWithOro(w)
     w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
-    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('other-unit')
+    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('not-found')
+    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'overview', outcome: 'refused', refusalCode: 'other-unit' })
     expect(w.engine.query(SODER_INVANARADMIN, { type: 'list-unit' })).toMatchObject([{ programmeId: p, pendingHandover: true, responsibleUserId: null }])
     expect(refusedWith(() => w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('handover-pending')
     w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
@@ -226,7 +228,7 @@ describe('end, retain, handover, responsible', () => {
 describe('roles', () => {
   it('given a behörighetsadministratör, when roles are granted and withdrawn, then access follows', () => {
     const w = world()
-    const admin = { kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' } as const
+    const admin = staff('u-admin', 'vc-norr')
     expect(refusedWith(() => w.engine.execute(admin, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' }))).toBe('role-already-granted')
     w.engine.execute(admin, { type: 'withdraw-role', userId: 'u-beh', role: 'behandlare' })
     expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
@@ -237,14 +239,15 @@ describe('roles', () => {
 
   it('given a role in one unit, then it gives nothing in another unit', () => {
     const w = world()
-    expect(refusedWith(() => w.engine.execute({ kind: 'staff', userId: 'u-beh', unitId: 'vc-soder' }, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
+    expect(refusedWith(() => w.engine.execute(staff('u-beh', 'vc-soder'), { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
   })
 
   it('given a malformed actor, then it is misuse and throws a TypeError without echoing the number', () => {
     const w = world()
     expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).toThrow(TypeError)
     expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).not.toThrow(/1213/)
-    expect(() => w.engine.execute({ kind: 'staff', userId: '', unitId: 'vc-norr' }, { type: 'list-mine' } as never)).toThrow(TypeError)
+    expect(() => w.engine.execute({ kind: 'staff', userId: '', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'list-mine' } as never)).toThrow(TypeError)
+    expect(() => w.engine.execute({ kind: 'staff', userId: 'u-beh', unitId: 'vc-norr' } as never, { type: 'list-mine' } as never)).toThrow(TypeError)
   })
 })
 
@@ -281,22 +284,24 @@ describe('concurrency', () => {
 })
 
 describe('audit log', () => {
-  it('given reads and writes of patient data, then each is logged with who, unit, programme, what and when, without clinical text', () => {
+  it('given reads and writes of patient data, then each is logged with who, unit, programme, patient, what and when, without clinical text', () => {
     const w = world()
     const p = startWithOro(w)
     w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hemlig meddelandetext' })
     w.engine.query(BEHANDLARE, { type: 'messages', programmeId: p })
     const entries = w.store.listAudit({ programmeId: p })
-    expect(entries.map((e) => [e.actorKind, e.actorId, e.unitId, e.action, e.access, e.outcome])).toEqual([
-      ['staff', 'u-beh', 'vc-norr', 'start-programme', 'write', 'ok'],
-      ['system', 'flags', 'vc-norr', 'deliver-flag', 'write', 'ok'],
-      ['staff', 'u-beh', 'vc-norr', 'start-modules', 'write', 'ok'],
-      ['patient', null, 'vc-norr', 'send-message', 'write', 'ok'],
-      ['staff', 'u-beh', 'vc-norr', 'messages', 'read', 'ok'],
+    expect(entries.map((e) => [e.actorKind, e.actorId, e.unitId, e.patient, e.action, e.access, e.outcome])).toEqual([
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'start-programme', 'write', 'ok'],
+      ['system', 'flags', 'vc-norr', PNR12, 'deliver-flag', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'start-modules', 'write', 'ok'],
+      ['patient', null, 'vc-norr', PNR12, 'send-message', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'messages', 'read', 'ok'],
     ])
+    // Every entry has a time; staff entries carry the user's personnummer from their identity.
+    expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true)
+    expect(entries.filter((e) => e.actorKind === 'staff').every((e) => e.actorPersonnummer?.startsWith('19900101'))).toBe(true)
     const all = JSON.stringify(w.store.listAudit())
     expect(all).not.toContain('Hemlig')
-    expect(all).not.toContain('121212')
   })
 
   it('given a dataadministratör lists ended programmes, then every programme shown is logged', () => {

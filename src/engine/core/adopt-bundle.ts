@@ -21,7 +21,8 @@ const CONTENT_UPDATE: Actor = { kind: 'system', process: 'content-update' }
  */
 export function flagScheduleBasis(content: ContentIndex): string {
   const flags = JSON.stringify(content.bundle.programme.flags)
-  return `flag-schedule-1:sha256:${createHash('sha256').update(flags).digest('hex')}`
+  // 2: inactivity reminders count whole calendar days (due the day after the seventh).
+  return `flag-schedule-2:sha256:${createHash('sha256').update(flags).digest('hex')}`
 }
 
 /**
@@ -48,7 +49,7 @@ export function adoptBundle(store: EngineStore, bundle: PlusBundle, content: Con
       if (!next) throw new Error('unreachable')
       store.appendEvents(state.programmeId, state.version, [event], next, flagSchedule(next, content))
       store.appendAudit(
-        auditEntry(CONTENT_UPDATE, { at, programmeId: state.programmeId, programmeUnitId: state.unitId, action: 'update-content', access: 'write', outcome: 'ok', refusalCode: null }),
+        auditEntry(CONTENT_UPDATE, { at, programmeId: state.programmeId, programme: state, action: 'update-content', access: 'write', outcome: 'ok', refusalCode: null }),
       )
     }
     const basis = flagScheduleBasis(content)

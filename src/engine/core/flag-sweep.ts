@@ -28,7 +28,7 @@ export function deliverFor(ctx: EngineContext, state: ProgrammeState, at: string
           auditEntry(FLAGS, {
             at,
             programmeId: state.programmeId,
-            programmeUnitId: state.unitId,
+            programme: state,
             action: 'deliver-flag',
             access: 'write',
             outcome: 'ok',

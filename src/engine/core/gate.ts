@@ -2,21 +2,27 @@
 // checks the permission table (permissions.ts) and, for an action aimed at one programme, that
 // the programme is one the actor may reach. Every refusal is written to the audit log before it
 // is thrown; every allowed access is logged by the room that performs it.
+//
+// No oracle: whatever the actor may not reach — another unit's programme, another patient's, a
+// purged one, an id that never existed, an id of the wrong kind — is refused the same way
+// (`not-found`, same text, same shape). Only the audit log holds the real reason.
 import { auditEntry } from '../audit.ts'
 import { localDate } from '../calendar.ts'
 import { type Action, authorize, PERMISSIONS, type Target } from '../permissions.ts'
 import { parsePersonnummer } from '../../identity/personnummer.ts'
-import { EngineRefusal, type Refusal, refusal } from '../refusals.ts'
+import { EngineRefusal, type Refusal, type RefusalCode, refusal } from '../refusals.ts'
 import type { Actor, Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
 import type { EngineStore } from '../store/types.ts'
 import { nonEmpty } from './context.ts'
 
-/** Who the actor is: their roles in their unit (staff) or their personnummer (patient). */
+/** Who the actor is: their roles in their unit (staff) and their personnummer (staff, patient). */
 export interface Who {
   roles: Role[]
   /** The patient actor's personnummer, 12 digits; null for staff and the system. */
   patient: string | null
+  /** The acting person's own personnummer, 12 digits (staff and patient); null for the system. */
+  personnummer: string | null
 }
 
 /** The gate's answer when it lets an action through. */
@@ -26,17 +32,25 @@ export interface Passed {
   state: ProgrammeState | null
 }
 
+/** The real reasons the gate hides behind `not-found`. */
+export type HiddenReason = Extract<RefusalCode, 'programme-not-found' | 'programme-purged' | 'other-unit' | 'not-own-programme' | 'unknown-submission'>
+
 /** The gate of one engine. */
 export interface Gate {
   /** Identifies the actor. Throws a TypeError on a malformed actor (a host bug). */
   who(actor: Actor, at: string): Who
   /**
    * Lets the action through or refuses it (logged, thrown). With a programme id, the programme
-   * must exist and be the actor's to reach.
+   * must exist and be the actor's to reach, and a staff member's programme must not be their own.
    */
   pass(actor: Actor, action: Action, at: string, programmeId?: string): Passed
   /** Logs a refusal and throws it. */
   refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never
+  /**
+   * Logs the real reason and throws the uniform `not-found`. `asked` is the programme id the
+   * actor named; `target` the programme when it exists.
+   */
+  hide(actor: Actor, action: Action, reason: HiddenReason, at: string, asked: string | null, target?: ProgrammeState | null): never
   /** Logs an allowed access. */
   logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null): void
 }
@@ -46,66 +60,72 @@ export function createGate(store: EngineStore): Gate {
   function who(actor: Actor, at: string): Who {
     if (actor === null || typeof actor !== 'object') throw new TypeError('Expected an actor')
     switch (actor.kind) {
-      case 'staff':
+      case 'staff': {
         if (!nonEmpty(actor.userId) || !nonEmpty(actor.unitId)) throw new TypeError('A staff actor needs userId and unitId')
-        return { roles: store.rolesOf(actor.userId, actor.unitId), patient: null }
+        const parsed = parsePersonnummer(actor.personnummer, localDate(at))
+        // SITHS identities carry the holder's personnummer; without it the host is wrong.
+        if (!parsed.ok) throw new TypeError('A staff actor needs a valid personnummer')
+        return { roles: store.rolesOf(actor.userId, actor.unitId), patient: null, personnummer: parsed.personnummer.value }
+      }
       case 'patient': {
-        const parsed = typeof actor.personnummer === 'string' ? parsePersonnummer(actor.personnummer, localDate(at)) : null
+        const parsed = parsePersonnummer(actor.personnummer, localDate(at))
         // The host authenticated the patient; an invalid number is a host bug. Never echo it.
-        if (!parsed?.ok) throw new TypeError('A patient actor needs a valid personnummer')
-        return { roles: [], patient: parsed.personnummer.value }
+        if (!parsed.ok) throw new TypeError('A patient actor needs a valid personnummer')
+        return { roles: [], patient: parsed.personnummer.value, personnummer: parsed.personnummer.value }
       }
       case 'system':
         if (!nonEmpty(actor.process)) throw new TypeError('A system actor needs a process name')
-        return { roles: [], patient: null }
+        return { roles: [], patient: null, personnummer: null }
       default:
         throw new TypeError('Unknown actor kind')
     }
   }
 
-  function refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never {
+  function log(actor: Actor, action: Action, at: string, outcome: 'ok' | 'refused', code: RefusalCode | null, programmeId: string | null, programme: ProgrammeState | null): void {
     store.appendAudit(
       auditEntry(actor, {
         at,
-        programmeId: target?.programmeId ?? refused.programmeId ?? null,
-        programmeUnitId: target?.unitId ?? null,
+        programmeId: programme?.programmeId ?? programmeId,
+        programme,
         action,
         access: PERMISSIONS[action].access,
-        outcome: 'refused',
-        refusalCode: refused.code,
+        outcome,
+        refusalCode: code,
       }),
     )
+  }
+
+  function refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never {
+    log(actor, action, at, 'refused', refused.code, refused.programmeId ?? null, target ?? null)
     throw new EngineRefusal(refused)
   }
 
+  function hide(actor: Actor, action: Action, reason: HiddenReason, at: string, asked: string | null, target?: ProgrammeState | null): never {
+    log(actor, action, at, 'refused', reason, asked, target ?? null)
+    throw new EngineRefusal(refusal('not-found'))
+  }
+
   function logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null): void {
-    store.appendAudit(
-      auditEntry(actor, {
-        at,
-        programmeId: programme?.programmeId ?? null,
-        programmeUnitId: programme?.unitId ?? null,
-        action,
-        access: PERMISSIONS[action].access,
-        outcome: 'ok',
-        refusalCode: null,
-      }),
-    )
+    log(actor, action, at, 'ok', null, null, programme)
   }
 
   function pass(actor: Actor, action: Action, at: string, programmeId?: string): Passed {
     const identified = who(actor, at)
     const base = { roles: identified.roles, patient: identified.patient, target: null, ...(programmeId === undefined ? {} : { programmeId }) }
+    // The role comes first: it does not depend on the programme, so it tells nothing about it.
     const denied = authorize(actor, action, base)
     if (denied) refuse(actor, action, denied, at)
     if (programmeId === undefined) return { who: identified, state: null }
     if (!nonEmpty(programmeId)) throw new TypeError(`${action} needs a programmeId`)
     const state = store.getProgramme(programmeId)
-    if (!state) refuse(actor, action, refusal('programme-not-found', { programmeId }), at)
+    if (!state) hide(actor, action, store.wasPurged(programmeId) ? 'programme-purged' : 'programme-not-found', at, programmeId)
     const target: Target = { unitId: state.unitId, patient: state.patient }
     const deniedHere = authorize(actor, action, { ...base, target })
-    if (deniedHere) refuse(actor, action, deniedHere, at, state)
+    if (deniedHere) hide(actor, action, deniedHere.code === 'other-unit' ? 'other-unit' : 'not-own-programme', at, programmeId, state)
+    // Separation of duties: nobody works in their own record. Told plainly: it is their own.
+    if (actor.kind === 'staff' && state.patient === identified.personnummer) refuse(actor, action, refusal('own-personnummer'), at, state)
     return { who: identified, state }
   }
 
-  return { who, pass, refuse, logOk }
+  return { who, pass, refuse, hide, logOk }
 }

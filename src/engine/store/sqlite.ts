@@ -1,10 +1,12 @@
 // The default store: SQLite through node:sqlite. WAL journal, foreign keys on, full sync, and
 // secure_delete so that deleted rows are overwritten; compact() rewrites the file after a purge.
+// The audit log lives in its own file, attached as schema `audit` (audit-schema.ts).
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { PlusBundle } from '../../types/bundle.generated.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { isRole, type Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
+import { AUDIT_MIGRATIONS, defaultAuditPath } from './audit-schema.ts'
 import { MIGRATIONS, type Migration } from './migrations.ts'
 import {
   type AuditEntry,
@@ -27,6 +29,11 @@ export interface SqliteStoreOptions {
   path: string
   /** Migrations to apply; defaults to the engine's own. */
   migrations?: readonly Migration[]
+  /**
+   * The audit log's own file (see audit-schema.ts); defaults to the database's name with
+   * `-audit` (`plus.db` → `plus-audit.db`), and to memory for an in-memory database.
+   */
+  auditPath?: string
 }
 
 /** Used when a staff member has not chosen: e-mail only. */
@@ -42,6 +49,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = FULL')
+  db.prepare('ATTACH DATABASE ? AS audit').run(options.auditPath ?? defaultAuditPath(options.path))
+  db.exec('PRAGMA audit.journal_mode = WAL')
+  db.exec('PRAGMA audit.synchronous = FULL')
+  migrateAudit(db)
   migrate(db, options.migrations ?? MIGRATIONS)
 
   let depth = 0
@@ -123,6 +134,28 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     }
   }
 
+  /** Moves the WAL into the file and empties it; false when a reader's snapshot kept some of it. */
+  const checkpoint = (): boolean => {
+    const row = db.prepare('PRAGMA main.wal_checkpoint(TRUNCATE)').get() as Row
+    return Number(row.busy) === 0 && Number(row.log) <= 0
+  }
+
+  /**
+   * Rewrites the file so deleted rows are gone from disk, not just unlinked (VACUUM), and empties
+   * the WAL. A reader holding an old snapshot keeps the checkpoint from finishing: then this
+   * answers false and the caller tries again later. The wait for readers is kept short.
+   */
+  const compact = (): boolean => {
+    db.exec('PRAGMA busy_timeout = 200')
+    try {
+      checkpoint()
+      db.exec('VACUUM main')
+      return checkpoint()
+    } finally {
+      db.exec('PRAGMA busy_timeout = 5000')
+    }
+  }
+
   return {
     transaction,
 
@@ -145,12 +178,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         if (actual === null) {
           insertProgramme(columns, programmeId)
         } else {
-          run(
-            `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?
-             WHERE programme_id = ?`,
-            ...columns,
-            programmeId,
-          )
+          try {
+            run(
+              `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?
+               WHERE programme_id = ?`,
+              ...columns,
+              programmeId,
+            )
+          } catch (error) {
+            // An accepted handover would give the patient a second open programme in the unit.
+            if (error instanceof Error && error.message.includes('programmes.patient')) throw new OpenProgrammeExists(programmeId)
+            throw error
+          }
         }
         const insert = prepare('INSERT INTO programme_events (programme_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)')
         events.forEach((event, i) => {
@@ -189,15 +228,56 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
         run('DELETE FROM flag_deliveries WHERE programme_id = ?', programmeId)
         run('DELETE FROM programme_events WHERE programme_id = ?', programmeId)
+        run('DELETE FROM idempotency WHERE programme_id = ?', programmeId)
         run('DELETE FROM programmes WHERE programme_id = ?', programmeId)
       })
     },
 
+    recordPurge(programmeId, unitId, at) {
+      run('INSERT INTO purge_ledger (programme_id, unit_id, purged_at, compacted_at) VALUES (?, ?, ?, NULL) ON CONFLICT DO NOTHING', programmeId, unitId, at)
+    },
+
+    purgeRecord(programmeId) {
+      const row = get('SELECT unit_id, purged_at, compacted_at FROM purge_ledger WHERE programme_id = ?', programmeId)
+      return row ? { unitId: String(row.unit_id), purgedAt: String(row.purged_at), compactedAt: row.compacted_at === null ? null : String(row.compacted_at) } : null
+    },
+
+    wasPurged(programmeId) {
+      return get('SELECT 1 AS found FROM purge_ledger WHERE programme_id = ?', programmeId) !== undefined
+    },
+
+    hasUnfinishedPurge() {
+      return get('SELECT 1 AS found FROM purge_ledger WHERE compacted_at IS NULL LIMIT 1') !== undefined
+    },
+
+    finishPurges(at) {
+      if (depth > 0) throw new Error('finishPurges() cannot run inside a transaction')
+      if (!compact()) return false
+      // Marking writes a little to the WAL (the ledger's page only); one more checkpoint empties it.
+      run('UPDATE purge_ledger SET compacted_at = ? WHERE compacted_at IS NULL', at)
+      return checkpoint()
+    },
+
+    getIdempotent(scope, key) {
+      const row = get('SELECT request_hash, result FROM idempotency WHERE scope = ? AND key = ?', scope, key)
+      return row ? { requestHash: String(row.request_hash), result: String(row.result) } : null
+    },
+
+    putIdempotent(entry) {
+      run(
+        'INSERT INTO idempotency (scope, key, request_hash, programme_id, result, at) VALUES (?, ?, ?, ?, ?, ?)',
+        entry.scope,
+        entry.key,
+        entry.requestHash,
+        entry.programmeId,
+        entry.result,
+        entry.at,
+      )
+    },
+
     compact() {
       if (depth > 0) throw new Error('compact() cannot run inside a transaction')
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
-      db.exec('VACUUM')
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      return compact()
     },
 
     createUnit(unit: Unit, at: string) {
@@ -355,13 +435,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     appendAudit(e: AuditEntry) {
       run(
-        `INSERT INTO audit_log (at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code, export_format, row_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit.audit_log (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
+           actor_responsible, action, access, outcome, refusal_code, export_format, row_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         e.at,
         e.actorKind,
         e.actorId,
+        e.actorPersonnummer,
         e.unitId,
         e.programmeId,
+        e.patient,
+        e.programmeStatus,
+        e.actorResponsible === null ? null : e.actorResponsible ? 1 : 0,
         e.action,
         e.access,
         e.outcome,
@@ -372,18 +457,31 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     listAudit(filter = {}) {
-      const rows =
-        filter.programmeId === undefined
-          ? all('SELECT * FROM audit_log ORDER BY seq')
-          : all('SELECT * FROM audit_log WHERE programme_id = ? ORDER BY seq', filter.programmeId)
-      return rows.map(
+      const where: string[] = []
+      const params: SQLInputValue[] = []
+      const equals: [string, string | undefined][] = [
+        ['programme_id', filter.programmeId],
+        ['patient', filter.patient],
+        ['unit_id', filter.unitId],
+      ]
+      for (const [column, value] of equals) {
+        if (value === undefined) continue
+        where.push(`${column} = ?`)
+        params.push(value)
+      }
+      const sql = `SELECT * FROM audit.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`
+      return all(sql, ...params).map(
         (row): StoredAuditEntry => ({
           seq: Number(row.seq),
           at: String(row.at),
           actorKind: row.actor_kind as AuditEntry['actorKind'],
           actorId: row.actor_id === null ? null : String(row.actor_id),
+          actorPersonnummer: row.actor_personnummer === null ? null : String(row.actor_personnummer),
           unitId: row.unit_id === null ? null : String(row.unit_id),
           programmeId: row.programme_id === null ? null : String(row.programme_id),
+          patient: row.patient === null ? null : String(row.patient),
+          programmeStatus: row.programme_status === null ? null : (row.programme_status as AuditEntry['programmeStatus']),
+          actorResponsible: row.actor_responsible === null ? null : row.actor_responsible === 1,
           action: row.action as AuditEntry['action'],
           access: row.access as AuditEntry['access'],
           outcome: row.outcome as AuditEntry['outcome'],
@@ -454,4 +552,21 @@ function programmeWhere(filter: ProgrammeFilter, after: string | null = null): {
     params.push(after)
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+}
+
+/** Brings the attached audit file's schema up to date (its own user_version). */
+function migrateAudit(db: DatabaseSync): void {
+  const current = Number((db.prepare('PRAGMA audit.user_version').get() as Row).user_version)
+  for (const migration of AUDIT_MIGRATIONS) {
+    if (migration.version <= current) continue
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      db.exec(migration.sql)
+      db.exec(`PRAGMA audit.user_version = ${Math.trunc(migration.version)}`)
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw error
+    }
+  }
 }

@@ -64,8 +64,16 @@ export interface AuditEntry {
   /** ISO 8601 UTC. */
   at: string
   actorKind: 'staff' | 'patient' | 'system'
-  /** The staff member's user id or the system process; null for the patient (no personnummer). */
+  /** The staff member's user id or the system process; null for the patient. */
   actorId: string | null
+  /** The acting person's personnummer, 12 digits (staff, from their SITHS identity; the patient); null for the system. */
+  actorPersonnummer: string | null
+  /** The patient whose data the entry concerns, 12 digits; null when none (unit matters, empty lists). */
+  patient: string | null
+  /** The programme's status when it was accessed, or null. For the log review ("access after the end"). */
+  programmeStatus: 'active' | 'retained' | 'ended' | null
+  /** Whether the staff actor was the programme's responsible clinician then, or null. For the log review. */
+  actorResponsible: boolean | null
   /** The actor's unit (staff), else the programme's unit, else null. */
   unitId: string | null
   programmeId: string | null
@@ -77,6 +85,37 @@ export interface AuditEntry {
   exportFormat?: 'json' | 'csv' | null
   /** An export's data rows (`export-ended`), else absent or null. */
   rowCount?: number | null
+}
+
+/** Which audit entries to list. */
+export interface AuditFilter {
+  programmeId?: string
+  /** The patient's personnummer, 12 digits. */
+  patient?: string
+  unitId?: string
+}
+
+/** A purged programme in the purge ledger. Holds no patient data. */
+export interface PurgeRecord {
+  /** The unit the programme belonged to when purged. */
+  unitId: string
+  purgedAt: string
+  /** When its compaction finished, or null while bytes may still be on disk. */
+  compactedAt: string | null
+}
+
+/** The first outcome of a command sent with an idempotency key. */
+export interface IdempotencyEntry {
+  /** Whose key it is: the staff member in their unit, or the patient's programme. */
+  scope: string
+  key: string
+  /** A hash of the command, to tell a retry from a different command with a reused key. */
+  requestHash: string
+  /** The programme it concerned (removed with it on purge), or null. */
+  programmeId: string | null
+  /** The first result, as JSON. Holds no clinical text. */
+  result: string
+  at: string
 }
 
 /** A stored audit entry with its sequence number. */
@@ -155,8 +194,26 @@ export interface EngineStore {
   listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number): ProgrammeState[]
   /** Deletes the programme with its events, deliveries and outbox messages. */
   deleteProgramme(programmeId: string): void
-  /** Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). */
-  compact(): void
+  /**
+   * Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). False when it
+   * could not finish (another connection's read snapshot kept the WAL): call again later.
+   */
+  compact(): boolean
+  /** Writes the purge ledger entry of a deleted programme; call in the deleting transaction. */
+  recordPurge(programmeId: string, unitId: string, at: string): void
+  /** The purge ledger entry of a programme, or null when it was never purged. */
+  purgeRecord(programmeId: string): PurgeRecord | null
+  /** Whether the programme id is in the purge ledger. */
+  wasPurged(programmeId: string): boolean
+  /** Whether a purge was committed but its compaction has not finished (a crash, a reader). */
+  hasUnfinishedPurge(): boolean
+  /** Compacts and, when that finished, marks every unfinished purge done. Outside transactions. */
+  finishPurges(at: string): boolean
+
+  /** The stored first outcome of a command sent with an idempotency key, or null. */
+  getIdempotent(scope: string, key: string): { requestHash: string; result: string } | null
+  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. */
+  putIdempotent(entry: IdempotencyEntry): void
 
   createUnit(unit: Unit, at: string): void
   getUnit(unitId: string): Unit | null
@@ -186,8 +243,10 @@ export interface EngineStore {
   getOutbox(outboxId: string): OutboxMessage | null
   markOutboxSent(outboxId: string, at: string): void
 
+  /** Appends to the audit log. The log is append-only: nothing updates or deletes an entry. */
   appendAudit(entry: AuditEntry): void
-  listAudit(filter?: { programmeId?: string }): StoredAuditEntry[]
+  /** Audit entries in order; every given field must match. */
+  listAudit(filter?: AuditFilter): StoredAuditEntry[]
 
   /**
    * Keeps a bundle so answers given on it can be shown later. Returns `conflict` when the
