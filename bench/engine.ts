@@ -7,17 +7,17 @@
 // forms, messages, replies, a moved closing date, a handover, …). The script is run through the
 // engine's own pure core: `authorize` and `decide` for every command (a refusal is a bug in the
 // script and throws), `evolve` for the state, and the engine's flag rules (`flagSchedule`, the
-// schedule `dueFlags` is made of) for the flags delivered after each command and by a scheduler
-// run at 00:05 every night. The result is written through the real store interface
+// schedule `dueFlags` is made of) for the flags delivered after each command inside the delivery
+// window (08:00–20:00) and by a scheduler run at 08:00, the window's start, every morning. The result is written through the real store interface
 // (`appendEvents` with the schedule, `recordFlagDelivery`, the outbox notifier, `appendAudit`) in
 // batched transactions, instead of one transaction per command and per flag.
 // test/engine/bench-population.test.ts checks on a small population that this gives the same
-// database content as running the same scripts through `engine.execute` with the nightly
+// database content as running the same scripts through `engine.execute` with the morning
 // `deliverDueFlags()` (ids of outbox rows and the order of audit rows across programmes aside).
 // Not simulated: audit entries of reads (queries), which the sweep never looks at.
 //
-// What is measured: the sweep at 00:05 on SWEEP_DAY, when every programme started 1 to 89 days
-// before and the previous night's run has delivered everything due until then, so what it finds
+// What is measured: the sweep at 08:00 on SWEEP_DAY, when every programme started 1 to 89 days
+// before and the previous morning's run has delivered everything due until then, so what it finds
 // is what became due that day (about 7 %: reminders after a quiet week, module warnings, "PLUS
 // snart slut"); then four commands on the populated store during the next working day.
 import { randomUUID } from 'node:crypto'
@@ -50,6 +50,8 @@ import {
   type ProgrammeState,
   type Role,
   startOfLocalDay,
+  inDeliveryWindow,
+  nextDeliveryAt,
   type AuditEntry,
 } from '../src/engine/index.ts'
 import { auditEntry } from '../src/engine/audit.ts'
@@ -75,7 +77,7 @@ export interface EngineBenchResult {
   programmes: number
   /** Populating the store (see the top of this file for how). */
   populateMs: number
-  /** One `deliverDueFlags()` over every programme at 00:05 on the sweep day. */
+  /** One `deliverDueFlags()` over every programme at 08:00 on the sweep day. */
   sweepMs: number
   /** Flags that sweep delivered. */
   sweepDelivered: number
@@ -85,7 +87,7 @@ export interface EngineBenchResult {
   dbBytes: number
 }
 
-/** The sweep runs at 00:05 on this (Stockholm) day; every programme started in the 89 days before. */
+/** The sweep runs at 08:00 on this (Stockholm) day; every programme started in the 89 days before. */
 export const SWEEP_DAY = '2025-09-15'
 /** Care units in the population, and behandlare per unit. */
 const UNITS = 40
@@ -162,17 +164,26 @@ function midnight(day: string): number {
   return at
 }
 
-/** The instant the nightly scheduler runs on a day: 00:05 Stockholm time. */
-export function nightAt(day: string): string {
-  return new Date(midnight(day) + 5 * 60_000).toISOString()
+/**
+ * The instant the scheduler's morning run delivers a day's flags: 08:00 Stockholm time, the start
+ * of the default delivery window (flags due in the night wait for it). Memoised per day.
+ */
+const morningRuns = new Map<string, string>()
+export function morningRunAt(day: string): string {
+  let at = morningRuns.get(day)
+  if (at === undefined) {
+    at = nextDeliveryAt(startOfLocalDay(day))
+    morningRuns.set(day, at)
+  }
+  return at
 }
 
 /** The instant of the measured sweep. */
-export const SWEEP_AT = nightAt(SWEEP_DAY)
+export const SWEEP_AT = morningRunAt(SWEEP_DAY)
 
 /** Units and roles are set up before the first programme starts. */
 export function setupAt(): string {
-  return new Date(Date.parse(nightAt(addDays(SWEEP_DAY, -100))) + 8 * 3_600_000).toISOString()
+  return new Date(Date.parse(morningRunAt(addDays(SWEEP_DAY, -100))) + 5 * 60_000).toISOString()
 }
 
 /** The instant of a Stockholm wall-clock time (minutes after midnight, no daylight change at that hour). */
@@ -342,14 +353,20 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     })
   }
 
-  /** The scheduler's nightly runs after `from` and before `to` see the state as it is now. */
+  /**
+   * The scheduler's morning runs after `from` and up to `to` (a run at the same instant as a
+   * command comes first; the measured sweep at SWEEP_AT is not one of them) see the state as it
+   * is now.
+   */
   const nights = (from: string, to: string): void => {
     if (state === null) return
     const current = state
-    const first = addDays(localDate(from), 1)
-    const last = to === SWEEP_AT ? addDays(SWEEP_DAY, -1) : localDate(to)
+    let first = localDate(from)
+    if (morningRunAt(first) <= from) first = addDays(first, 1)
+    let last = localDate(to)
+    if (to === SWEEP_AT ? morningRunAt(last) >= to : morningRunAt(last) > to) last = addDays(last, -1)
     if (first > last) return
-    // Each occurrence goes out on the first night it is due; nights in order, flags in schedule order.
+    // Each occurrence goes out on the first morning it is due; mornings in order, flags in schedule order.
     const due: { day: string; scheduled: ScheduledFlag }[] = []
     for (const scheduled of flagSchedule(current, content)) {
       if (delivered.has(keyOf(scheduled.key))) continue
@@ -357,7 +374,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       if (day <= last && isDueOn(scheduled, day)) due.push({ day, scheduled })
     }
     due.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-    for (const { day, scheduled } of due) deliver(scheduled, nightAt(day), current)
+    for (const { day, scheduled } of due) deliver(scheduled, morningRunAt(day), current)
   }
 
   const run = (at: string, actor: Actor, command: ProgrammeCommand, ids: string[] = []): void => {
@@ -377,10 +394,11 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     events.push(...decision.events)
     writes.push({
       kind: 'audit',
-      entry: auditEntry(actor, { at, programmeId: next.programmeId, programme: next, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
+      entry: auditEntry(actor, { at, programmeId: next.programmeId, programme: next, before: state, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
     })
     state = next
-    if (decision.events.length === 0) return
+    // Flags made due by a command go out with it only inside the delivery window.
+    if (decision.events.length === 0 || !inDeliveryWindow(at)) return
     const today = localDate(at)
     for (const scheduled of flagSchedule(next, content)) {
       if (!delivered.has(keyOf(scheduled.key)) && isDueOn(scheduled, today)) deliver(scheduled, at, next)

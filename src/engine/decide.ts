@@ -2,7 +2,7 @@
 // the facts it needs from outside the programme (roles, units) come in as arguments. Permission
 // (role and unit) has already been checked by permissions.ts; decide enforces the workflow.
 import { scoreForm, validateAnswers } from '../scoring/index.ts'
-import { addDays, isLocalDate, type LocalDate, localDate } from './calendar.ts'
+import { addDays, daysBetween, isLocalDate, type LocalDate, localDate } from './calendar.ts'
 import type { ProgrammeCommand } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { isEndReason } from './end-reasons.ts'
@@ -10,6 +10,7 @@ import { patientAccessOn } from './lifecycle.ts'
 import type { ProgrammeEvent, ProgrammeEventPayload as EventPayload } from './events.ts'
 import { parsePersonnummer } from '../identity/personnummer.ts'
 import { normaliseMobileNumber } from './phone.ts'
+import { DEFAULT_MAX_RETENTION_DAYS } from './policy.ts'
 import { type Refusal, refusal } from './refusals.ts'
 import type { Actor, ActorRef } from './roles.ts'
 import type { ProgrammeState } from './state.ts'
@@ -38,6 +39,8 @@ export interface DecideContext {
   /** Returns a fresh unique id each call. */
   newId: () => string
   facts: DecideFacts
+  /** The longest retention in days after today (the deployment's policy); default 365. */
+  maxRetentionDays?: number
 }
 
 /** The outcome of a command: the events to append, or why it was refused. */
@@ -209,6 +212,7 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
     case 'retain-programme': {
       if (!isLocalDate(command.until)) return refuse('invalid-date')
       if (command.until <= today) return refuse('date-in-past')
+      if (daysBetween(today, command.until) > (ctx.maxRetentionDays ?? DEFAULT_MAX_RETENTION_DAYS)) return refuse('retention-too-long')
       return emit({ type: 'programme-retained', until: command.until })
     }
     case 'end-programme': {

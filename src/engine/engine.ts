@@ -16,11 +16,13 @@ import { createGate } from './core/gate.ts'
 import { runCommand } from './core/run-command.ts'
 import { type QueryResults, runQuery } from './core/run-query.ts'
 import type { ExportFormat, ExportHeader } from './export.ts'
+import type { DeliveryWindow } from './flags.ts'
 import type { NotificationRecipient, Notifier } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
 import type { Actor } from './roles.ts'
 import type { EngineStore, OutboxMessage, Unit } from './store/types.ts'
+import { isSafeUnitId } from './unit-id.ts'
 import type { SubmissionView } from './views.ts'
 
 export type { CommandResult, FlagRun } from './core/context.ts'
@@ -38,6 +40,10 @@ export interface EngineOptions {
   newId?: () => string
   /** Where flags go; defaults to the outbox table in the store. */
   notifier?: Notifier
+  /** When in the day flags may go out, Stockholm time; default 08:00–20:00 (see flags.ts). */
+  deliveryWindow?: DeliveryWindow
+  /** The longest retention, in days after the day it is decided; default 365 (see policy.ts). */
+  maxRetentionDays?: number
 }
 
 /** The programme engine. */
@@ -109,6 +115,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!nonEmpty(unit.unitId) || !nonEmpty(unit.name) || !nonEmpty(firstAdministratorUserId)) {
         throw new TypeError('createUnit needs a unit id, a name and the first administrator')
       }
+      if (!isSafeUnitId(unit.unitId)) throw new EngineRefusal(refusal('invalid-unit-id'))
       store.transaction(() => {
         if (store.getUnit(unit.unitId)) throw new EngineRefusal(refusal('unit-exists'))
         store.createUnit({ unitId: unit.unitId, name: unit.name }, at)

@@ -71,6 +71,8 @@ const CATALOGUE = {
   'invalid-text': () => 'Texten innehåller tecken som inte kan sparas, till exempel styrtecken. Skriv om texten och försök igen.',
   'idempotency-key-reused': () => 'Begäran har redan använts för något annat. Ladda om sidan och försök igen.',
   'purge-too-early': () => 'Programmet kan gallras först när bevarandetiden och karenstiden har gått ut.',
+  'retention-too-long': () => 'Programmet kan inte vidmakthållas så länge. Välj ett tidigare datum.',
+  'invalid-unit-id': () => 'Enhetens id får bara innehålla bokstäverna a–z och A–Z, siffror, bindestreck och understreck, högst 64 tecken.',
 } as const satisfies Record<string, (r: Partial<Refusal>) => string>
 
 /** A stable refusal code. */

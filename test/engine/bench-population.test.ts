@@ -1,6 +1,6 @@
 // The engine benchmark (bench/engine.ts) populates its store through the store interface in
 // batches, not command by command. This checks that the shortcut is honest: the same scripts
-// run through engine.execute, with the scheduler's deliverDueFlags() every night at 00:05,
+// run through engine.execute, with the scheduler's deliverDueFlags() every morning at 08:00,
 // leave the same rows behind (outbox ids and the interleaving of audit rows across programmes
 // aside), and the measured sweep then delivers the same flags.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -13,7 +13,7 @@ import {
   SWEEP_DAY,
   benchIds,
   compiledBundle,
-  nightAt,
+  morningRunAt,
   populate,
   setUpWorld,
   setupAt,
@@ -81,7 +81,7 @@ describe('bench population', () => {
       .flat()
       .sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0))
     expect(commands.length).toBeGreaterThan(PROGRAMMES * 5)
-    const nights = Array.from({ length: 90 }, (_, k) => nightAt(addDays(SWEEP_DAY, k - 90)))
+    const nights = Array.from({ length: 90 }, (_, k) => morningRunAt(addDays(SWEEP_DAY, k - 90)))
     let next = 0
     const until = (at: string) => {
       for (; next < commands.length && (commands[next]?.at ?? '') < at; next++) {

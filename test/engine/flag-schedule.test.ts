@@ -160,7 +160,7 @@ describe('flag schedule index', () => {
     w.clock.advanceDays(3)
     expect(engine.deliverDueFlags().delivered).toEqual([])
     expect(reads).toEqual({ get: 0, list: 0 })
-    w.clock.advanceDays(4) // the seven-day reminder of all three
+    w.clock.advanceDays(5) // the reminder of all three, after seven whole quiet days
     expect(engine.deliverDueFlags().delivered).toHaveLength(3)
     expect(reads).toEqual({ get: 3, list: 0 })
   })
@@ -177,7 +177,7 @@ describe('flag schedule index', () => {
     const updated = createEngine({ store: w.store, bundle, clock: w.clock.now, newId: sequentialIds('v2') })
     const v2: World = { ...w, engine: updated }
     expectAgreement(v2, 'after the update', 100, updated.content)
-    expect(indexed(w.store, '2025-04-10')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
+    expect(indexed(w.store, '2025-04-11')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
   })
 
   describe('on a database from before the schedule', () => {
@@ -207,7 +207,7 @@ describe('flag schedule index', () => {
       expect(new DatabaseSync(path).prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.at(-1)?.version })
       expectAgreement(after, 'after the migration')
       expect(indexed(after.store, '2025-04-22').map((k) => k.split('/')[1])).toEqual(['modul-avslutas', 'paminnelse-startat-moment', 'paminnelse-startat-moment'])
-      after.clock.set('2025-04-21T22:00:00.000Z')
+      after.clock.set('2025-04-22T06:00:00.000Z') // 08:00, the delivery window's start
       expect(expectSweepDeliversFullScan(after, 'first sweep after the migration')).toBe(3)
       after.engine.close()
     })

@@ -6,6 +6,8 @@ import { type ContentIndex, indexContent } from '../content.ts'
 import type { DecideFacts } from '../decide.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { type FlagNotification, type Notifier, outboxNotifier } from '../notifier.ts'
+import type { DeliveryWindow } from '../flags.ts'
+import { type EnginePolicy, enginePolicy } from '../policy.ts'
 import type { EngineStore } from '../store/types.ts'
 import type { ProgrammeState } from '../state.ts'
 
@@ -45,6 +47,8 @@ export interface EngineContext {
   lookup(version: string): ContentIndex | null
   /** What decide may ask about the world outside one programme. */
   facts: DecideFacts
+  /** The deployment's policies (delivery window, longest retention). */
+  policy: EnginePolicy
 }
 
 /** What a context is made from (the engine's options). */
@@ -54,6 +58,8 @@ export interface ContextOptions {
   clock: () => Date
   newId?: () => string
   notifier?: Notifier
+  deliveryWindow?: DeliveryWindow
+  maxRetentionDays?: number
 }
 
 /** Builds the shared context of an engine from its options. */
@@ -67,6 +73,10 @@ export function createContext(options: ContextOptions): EngineContext {
     content,
     newId,
     notifier: options.notifier ?? outboxNotifier(store, newId),
+    policy: enginePolicy({
+      ...(options.deliveryWindow === undefined ? {} : { deliveryWindow: options.deliveryWindow }),
+      ...(options.maxRetentionDays === undefined ? {} : { maxRetentionDays: options.maxRetentionDays }),
+    }),
     facts: {
       hasOpenProgramme: (patient) => store.listProgrammes({ patient, statuses: OPEN }).length > 0,
       isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),

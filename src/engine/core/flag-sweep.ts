@@ -2,7 +2,7 @@
 // scheduler's run over every programme with something due (read from the store's flag schedule).
 import { auditEntry } from '../audit.ts'
 import { localDate } from '../calendar.ts'
-import { dueFlags } from '../flags.ts'
+import { dueFlags, inDeliveryWindow } from '../flags.ts'
 import { flagNotification } from '../notifier.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
@@ -16,6 +16,8 @@ const FLAGS: Actor = { kind: 'system', process: 'flags' }
 /** Delivers the flags due for one programme at `at` that were not delivered before. */
 export function deliverFor(ctx: EngineContext, state: ProgrammeState, at: string, run: FlagRun): void {
   const { store, content, notifier } = ctx
+  // Outside the delivery window nothing goes out; it stays due for the window's first sweep.
+  if (!inDeliveryWindow(at, ctx.policy.deliveryWindow)) return
   for (const due of dueFlags(state, content, at)) {
     if (store.hasFlagDelivery(due.key)) continue
     try {
@@ -49,6 +51,7 @@ export function sweepFlags(ctx: EngineContext): FlagRun {
   const { store } = ctx
   const at = ctx.now()
   const run: FlagRun = { delivered: [], failed: [] }
+  if (!inDeliveryWindow(at, ctx.policy.deliveryWindow)) return run
   // The store's flag schedule names the programmes with an undelivered flag due today; each
   // one's state then decides, as for a single programme, exactly what goes out.
   const due = new Set(store.listDueFlagKeys(localDate(at)).map((key) => key.programmeId))

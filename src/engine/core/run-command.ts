@@ -37,14 +37,14 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   const { store, content } = ctx
   const programmeId = command.type === 'start-programme' ? undefined : command.programmeId
   const { state } = gate.pass(actor, command.type, at, programmeId)
-  const decision = decide(command, state, { now: at, actor, content, newId: ctx.newId, facts: ctx.facts })
+  const decision = decide(command, state, { now: at, actor, content, newId: ctx.newId, facts: ctx.facts, maxRetentionDays: ctx.policy.maxRetentionDays })
   if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at, state)
   const next = evolveAll(decision.events, state)
   if (next === null) throw new Error(`${command.type} produced no programme`)
   try {
     store.transaction(() => {
       store.appendEvents(next.programmeId, state?.version ?? 0, decision.events, next, flagSchedule(next, content))
-      gate.logOk(actor, command.type, at, next)
+      gate.logOk(actor, command.type, at, next, state)
     })
   } catch (error) {
     if (error instanceof ConcurrencyConflict) {
