@@ -30,8 +30,10 @@ export function auditActor(actor: Actor, at: string): Pick<AuditEntry, 'actorKin
 export type AuditFields = Omit<AuditEntry, 'actorKind' | 'actorId' | 'unitId' | 'actorPersonnummer' | 'patient' | 'programmeStatus' | 'actorResponsible'> & {
   /** The programme's unit, used when the actor has none (patients, the system). */
   programmeUnitId?: string | null
-  /** The programme the entry concerns, as it was when accessed. */
+  /** The programme the entry concerns (after a change, as changed). */
   programme?: ProgrammeState | null
+  /** The programme as the actor found it, when a change made `programme`: status and responsibility are taken from it. */
+  before?: ProgrammeState | null
   /** The patient concerned, when there is no programme to take it from (12 digits). */
   patient?: string | null
 }
@@ -42,15 +44,16 @@ export type AuditFields = Omit<AuditEntry, 'actorKind' | 'actorId' | 'unitId' | 
  */
 export function auditEntry(actor: Actor, fields: AuditFields): AuditEntry {
   const who = auditActor(actor, fields.at)
-  const { programmeUnitId, programme, patient, ...rest } = fields
+  const { programmeUnitId, programme, before, patient, ...rest } = fields
+  const found = before ?? programme
   return {
     ...who,
     ...rest,
     unitId: who.unitId ?? programmeUnitId ?? programme?.unitId ?? null,
     programmeId: rest.programmeId ?? programme?.programmeId ?? null,
     patient: programme?.patient ?? patient ?? (actor.kind === 'patient' ? who.actorPersonnummer : null),
-    programmeStatus: programme?.lifecycle.status ?? null,
-    actorResponsible: programme && actor.kind === 'staff' ? programme.responsibleUserId === actor.userId : null,
+    programmeStatus: found?.lifecycle.status ?? null,
+    actorResponsible: found && actor.kind === 'staff' ? found.responsibleUserId === actor.userId : null,
   }
 }
 

@@ -58,6 +58,9 @@ const ALLOWED: Record<Command['type'] | Query['type'], Who[]> = {
   'export-ended': ['dataadmin'],
   'unit-roles': ['admin'],
   'notification-preferences': ['admin', 'behandlare', 'invanaradmin', 'dataadmin'],
+  'audit-log': ['dataadmin'],
+  'log-review': ['dataadmin'],
+  'access-log': ['patient'],
 }
 
 /** A sample of each action against programme p with submission s. */
@@ -100,6 +103,9 @@ function sample(action: keyof typeof ALLOWED, p: string, s: string): { command: 
     'export-ended': { type: 'export-ended', format: 'csv' },
     'unit-roles': { type: 'unit-roles' },
     'notification-preferences': { type: 'notification-preferences' },
+    'audit-log': { type: 'audit-log' },
+    'log-review': { type: 'log-review' },
+    'access-log': { type: 'access-log' },
   }
   const query = queries[action]
   if (!query) throw new Error(`No sample for ${action}`)

@@ -51,8 +51,11 @@ export interface Gate {
    * actor named; `target` the programme when it exists.
    */
   hide(actor: Actor, action: Action, reason: HiddenReason, at: string, asked: string | null, target?: ProgrammeState | null): never
-  /** Logs an allowed access. */
-  logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null): void
+  /**
+   * Logs an allowed access. For a change, `programme` is the programme after it and `before` as
+   * the actor found it (its status and responsibility are what the log review asks about).
+   */
+  logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null, before?: ProgrammeState | null): void
 }
 
 /** Creates the gate over a store. */
@@ -81,12 +84,22 @@ export function createGate(store: EngineStore): Gate {
     }
   }
 
-  function log(actor: Actor, action: Action, at: string, outcome: 'ok' | 'refused', code: RefusalCode | null, programmeId: string | null, programme: ProgrammeState | null): void {
+  function log(
+    actor: Actor,
+    action: Action,
+    at: string,
+    outcome: 'ok' | 'refused',
+    code: RefusalCode | null,
+    programmeId: string | null,
+    programme: ProgrammeState | null,
+    before: ProgrammeState | null = null,
+  ): void {
     store.appendAudit(
       auditEntry(actor, {
         at,
         programmeId: programme?.programmeId ?? programmeId,
         programme,
+        before,
         action,
         access: PERMISSIONS[action].access,
         outcome,
@@ -105,8 +118,8 @@ export function createGate(store: EngineStore): Gate {
     throw new EngineRefusal(refusal('not-found'))
   }
 
-  function logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null): void {
-    log(actor, action, at, 'ok', null, null, programme)
+  function logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null, before: ProgrammeState | null = null): void {
+    log(actor, action, at, 'ok', null, null, programme, before)
   }
 
   function pass(actor: Actor, action: Action, at: string, programmeId?: string): Passed {

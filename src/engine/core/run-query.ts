@@ -9,7 +9,8 @@ import type { Query } from '../queries.ts'
 import { refusal } from '../refusals.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
-import type { NotificationPreferences, RoleGrant } from '../store/types.ts'
+import { logReview, type AccessLogEntry, patientAccessLog, type ReviewFinding, withinPeriod } from '../audit-views.ts'
+import type { NotificationPreferences, RoleGrant, StoredAuditEntry } from '../store/types.ts'
 import {
   type EventsView,
   eventsView,
@@ -48,6 +49,9 @@ export interface QueryResults {
   'export-ended': ExportFile
   'unit-roles': RoleGrant[]
   'notification-preferences': NotificationPreferences
+  'audit-log': StoredAuditEntry[]
+  'log-review': ReviewFinding[]
+  'access-log': AccessLogEntry[]
 }
 
 /** Runs one query as the actor. Throws EngineRefusal when refused, TypeError on misuse. */
@@ -126,6 +130,23 @@ function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown
       gate.logOk(actor, q.type, at, null)
       return store.getPreferences(actor.userId)
     }
+    case 'audit-log':
+    case 'log-review': {
+      gate.pass(actor, q.type, at)
+      if (actor.kind !== 'staff') throw new Error('unreachable')
+      const from = period(q.from, 'from')
+      const to = period(q.to, 'to')
+      const entries = store.listAudit({ unitId: actor.unitId }).filter((e) => withinPeriod(e, from, to))
+      // The reading is logged after it, so it is not part of what it read.
+      gate.logOk(actor, q.type, at, null)
+      return q.type === 'audit-log' ? entries : logReview(entries)
+    }
+    case 'access-log': {
+      const { who } = gate.pass(actor, q.type, at)
+      const extract = patientAccessLog(store.listAudit({ patient: who.patient ?? '' }), (unitId) => store.getUnit(unitId))
+      gate.logOk(actor, q.type, at, null)
+      return extract
+    }
     default: {
       const never: never = q
       throw new TypeError(`Unknown query ${JSON.stringify(never)}`)
@@ -157,7 +178,8 @@ function programmeQuery(
       return eventsView(state, content, lookup)
     case 'submission': {
       const submission = state.submissions.find((s) => s.submissionId === q.submissionId)
-      if (!submission) gate.refuse(actor, q.type, refusal('unknown-submission', { programmeId: state.programmeId }), at, state)
+      // An id of another kind (a message's), another programme's or none at all: one answer.
+      if (!submission) gate.hide(actor, q.type, 'unknown-submission', at, state.programmeId, state)
       return submissionView(submission, content, lookup)
     }
     default: {
@@ -165,4 +187,12 @@ function programmeQuery(
       throw new TypeError(`Unknown query ${JSON.stringify(never)}`)
     }
   }
+}
+
+/** A period bound as ISO 8601 UTC, or undefined. Throws a TypeError on anything but a date-time. */
+function period(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN
+  if (Number.isNaN(time)) throw new TypeError(`${name} must be an ISO 8601 date-time`)
+  return new Date(time).toISOString()
 }
