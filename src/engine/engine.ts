@@ -9,7 +9,7 @@ import { auditEntry } from './audit.ts'
 import type { Command } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { adoptBundle } from './core/adopt-bundle.ts'
-import { type CommandResult, createContext, type FlagRun, nonEmpty } from './core/context.ts'
+import { type CommandResult, createContext, type EngineHooks, type FlagRun, nonEmpty } from './core/context.ts'
 import { exportEnded, type ExportSummary } from './core/export-ended.ts'
 import { sweepFlags } from './core/flag-sweep.ts'
 import { createGate } from './core/gate.ts'
@@ -25,7 +25,7 @@ import type { EngineStore, OutboxMessage, Unit } from './store/types.ts'
 import { isSafeUnitId } from './unit-id.ts'
 import type { SubmissionView } from './views.ts'
 
-export type { CommandResult, FlagRun } from './core/context.ts'
+export type { CommandResult, EngineHooks, FlagRun } from './core/context.ts'
 export type { QueryResults } from './core/run-query.ts'
 export type { ExportSummary } from './core/export-ended.ts'
 
@@ -44,6 +44,13 @@ export interface EngineOptions {
   deliveryWindow?: DeliveryWindow
   /** The longest retention, in days after the day it is decided; default 365 (see policy.ts). */
   maxRetentionDays?: number
+  /**
+   * Calendar days after a programme ended before it may be purged (a window to notice a mistaken
+   * end); default 30. A purge before then is refused (`purge-too-early`).
+   */
+  purgeGraceDays?: number
+  /** Fault injection for crash tests; leave out in production. */
+  hooks?: EngineHooks
 }
 
 /** The programme engine. */
@@ -87,6 +94,8 @@ export function createEngine(options: EngineOptions): Engine {
   const gate = createGate(store)
 
   adoptBundle(store, options.bundle, content, ctx.now())
+  // A purge that a crash or a reader interrupted is finished before anything else happens.
+  if (store.hasUnfinishedPurge()) store.finishPurges(ctx.now())
 
   const system = (process: string): Actor => {
     if (!nonEmpty(process)) throw new TypeError('A system process needs a name')

@@ -117,6 +117,7 @@ describe('flag schedule index', () => {
     run('accept-handover', SODER_INVANARADMIN, { type: 'accept-handover', programmeId: q, responsibleUserId: 'u-beh-s' })
     run('retain-programme', SODER_BEHANDLARE, { type: 'retain-programme', programmeId: q, until: '2025-08-01' })
     run('end-programme', BEHANDLARE_2, { type: 'end-programme', programmeId: r, reason: 'completed' })
+    w.clock.advanceDays(30) // the purge's grace period
     run('purge-programmes', DATAADMIN, { type: 'purge-programmes', programmeIds: [r] })
     run('end-programme (2)', BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'other-care' })
     expect(indexed(w.store, '2030-01-01')).toEqual([])

@@ -49,6 +49,25 @@ export interface EngineContext {
   facts: DecideFacts
   /** The deployment's policies (delivery window, longest retention). */
   policy: EnginePolicy
+  /** Purge: the grace period and the fault-injection hook. */
+  purge: PurgePolicy
+}
+
+/** The purge's grace period by default: 30 calendar days after the programme ended. */
+export const DEFAULT_PURGE_GRACE_DAYS = 30
+
+/** When a programme may be purged, and a hook for fault-injection tests. */
+export interface PurgePolicy {
+  /** Calendar days after a programme ended before it may be purged. */
+  graceDays: number
+  /** Called right after a purge commits, before its compaction. For crash tests only. */
+  afterCommit?: () => void
+}
+
+/** Points where a test may interrupt the engine to prove it survives a crash there. */
+export interface EngineHooks {
+  /** Right after a purge's transaction commits and before the file is compacted. */
+  afterPurgeCommit?: () => void
 }
 
 /** What a context is made from (the engine's options). */
@@ -60,6 +79,9 @@ export interface ContextOptions {
   notifier?: Notifier
   deliveryWindow?: DeliveryWindow
   maxRetentionDays?: number
+  /** Calendar days after the end before a purge is allowed; default 30. */
+  purgeGraceDays?: number
+  hooks?: EngineHooks
 }
 
 /** Builds the shared context of an engine from its options. */
@@ -77,6 +99,7 @@ export function createContext(options: ContextOptions): EngineContext {
       ...(options.deliveryWindow === undefined ? {} : { deliveryWindow: options.deliveryWindow }),
       ...(options.maxRetentionDays === undefined ? {} : { maxRetentionDays: options.maxRetentionDays }),
     }),
+    purge: purgePolicy(options),
     facts: {
       hasOpenProgramme: (patient) => store.listProgrammes({ patient, statuses: OPEN }).length > 0,
       isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
@@ -100,4 +123,11 @@ export function createContext(options: ContextOptions): EngineContext {
 /** True for a string with something other than whitespace in it. */
 export function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== ''
+}
+
+function purgePolicy(options: ContextOptions): PurgePolicy {
+  const graceDays = options.purgeGraceDays ?? DEFAULT_PURGE_GRACE_DAYS
+  if (!Number.isInteger(graceDays) || graceDays < 0) throw new TypeError('purgeGraceDays must be a whole number of days, 0 or more')
+  const afterCommit = options.hooks?.afterPurgeCommit
+  return Object.freeze({ graceDays, ...(afterCommit ? { afterCommit } : {}) })
 }

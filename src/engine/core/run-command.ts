@@ -1,6 +1,8 @@
 // Running a command: the gate, then the decider (decide.ts for a programme, decide-unit.ts for a
 // unit's people), then the store and the audit entry in one transaction, then the flags the
 // change makes due.
+import { auditEntry } from '../audit.ts'
+import { addDays, type LocalDate, localDate } from '../calendar.ts'
 import type { Command, ProgrammeCommand } from '../commands.ts'
 import { decide } from '../decide.ts'
 import { decideUnit, type PeopleCommand, type UnitChange } from '../decide-unit.ts'
@@ -10,7 +12,8 @@ import { PERMISSIONS } from '../permissions.ts'
 import { refusal } from '../refusals.ts'
 import type { Actor } from '../roles.ts'
 import { ConcurrencyConflict, type EngineStore, OpenProgrammeExists } from '../store/types.ts'
-import type { CommandResult, EngineContext, FlagRun } from './context.ts'
+import type { ProgrammeState } from '../state.ts'
+import { type CommandResult, type EngineContext, type FlagRun, nonEmpty } from './context.ts'
 import { deliverFor } from './flag-sweep.ts'
 import type { Gate } from './gate.ts'
 
@@ -19,6 +22,8 @@ const NOTHING: CommandResult = { programmeId: null, version: null, events: [], f
 /** Runs one command as the actor. Throws EngineRefusal when refused, TypeError on misuse. */
 export function runCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: Command): CommandResult {
   const at = ctx.now()
+  // A purge that a crash or a reader interrupted is finished before the next command.
+  if (ctx.store.hasUnfinishedPurge()) ctx.store.finishPurges(at)
   if (command === null || typeof command !== 'object') throw new TypeError('Expected a command')
   switch (command.type) {
     case 'purge-programmes':
@@ -94,22 +99,48 @@ function apply(store: EngineStore, change: UnitChange, by: string, at: string): 
 function purge(ctx: EngineContext, gate: Gate, actor: Actor, programmeIds: readonly string[], at: string): CommandResult {
   const { store } = ctx
   gate.pass(actor, 'purge-programmes', at)
+  if (actor.kind !== 'staff') throw new Error('unreachable: purging is staff only')
   if (!Array.isArray(programmeIds) || programmeIds.length === 0) throw new TypeError('purge-programmes needs programme ids')
   // All or nothing: every programme is checked before any is removed.
-  const states = [...new Set(programmeIds)].map((id) => {
+  const fresh: ProgrammeState[] = []
+  const retried: string[] = []
+  for (const id of new Set(programmeIds)) {
+    if (!nonEmpty(id)) throw new TypeError('purge-programmes needs programme ids')
+    // Purged before by this unit: a retry finishes the job (the compaction) instead of "not found".
+    if (store.purgeRecord(id)?.unitId === actor.unitId) {
+      retried.push(id)
+      continue
+    }
     const { state } = gate.pass(actor, 'purge-programmes', at, id)
     if (!state) throw new Error('unreachable')
     if (state.lifecycle.status !== 'ended') gate.refuse(actor, 'purge-programmes', refusal('programme-not-ended', { programmeId: id }), at, state)
-    return state
-  })
+    if (localDate(at) < purgeAllowedFrom(state.lifecycle.at, ctx.purge.graceDays)) {
+      gate.refuse(actor, 'purge-programmes', refusal('purge-too-early', { programmeId: id }), at, state)
+    }
+    fresh.push(state)
+  }
   store.transaction(() => {
-    for (const state of states) {
+    for (const state of fresh) {
       store.deleteProgramme(state.programmeId)
+      // The ledger, in the same transaction: whatever happens next, the next open or command
+      // knows a compaction is owed.
+      store.recordPurge(state.programmeId, state.unitId, at)
       gate.logOk(actor, 'purge-programmes', at, state)
     }
+    for (const id of retried) {
+      // The programme is gone; its earlier entries still name the patient.
+      const patient = store.listAudit({ programmeId: id }).find((e) => e.patient !== null)?.patient ?? null
+      store.appendAudit(auditEntry(actor, { at, programmeId: id, patient, action: 'purge-programmes', access: 'write', outcome: 'ok', refusalCode: null }))
+    }
   })
-  // Rewrites the file so the deleted rows are gone from disk, not just unlinked.
-  store.compact()
+  ctx.purge.afterCommit?.()
+  // Rewrites the file so the deleted rows are gone from disk, not just unlinked. When a reader's
+  // snapshot keeps the WAL, the ledger stays unfinished and the next command finishes it.
+  store.finishPurges(at)
   return NOTHING
 }
 
+/** The first Stockholm day a programme ended at `endedAt` may be purged. */
+export function purgeAllowedFrom(endedAt: string, graceDays: number): LocalDate {
+  return addDays(localDate(endedAt), graceDays)
+}
