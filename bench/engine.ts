@@ -62,7 +62,7 @@ import { type FlagNotification, flagNotification, outboxNotifier } from '../src/
  * A staff actor with the personnummer their SITHS identity would carry: a Skatteverket test
  * number of the 1990-01-01 series, the same for the same user id.
  */
-function staffActor(userId: string, unitId: string): Actor {
+export function staffActor(userId: string, unitId: string): Actor {
   let serial = 0
   for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
   const nine = `900101${String(100 + serial).padStart(3, '0')}`
@@ -422,9 +422,10 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     type: 'start-modules',
     programmeId,
     modules: modules.map((m) => (r() < 0.3 ? { moduleId: m.id, closesOn: addDays(startDay, 14 + Math.floor(r() * 76)) } : { moduleId: m.id })),
+    expectedVersion: now().version,
   })
   if (r() < 0.1) {
-    run(plusMinutes(startAt, 4), starter, { type: 'edit-welcome-text', programmeId, text: `${content.bundle.programme.welcome.text}\n\nHälsningar från ${home.unitId}.` })
+    run(plusMinutes(startAt, 4), starter, { type: 'edit-welcome-text', programmeId, text: `${content.bundle.programme.welcome.text}\n\nHälsningar från ${home.unitId}.`, expectedVersion: now().version })
   }
 
   // Later days: patient sessions in the evening, the clinic's answers the next working day, and
@@ -489,7 +490,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       const module = Object.values(s.modules).find((m) => m.closesOn > day)
       const closesOn = addDays(day, 3 + Math.floor(r() * 20))
       if (s.pendingHandover !== null || !module || closesOn > s.endsOn) return
-      run(tick(), clinician(), { type: 'change-module-closing-date', programmeId, moduleId: module.moduleId, closesOn })
+      run(tick(), clinician(), { type: 'change-module-closing-date', programmeId, moduleId: module.moduleId, closesOn, expectedVersion: now().version })
     })
   }
   if (r() < 0.02) {
@@ -497,7 +498,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       const s = now()
       if (s.pendingHandover !== null || s.unitId !== home.unitId) return
       const other = home.behandlare.filter((b) => b !== s.responsibleUserId)
-      run(tick(), staffActor(home.invanaradministrator, home.unitId), { type: 'change-responsible', programmeId, responsibleUserId: pick(other) })
+      run(tick(), staffActor(home.invanaradministrator, home.unitId), { type: 'change-responsible', programmeId, responsibleUserId: pick(other), expectedVersion: now().version })
     })
   }
   if (r() < 0.01) {
@@ -506,11 +507,11 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     const accepts = r() < 0.7
     later(clinicTime(day), (tick) => {
       if (now().pendingHandover !== null) return
-      run(tick(), clinician(), { type: 'hand-over', programmeId, toUnitId: to.unitId })
+      run(tick(), clinician(), { type: 'hand-over', programmeId, toUnitId: to.unitId, expectedVersion: now().version })
       // Most receiving units accept the next working day; the rest are still waiting.
       if (accepts) {
         later(clinicTime(addDays(day, 1)), (next) => {
-          run(next(), staffActor(to.invanaradministrator, to.unitId), { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare) })
+          run(next(), staffActor(to.invanaradministrator, to.unitId), { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare), expectedVersion: now().version })
         })
       }
     })
@@ -610,7 +611,7 @@ function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, 
     time('start-modules', 3, (_, s) => {
       const module = orderedModules(world.content).find((m) => !Object.hasOwn(s.modules, m.id))
       if (!module || s.pendingHandover !== null || s.responsibleUserId === null) return null
-      return { actor: staffActor(s.responsibleUserId, s.unitId), command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }] } }
+      return { actor: staffActor(s.responsibleUserId, s.unitId), command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }], expectedVersion: s.version } }
     }),
   ]
 }

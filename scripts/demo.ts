@@ -241,6 +241,8 @@ function main(): void {
 
   const ids: Record<keyof typeof PATIENTS, string> = { oro: '', angest: '', nedstamdhet: '', stress: '' }
   const submissionIds: string[] = []
+  /** The version a clinician's screen shows (from the overview), sent back with commands that change the programme. */
+  const versionOf = (actor: Actor, programmeId: string): number => engine.query(actor, { type: 'overview', programmeId }).version
   const exec = (actor: Actor, command: Parameters<Engine['execute']>[1]) => {
     const result = engine.execute(actor, command)
     for (const e of result.events) if (e.type === 'form-submitted') submissionIds.push(e.submissionId)
@@ -254,7 +256,7 @@ function main(): void {
     const titles = modules.map((m) => engine.content.modules.get(m.moduleId)?.title).join(', ')
     say(`${who(actor.kind === 'staff' ? actor.userId : null)} startar PLUS för ${PATIENTS[key]} och modulen ${titles}.`)
     printFlags(started.flags)
-    exec(actor, { type: 'start-modules', programmeId: ids[key], modules })
+    exec(actor, { type: 'start-modules', programmeId: ids[key], modules, expectedVersion: versionOf(actor, ids[key]) })
   }
   const open = (key: keyof typeof PATIENTS, ...stepIds: string[]) => {
     for (const stepId of stepIds) exec(patient(PATIENTS[key]), { type: 'open-step', programmeId: ids[key], stepId })
@@ -273,7 +275,7 @@ function main(): void {
       out('  ── Exempel 1: Självhjälp – lindrig oro, modulen Oro ──')
       start('oro', 'Självhjälp/Oro', ANNA, [{ moduleId: 'oro', closesOn: closesOn(60) }])
       printWelcome(engine, patient(PATIENTS.oro), ids.oro)
-      exec(ANNA, { type: 'edit-welcome-text', programmeId: ids.oro, text: `${bundle.programme.welcome.text}\n\nHälsningar från Vårdcentralen Solna. Hör av dig om besvären inte går över.` })
+      exec(ANNA, { type: 'edit-welcome-text', programmeId: ids.oro, text: `${bundle.programme.welcome.text}\n\nHälsningar från Vårdcentralen Solna. Hör av dig om besvären inte går över.`, expectedVersion: versionOf(ANNA, ids.oro) })
       say(`${who('hsa-anna')} lägger till mottagningens hälsning i välkomsttexten.`)
       printWelcome(engine, patient(PATIENTS.oro), ids.oro)
       printOverview(engine, ANNA, ids.oro)
@@ -325,7 +327,7 @@ function main(): void {
       exec(BO, { type: 'send-message', programmeId: ids.angest, text: 'Som vi sa: öva några gånger i veckan.' })
       const download = engine.query(patient(PATIENTS.angest), { type: 'patient-export', programmeId: ids.angest })
       say(`Invånaren laddar ner sina svar (${download.submissions.length} formulär, ${download.messages.length} meddelanden) innan programmet avslutas.`)
-      exec(BO, { type: 'end-programme', programmeId: ids.angest, reason: 'completed' })
+      exec(BO, { type: 'end-programme', programmeId: ids.angest, reason: 'completed', expectedVersion: versionOf(BO, ids.angest) })
       say(`${who('hsa-bo')} avslutar programmet: ”Invånaren har slutfört programmet”.`)
       try {
         engine.query(patient(PATIENTS.angest), { type: 'patient-view', programmeId: ids.angest })
@@ -365,11 +367,11 @@ function main(): void {
       }
     } },
     { day: 45, time: '10:00', run: () => {
-      exec(INGRID, { type: 'change-responsible', programmeId: ids.nedstamdhet, responsibleUserId: 'hsa-bo' })
+      exec(INGRID, { type: 'change-responsible', programmeId: ids.nedstamdhet, responsibleUserId: 'hsa-bo', expectedVersion: versionOf(INGRID, ids.nedstamdhet) })
       say(`${who('hsa-cecilia')} går på ledighet; ${who('hsa-inv')} gör ${who('hsa-bo')} till ansvarig behandlare.`)
     } },
     { day: 92, time: '10:00', run: () => {
-      exec(BO, { type: 'retain-programme', programmeId: ids.nedstamdhet, until: closesOn(99) })
+      exec(BO, { type: 'retain-programme', programmeId: ids.nedstamdhet, until: closesOn(99), expectedVersion: versionOf(BO, ids.nedstamdhet) })
       say(`${who('hsa-bo')} vidmakthåller programmet till ${closesOn(99)}: invånaren kan bara läsa.`)
       try {
         exec(patient(PATIENTS.nedstamdhet), { type: 'send-message', programmeId: ids.nedstamdhet, text: 'Hej igen' })
@@ -379,7 +381,7 @@ function main(): void {
       }
     } },
     { day: 99, time: '09:00', run: () => {
-      exec(BO, { type: 'end-programme', programmeId: ids.nedstamdhet, reason: 'other-care' })
+      exec(BO, { type: 'end-programme', programmeId: ids.nedstamdhet, reason: 'other-care', expectedVersion: versionOf(BO, ids.nedstamdhet) })
       say(`${who('hsa-bo')} avslutar programmet: ”Invånaren får annan vård eller behandling”.`)
     } },
 
@@ -390,22 +392,22 @@ function main(): void {
     } },
     { day: 6, time: '07:30', run: () => open('stress', 'oro-tankar-om-framtiden', 'oro-oro-eller-problemlosning', 'oro-somn') },
     { day: 20, time: '11:00', run: () => {
-      exec(ANNA, { type: 'hand-over', programmeId: ids.stress, toUnitId: UNITS.sundbyberg })
+      exec(ANNA, { type: 'hand-over', programmeId: ids.stress, toUnitId: UNITS.sundbyberg, expectedVersion: versionOf(ANNA, ids.stress) })
       say(`Invånaren flyttar; ${who('hsa-anna')} överlämnar programmet till Vårdcentralen Sundbyberg.`)
       printList(engine, IRENE, 'list-unit', 'Alla på Vårdcentralen Sundbyberg')
-      exec(IRENE, { type: 'accept-handover', programmeId: ids.stress, responsibleUserId: 'hsa-david' })
+      exec(IRENE, { type: 'accept-handover', programmeId: ids.stress, responsibleUserId: 'hsa-david', expectedVersion: versionOf(IRENE, ids.stress) })
       say(`${who('hsa-inv2')} tar emot programmet och utser ${who('hsa-david')} till ansvarig.`)
     } },
     { day: 30, time: '21:00', run: () => { open('stress', 'oro-kartlaggning'); submit('stress', 'oro-kartlaggning-form', 1) } },
     { day: 95, time: '09:00', run: () => {
       printOverview(engine, DAVID, ids.stress)
-      exec(DAVID, { type: 'end-programme', programmeId: ids.stress, reason: 'completed' })
+      exec(DAVID, { type: 'end-programme', programmeId: ids.stress, reason: 'completed', expectedVersion: versionOf(DAVID, ids.stress) })
       say(`${who('hsa-david')} avslutar programmet.`)
     } },
 
     // Slutet: avslutade program, export och gallring.
     { day: 90, time: '16:00', run: () => {
-      exec(ANNA, { type: 'end-programme', programmeId: ids.oro, reason: 'completed' })
+      exec(ANNA, { type: 'end-programme', programmeId: ids.oro, reason: 'completed', expectedVersion: versionOf(ANNA, ids.oro) })
       say(`${who('hsa-anna')} har meddelat invånaren och avslutar [Självhjälp/Oro].`)
     } },
     { day: LAST_DAY, time: '10:00', run: () => {

@@ -10,7 +10,7 @@ export type { Query } from './queries.ts'
 export type { ProgrammeEvent, ProgrammeEventPayload, ProgrammeEventType } from './events.ts'
 export type { Lifecycle, Message, ProgrammeState, StartedModule, Submission } from './state.ts'
 
-export { decide, actorRef, MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH } from './decide.ts'
+export { decide, actorRef, MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH, VERSIONED } from './decide.ts'
 export type { Decision, DecideContext, DecideFacts } from './decide.ts'
 export { evolve, evolveAll } from './evolve.ts'
 export { decideUnit, PATIENT_CONTENT_ROLES } from './decide-unit.ts'

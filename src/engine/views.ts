@@ -67,6 +67,8 @@ export interface PatientProgrammeSummary {
 /** The clinician's tree: every module, upcoming ones included. */
 export interface ProgrammeTree {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   /** What the patient sees as the welcome text. */
   welcome: WelcomeView
   modules: ModuleView[]
@@ -75,6 +77,8 @@ export interface ProgrammeTree {
 /** "Information om momentet". */
 export interface Overview {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   unitId: string
   status: Lifecycle['status']
   startedOn: LocalDate
@@ -152,6 +156,8 @@ export type MessageView = Message
 /** A row in the lists "Mina", "Alla" and "Avslutade". */
 export interface ProgrammeListRow {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   personnummer: string
   status: Lifecycle['status']
   startedOn: LocalDate
@@ -186,7 +192,7 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
 }
 
 export function programmeTree(state: ProgrammeState, content: ContentIndex, now: string): ProgrammeTree {
-  return { programmeId: state.programmeId, welcome: welcomeView(state, content), modules: moduleViews(state, content, now) }
+  return { programmeId: state.programmeId, version: state.version, welcome: welcomeView(state, content), modules: moduleViews(state, content, now) }
 }
 
 export function welcomeView(state: ProgrammeState, content: ContentIndex): WelcomeView {
@@ -245,6 +251,7 @@ export function overview(state: ProgrammeState, now: string): Overview {
   const { lifecycle } = state
   return {
     programmeId: state.programmeId,
+    version: state.version,
     unitId: state.unitId,
     status: lifecycle.status,
     startedOn: state.startedOn,
@@ -370,6 +377,7 @@ export function listRow(state: ProgrammeState, actorUserId: string | null, now: 
   const { lifecycle } = state
   return {
     programmeId: state.programmeId,
+    version: state.version,
     personnummer: state.patient,
     status: lifecycle.status,
     startedOn: state.startedOn,

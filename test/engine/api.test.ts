@@ -21,6 +21,7 @@ describe('plus/engine', () => {
       'ROLES',
       'ROLE_LABELS',
       'TIME_ZONE',
+      'VERSIONED',
       'actorRef',
       'addDays',
       'authorize',

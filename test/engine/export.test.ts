@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { EXPORT_PAGE } from '../../src/engine/core/export-ended.ts'
 import { csvCell, exportFileName } from '../../src/engine/index.ts'
-import { BEHANDLARE, DATAADMIN, PNR, PNR12, patient, refusedWith, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, DATAADMIN, PNR, PNR12, patient, refusedWith, startWithOro, versionOf, world } from './harness.ts'
 
 function endedWorld() {
   const w = world()
@@ -19,7 +19,7 @@ describe('export', () => {
   it('given ended programmes, when the dataadministratör exports JSON, then every programme with its answers is in it', () => {
     const { w, p } = endedWorld()
     const ongoing = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' }).programmeId
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
     expect(file).toMatchObject({ format: 'json', mediaType: 'application/json', fileName: 'plus-vc-norr-2025-04-07.json' })
     const data = JSON.parse(file.body)
@@ -32,7 +32,7 @@ describe('export', () => {
 
   it('given ended programmes, when exported as CSV, then it is UTF-8 with BOM, semicolons and CRLF, one row per submission, for Excel with Swedish settings', () => {
     const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
     expect(file).toMatchObject({ format: 'csv', mediaType: 'text/csv; charset=utf-8', fileName: 'plus-vc-norr-2025-04-07.csv', programmes: 1, rows: 2 })
     expect(file.body.startsWith('\ufeffprogramme_id;personnummer;started_on;ended_at;end_reason;module_id;form_id;submitted_at;score;band;answers_json\r\n')).toBe(true)
@@ -48,7 +48,7 @@ describe('export', () => {
 
   it('given the CSV body as bytes, when decoded as UTF-8, then the first three bytes are the BOM and å ä ö survive', () => {
     const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     const bytes = Buffer.from(w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' }).body, 'utf8')
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(bytes.toString('utf8')).toContain('Hög nivå')
@@ -76,7 +76,7 @@ describe('export', () => {
 
   it('given ended programmes, when streamed, then the pieces join to the same file the query returns, and no piece holds more than one programme', () => {
     const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     for (const format of ['csv', 'json'] as const) {
       const pieces: string[] = []
       let header: unknown = null
@@ -96,7 +96,7 @@ describe('export', () => {
     const ended: string[] = []
     for (let i = 0; i < EXPORT_PAGE + 7; i++) {
       const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-      w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId, reason: 'completed' })
+      w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId, reason: 'completed', expectedVersion: versionOf(w, programmeId) })
       ended.push(programmeId)
     }
     const before = w.store.listAudit().length
@@ -145,7 +145,7 @@ describe('export', () => {
 
   it('given an ended programme, then the patient can no longer download', () => {
     const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
   })
 })

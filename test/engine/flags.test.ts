@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type FlagNotification, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world, versionOf } from './harness.ts'
 
 const fired = (flags: FlagNotification[]) => flags.map((f) => `${f.flagId}${f.moduleId ? `:${f.moduleId}` : ''}→${f.recipient}`)
 
@@ -41,7 +41,7 @@ describe('flags', () => {
   it('given a module closing on a date, then the patient is warned three calendar days before, and not after it closed', () => {
     const w = world()
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-30' }, { moduleId: 'angest', closesOn: '2025-05-02' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-30' }, { moduleId: 'angest', closesOn: '2025-05-02' }], expectedVersion: versionOf(w, p) })
     w.clock.set('2025-04-26T21:59:00.000Z')
     w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // keep the reminder away
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
@@ -57,10 +57,10 @@ describe('flags', () => {
     const w = world()
     const p = startWithOro(w)
     // Delivered with the command that made it due.
-    const first = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-09' })
+    const first = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-09', expectedVersion: versionOf(w, p) })
     expect(fired(first.flags)).toEqual(['modul-avslutas:oro→patient'])
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    const second = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-10' })
+    const second = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-10', expectedVersion: versionOf(w, p) })
     expect(fired(second.flags)).toEqual(['modul-avslutas:oro→patient'])
     expect(w.store.listOutbox().filter((m) => m.flagId === 'modul-avslutas')).toHaveLength(2)
   })
@@ -91,10 +91,10 @@ describe('flags', () => {
   it('given a pending handover, then the clinician flag waits for the new responsible', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: versionOf(w, p) })
     w.clock.set('2025-07-05T08:00:00.000Z')
     expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
-    const { flags } = w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    const { flags } = w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, p) })
     expect(flags).toMatchObject([{ flagId: 'plus-snart-slut', recipientRef: 'u-beh-s' }])
   })
 
@@ -102,8 +102,8 @@ describe('flags', () => {
     const w = world()
     const a = startWithOro(w)
     const b = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: a, reason: 'completed' })
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: b, until: '2025-12-01' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: a, reason: 'completed', expectedVersion: versionOf(w, a) })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: b, until: '2025-12-01', expectedVersion: versionOf(w, b) })
     w.clock.set('2025-07-05T08:00:00.000Z')
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
   })
@@ -146,7 +146,7 @@ describe('flags across daylight saving (Europe/Stockholm)', () => {
   it('given a module closing just after the autumn change, then the warning goes out at 08:00 CET on the change day', () => {
     const w = world({ clock: new TestClock('2025-10-20T08:00:00.000Z') })
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-10-29' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-10-29' }], expectedVersion: versionOf(w, p) })
     w.clock.set('2025-10-25T21:59:00.000Z') // Saturday 23:59 CEST
     w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
     expect(w.engine.deliverDueFlags().delivered).toEqual([])

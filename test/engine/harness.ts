@@ -105,7 +105,7 @@ export function world(options: Parameters<typeof openWorld>[0] = {}): World {
 export function startWithOro(w: World, personnummer = PNR): string {
   const started = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
   const programmeId = started.programmeId ?? ''
-  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }] })
+  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, programmeId) })
   return programmeId
 }
 
@@ -149,3 +149,8 @@ export const UNDO_MIGRATION_6 = `
   DROP TABLE idempotency;
   PRAGMA user_version = 5;
 `
+
+/** The programme's current version: what a client whose screen is up to date sends as expectedVersion. */
+export function versionOf(w: { store: EngineStore }, programmeId: string): number {
+  return w.store.getProgramme(programmeId)?.version ?? 0
+}

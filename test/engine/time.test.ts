@@ -12,7 +12,7 @@ import {
   openSqliteStore,
 } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { ADMIN, BEHANDLARE, PNR, patient, refusedWith, sequentialIds, TestClock, world, type World } from './harness.ts'
+import { ADMIN, BEHANDLARE, PNR, patient, refusedWith, sequentialIds, TestClock, world, type World, versionOf } from './harness.ts'
 
 /** A world whose engine has the given policies, with vc-norr and its behandlare. */
 function worldWith(options: { deliveryWindow?: DeliveryWindow; maxRetentionDays?: number }, clock = new TestClock()): World {
@@ -46,7 +46,7 @@ describe('the delivery window', () => {
   it('given a module closing in three days, when the sweeps run through the night, then the warning goes out at 08:00, not at midnight', () => {
     const w = world()
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-20' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-20' }], expectedVersion: versionOf(w, p) })
     w.clock.set('2025-04-16T22:00:00.000Z') // 00:00 on the 17th, the day the warning is due
     for (let hour = 0; hour < 8; hour++) {
       expect(fired(w.engine.deliverDueFlags().delivered), `at ${hour}:00`).toEqual([])
@@ -152,18 +152,18 @@ describe('retention has an upper bound', () => {
   it('given the default bound of 365 days, when a clinician retains until 365 days ahead, then it is accepted; 366 days is refused', () => {
     const w = world()
     const p = started(w)
-    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-08' }))).toBe('retention-too-long')
+    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-08', expectedVersion: versionOf(w, p) }))).toBe('retention-too-long')
     expect(w.store.getProgramme(p)?.lifecycle.status).toBe('active')
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-07' })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-07', expectedVersion: versionOf(w, p) })
     expect(w.store.getProgramme(p)?.lifecycle).toMatchObject({ status: 'retained', until: '2026-04-07' })
   })
 
   it('given a deployment bound of 30 days, when a clinician retains for 31, then it is refused and the refusal is logged', () => {
     const w = worldWith({ maxRetentionDays: 30 })
     const p = started(w)
-    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-08' }))).toBe('retention-too-long')
+    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-08', expectedVersion: versionOf(w, p) }))).toBe('retention-too-long')
     expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'retain-programme', outcome: 'refused', refusalCode: 'retention-too-long' })
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-07' })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-07', expectedVersion: versionOf(w, p) })
   })
 
   it.each([0, -1, 1.5, Number.NaN])('given the bound %s, when the engine is created, then it is a configuration error', (maxRetentionDays) => {

@@ -17,6 +17,7 @@ import {
   staff,
   startWithOro,
   world,
+  versionOf,
 } from './harness.ts'
 
 const ORO_ANSWERS = { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ibland' }
@@ -33,12 +34,12 @@ describe('start and modules', () => {
     expect(w.store.getProgramme(programmeId ?? '')?.patient).toBe(PNR12)
   })
 
-  it('given an open programme for the patient, when another unit starts one, then it is refused without naming the patient', () => {
+  it('given an open programme for the patient in the unit, when the unit starts another, then it is refused without naming the patient', () => {
     const w = world()
     startWithOro(w)
     const error = (() => {
       try {
-        w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '191212121212' })
+        w.engine.execute(BEHANDLARE_2, { type: 'start-programme', personnummer: '191212121212' })
       } catch (e) {
         return e
       }
@@ -73,7 +74,7 @@ describe('patient', () => {
       html: '<p>Välkommen till PLUS!</p>',
       text: 'Välkommen till PLUS!',
     })
-    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!' })
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([{ programmeId: p, title: 'PLUS', startedOn: '2025-04-07', readOnly: false }])
     const view = w.engine.query(patient('191212121212'), { type: 'patient-view', programmeId: p })
     // The behandlare's edit is plain text: no HTML, for the host to escape.
@@ -131,7 +132,7 @@ describe('events and messages', () => {
     const w = world()
     const low = startWithOro(w)
     const high = startWithOro(w, PNR_B)
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: high, modules: [{ moduleId: 'angest' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: high, modules: [{ moduleId: 'angest' }], expectedVersion: versionOf(w, high) })
     w.engine.execute(patient(), { type: 'submit-form', programmeId: low, formId: 'oro-skattning', answers: ORO_ANSWERS }) // 3 of 6: Låg nivå
     w.engine.execute(patient(PNR_B), { type: 'submit-form', programmeId: high, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' } }) // 5: Hög nivå
     w.clock.advanceHours(1)
@@ -167,7 +168,7 @@ describe('lists', () => {
     const a = startWithOro(w)
     const b = w.engine.execute(BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
     const c = w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1238' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE_2, { type: 'end-programme', programmeId: b, reason: 'completed' })
+    w.engine.execute(BEHANDLARE_2, { type: 'end-programme', programmeId: b, reason: 'completed', expectedVersion: versionOf(w, b) })
     expect(w.engine.query(BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([a])
     expect(w.engine.query(BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
     expect(w.engine.query(INVANARADMIN, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
@@ -182,7 +183,7 @@ describe('end, retain, handover, responsible', () => {
   it('given an ended programme, then the patient loses access and it is among the ended', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-view', programmeId: p }))).toBe('programme-closed')
     expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
     expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([])
@@ -194,7 +195,7 @@ describe('end, retain, handover, responsible', () => {
   it('given a retained programme, then the patient reads until the date, read-only, and then loses access', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-04-14' })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-04-14', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p })).toMatchObject({ readOnly: true, readableUntil: '2025-04-14' })
     expect(refusedWith(() => w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('programme-read-only')
     w.clock.set('2025-04-13T21:59:00.000Z') // 23:59 on the 13th in Stockholm
@@ -206,12 +207,12 @@ describe('end, retain, handover, responsible', () => {
   it('given a handover to another unit, then the old unit loses access and the new unit appoints a responsible', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: versionOf(w, p) })
     expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('not-found')
     expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'overview', outcome: 'refused', refusalCode: 'other-unit' })
     expect(w.engine.query(SODER_INVANARADMIN, { type: 'list-unit' })).toMatchObject([{ programmeId: p, pendingHandover: true, responsibleUserId: null }])
     expect(refusedWith(() => w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('handover-pending')
-    w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(SODER_BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
     w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej från Söder' })
   })
@@ -219,7 +220,7 @@ describe('end, retain, handover, responsible', () => {
   it('given a programme, when the invånaradministratör changes the responsible, then it moves between the lists', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(INVANARADMIN, { type: 'change-responsible', programmeId: p, responsibleUserId: 'u-beh2' })
+    w.engine.execute(INVANARADMIN, { type: 'change-responsible', programmeId: p, responsibleUserId: 'u-beh2', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(BEHANDLARE, { type: 'list-mine' })).toEqual([])
     expect(w.engine.query(BEHANDLARE_2, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
   })
@@ -307,7 +308,7 @@ describe('audit log', () => {
   it('given a dataadministratör lists ended programmes, then every programme shown is logged', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     w.engine.query(DATAADMIN, { type: 'list-ended' })
     expect(w.store.listAudit().at(-1)).toMatchObject({ actorId: 'u-data', action: 'list-ended', programmeId: p, access: 'read' })
   })

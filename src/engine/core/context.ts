@@ -101,7 +101,8 @@ export function createContext(options: ContextOptions): EngineContext {
     }),
     purge: purgePolicy(options),
     facts: {
-      hasOpenProgramme: (patient) => store.listProgrammes({ patient, statuses: OPEN }).length > 0,
+      hasOpenProgramme: (patient, unitId, except) =>
+        store.listProgrammes({ patient, unitId, statuses: OPEN }).some((p) => p.programmeId !== except && p.pendingHandover === null),
       isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
       unitExists: (unitId) => store.getUnit(unitId) !== null,
     },

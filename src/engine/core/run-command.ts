@@ -8,6 +8,7 @@ import { decide } from '../decide.ts'
 import { decideUnit, type PeopleCommand, type UnitChange } from '../decide-unit.ts'
 import { evolveAll } from '../evolve.ts'
 import { flagSchedule } from '../flags.ts'
+import type { FlagNotification } from '../notifier.ts'
 import { PERMISSIONS } from '../permissions.ts'
 import { refusal } from '../refusals.ts'
 import type { Actor } from '../roles.ts'
@@ -15,6 +16,7 @@ import { ConcurrencyConflict, type EngineStore, OpenProgrammeExists } from '../s
 import type { ProgrammeState } from '../state.ts'
 import { type CommandResult, type EngineContext, type FlagRun, nonEmpty } from './context.ts'
 import { deliverFor } from './flag-sweep.ts'
+import { type FirstResult, type IdempotencyClaim, idempotencyClaim } from './idempotency.ts'
 import type { Gate } from './gate.ts'
 
 const NOTHING: CommandResult = { programmeId: null, version: null, events: [], flags: [] }
@@ -42,6 +44,9 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   const { store, content } = ctx
   const programmeId = command.type === 'start-programme' ? undefined : command.programmeId
   const { state } = gate.pass(actor, command.type, at, programmeId)
+  const claim = idempotencyClaim(actor, command, state?.programmeId ?? null)
+  const first = claim ? store.getIdempotent(claim.scope, claim.key) : null
+  if (claim && first) return repeatFirst(ctx, gate, actor, command, at, state, claim, first)
   const decision = decide(command, state, { now: at, actor, content, newId: ctx.newId, facts: ctx.facts, maxRetentionDays: ctx.policy.maxRetentionDays })
   if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at, state)
   const next = evolveAll(decision.events, state)
@@ -49,9 +54,13 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   try {
     store.transaction(() => {
       store.appendEvents(next.programmeId, state?.version ?? 0, decision.events, next, flagSchedule(next, content))
+      if (claim) store.putIdempotent({ ...claim, programmeId: next.programmeId, result: firstResult(next.programmeId, state?.version ?? 0, next.version, []), at })
       gate.logOk(actor, command.type, at, next, state)
     })
   } catch (error) {
+    // The same key sent at the same moment from another process: that one won; answer as it did.
+    const raced = claim && error instanceof Error && /idempotency/.test(error.message) ? store.getIdempotent(claim.scope, claim.key) : null
+    if (claim && raced) return repeatFirst(ctx, gate, actor, command, at, state, claim, raced)
     if (error instanceof ConcurrencyConflict) {
       gate.refuse(actor, command.type, refusal('version-conflict', { programmeId: next.programmeId }), at, state)
     }
@@ -60,7 +69,34 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   }
   const run: FlagRun = { delivered: [], failed: [] }
   if (decision.events.length > 0) deliverFor(ctx, next, at, run)
+  if (claim && run.delivered.length > 0) store.updateIdempotent(claim.scope, claim.key, firstResult(next.programmeId, state?.version ?? 0, next.version, run.delivered))
   return { programmeId: next.programmeId, version: next.version, events: decision.events, flags: run.delivered }
+}
+
+function firstResult(programmeId: string, fromVersion: number, version: number, flags: FlagNotification[]): string {
+  return JSON.stringify({ programmeId, fromVersion, version, flags } satisfies FirstResult)
+}
+
+/**
+ * A retry: the first result again, nothing stored but the audit entry. The same key with a
+ * different command is refused (`idempotency-key-reused`), never run.
+ */
+function repeatFirst(
+  ctx: EngineContext,
+  gate: Gate,
+  actor: Actor,
+  command: ProgrammeCommand,
+  at: string,
+  state: ProgrammeState | null,
+  claim: IdempotencyClaim,
+  first: { requestHash: string; result: string },
+): CommandResult {
+  if (first.requestHash !== claim.requestHash) gate.refuse(actor, command.type, refusal('idempotency-key-reused'), at, state)
+  const result = JSON.parse(first.result) as FirstResult
+  const programme = state ?? ctx.store.getProgramme(result.programmeId)
+  gate.logOk(actor, command.type, at, programme)
+  const events = ctx.store.readEvents(result.programmeId).slice(result.fromVersion, result.version)
+  return { programmeId: result.programmeId, version: result.version, events, flags: result.flags }
 }
 
 function runPeopleCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: PeopleCommand, at: string): CommandResult {

@@ -263,6 +263,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return row ? { requestHash: String(row.request_hash), result: String(row.result) } : null
     },
 
+    updateIdempotent(scope, key, result) {
+      run('UPDATE idempotency SET result = ? WHERE scope = ? AND key = ?', result, scope, key)
+    },
+
     putIdempotent(entry) {
       run(
         'INSERT INTO idempotency (scope, key, request_hash, programme_id, result, at) VALUES (?, ?, ?, ?, ?, ?)',

@@ -212,8 +212,10 @@ export interface EngineStore {
 
   /** The stored first outcome of a command sent with an idempotency key, or null. */
   getIdempotent(scope: string, key: string): { requestHash: string; result: string } | null
-  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. */
+  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Throws when the key is already stored (a concurrent retry). */
   putIdempotent(entry: IdempotencyEntry): void
+  /** Replaces the stored result of a key (adding the flags the command delivered after its commit). */
+  updateIdempotent(scope: string, key: string, result: string): void
 
   createUnit(unit: Unit, at: string): void
   getUnit(unitId: string): Unit | null
