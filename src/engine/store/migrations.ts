@@ -206,4 +206,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX main.idempotency_by_programme ON idempotency (programme_id);
     `,
   },
+  {
+    version: 7,
+    name: 'a unit\'s programmes in id order',
+    // The export reads a unit's ended programmes a page at a time, after the last id it read
+    // (listProgrammePage). With (unit_id, status) alone every page sorted all of the unit's
+    // programmes: 100,000 ended programmes took 48 times as long as 10,000. This index serves
+    // those lists and the page reads in id order. Written to run again safely.
+    sql: `
+      DROP INDEX IF EXISTS main.programmes_by_unit;
+      CREATE INDEX IF NOT EXISTS main.programmes_by_unit_in_order ON programmes (unit_id, status, programme_id);
+    `,
+  },
 ]
