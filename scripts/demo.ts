@@ -212,7 +212,7 @@ function main(): void {
   out(`Innehåll: ${bundle.programme.title} ${bundle.programme.version}, ${bundle.programme.modules.length} moduler, ${bundle.programme.durationDays} dagar`)
   out(`Databas: ${dbPath} (ny fil)`)
   out(`Klocka: simulerad, från ${FIRST_DAY} (dag 0) till dag ${LAST_DAY}; sommartid börjar 2025-03-30 (dag 27).`)
-  out(`Flaggor körs varje natt kl. 00:05. ● öppnat steg, ◉ ifyllt formulär, ○ inte öppnat.`)
+  out(`Flaggor skickas mellan 08:00 och 20:00; schemaläggaren körs varje morgon kl. 08:00. ● öppnat steg, ◉ ifyllt formulär, ○ inte öppnat.`)
   out()
 
   now = at(0, '08:00')
@@ -427,10 +427,10 @@ function main(): void {
   ]
 
   for (let day = 0; day <= LAST_DAY; day++) {
-    now = at(day, '00:05')
+    now = at(day, '08:00')
     const run = engine.deliverDueFlags()
     printFlags(run.delivered)
-    for (const failure of run.failed) say(`Flaggan ${failure.flagId} kunde inte levereras; nytt försök i natt.`)
+    for (const failure of run.failed) say(`Flaggan ${failure.flagId} kunde inte levereras; nytt försök vid nästa körning.`)
     for (const action of actions.filter((a) => a.day === day).sort((a, b) => a.time.localeCompare(b.time))) {
       now = at(day, action.time)
       action.run()
