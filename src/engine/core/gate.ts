@@ -127,7 +127,12 @@ export function createGate(store: EngineStore): Gate {
     const base = { roles: identified.roles, patient: identified.patient, target: null, ...(programmeId === undefined ? {} : { programmeId }) }
     // The role comes first: it does not depend on the programme, so it tells nothing about it.
     const denied = authorize(actor, action, base)
-    if (denied) refuse(actor, action, denied, at)
+    if (denied) {
+      // Logged with the programme asked for; answered without it, the same for every id.
+      log(actor, action, at, 'refused', denied.code, programmeId ?? null, null)
+      const { programmeId: _, ...answer } = denied
+      throw new EngineRefusal(answer)
+    }
     if (programmeId === undefined) return { who: identified, state: null }
     if (!nonEmpty(programmeId)) throw new TypeError(`${action} needs a programmeId`)
     const state = store.getProgramme(programmeId)

@@ -48,7 +48,12 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   const first = claim ? store.getIdempotent(claim.scope, claim.key) : null
   if (claim && first) return repeatFirst(ctx, gate, actor, command, at, state, claim, first)
   const decision = decide(command, state, { now: at, actor, content, newId: ctx.newId, facts: ctx.facts, maxRetentionDays: ctx.policy.maxRetentionDays })
-  if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at, state)
+  if (!decision.ok) {
+    // A submission id that is not one of this programme's (another kind of id, another
+    // programme's, none at all) gets the same answer as a programme the actor cannot reach.
+    if (decision.refusal.code === 'unknown-submission') gate.hide(actor, command.type, 'unknown-submission', at, state?.programmeId ?? null, state)
+    gate.refuse(actor, command.type, decision.refusal, at, state)
+  }
   const next = evolveAll(decision.events, state)
   if (next === null) throw new Error(`${command.type} produced no programme`)
   try {
