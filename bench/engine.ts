@@ -106,7 +106,9 @@ export async function benchEngine(options: { programmes: number; dir: string }):
   if (!Number.isInteger(options.programmes) || options.programmes < 1) throw new TypeError('programmes must be a positive integer')
   const bundle = await compiledBundle()
   const path = join(options.dir, `plus-engine-bench-${process.pid}.db`)
-  const files = [path, `${path}-wal`, `${path}-shm`]
+  // The audit log has its own file next to the database (plus-….db → plus-…-audit.db).
+  const audit = path.replace(/\.db$/, '-audit.db')
+  const files = [path, `${path}-wal`, `${path}-shm`, audit, `${audit}-wal`, `${audit}-shm`]
   for (const file of files) rmSync(file, { force: true })
   try {
     let now = Date.parse(setupAt())

@@ -3,7 +3,13 @@
 // ending, handover, purge, export and the audit log.
 
 export { createEngine } from './engine.ts'
-export type { CommandResult, Engine, EngineOptions, ExportSummary, FlagRun, QueryResults } from './engine.ts'
+export type { CommandResult, Engine, EngineHooks, EngineOptions, ExportSummary, FlagRun, QueryResults } from './engine.ts'
+export { DEFAULT_PURGE_GRACE_DAYS } from './core/context.ts'
+export { MAX_IDEMPOTENCY_KEY_LENGTH } from './core/idempotency.ts'
+export { checkText } from './text.ts'
+export type { CheckedText, TextProblem } from './text.ts'
+export { logReview, patientAccessLog } from './audit-views.ts'
+export type { AccessLogEntry, ReviewFinding, ReviewFindingKind } from './audit-views.ts'
 
 export type { Command, ModuleStart, ProgrammeCommand, UnitCommand } from './commands.ts'
 export type { Query } from './queries.ts'
@@ -70,7 +76,10 @@ export type { Migration } from './store/migrations.ts'
 export { ConcurrencyConflict, OpenProgrammeExists } from './store/types.ts'
 export type {
   AuditEntry,
+  AuditFilter,
   EngineStore,
+  IdempotencyEntry,
+  PurgeRecord,
   FlagDeliveryKey,
   FlagScheduleEntry,
   NotificationPreferences,
