@@ -46,7 +46,7 @@ function loadBundle(): PlusBundle {
 
 // ── The simulated clock ───────────────────────────────────────────────────────────────────
 const FIRST_DAY = '2025-03-03' // a Monday; summer time starts on day 27 (30 March)
-const LAST_DAY = 100
+const LAST_DAY = 130 // the last programme ends on day 99; purging waits 30 days after the end
 let now = new Date(`${startOfLocalDay(FIRST_DAY)}`)
 
 /** The instant a Stockholm wall-clock time falls on, on a demo day. */
@@ -410,12 +410,21 @@ function main(): void {
       exec(ANNA, { type: 'end-programme', programmeId: ids.oro, reason: 'completed', expectedVersion: versionOf(ANNA, ids.oro) })
       say(`${who('hsa-anna')} har meddelat invånaren och avslutar [Självhjälp/Oro].`)
     } },
-    { day: LAST_DAY, time: '10:00', run: () => {
+    { day: 100, time: '10:00', run: () => {
       out('  ── Avslutade program, export och gallring ──')
       printList(engine, DAG, 'list-ended', 'Avslutade på Vårdcentralen Solna')
       const csv = engine.query(DAG, { type: 'export-ended', format: 'csv' })
       const json = engine.query(DAG, { type: 'export-ended', format: 'json' })
       say(`${who('hsa-data')} exporterar: ${csv.fileName} (${csv.body.trimEnd().split('\r\n').length - 1} rader), ${json.fileName} (${json.body.length} tecken).`)
+      const early = engine.query(DAG, { type: 'list-ended' }).map((r) => r.programmeId)
+      try {
+        exec(DAG, { type: 'purge-programmes', programmeIds: early })
+      } catch (error) {
+        if (!(error instanceof EngineRefusal)) throw error
+        say(`${who('hsa-data')} försöker gallra: ”${error.refusal.message}”`)
+      }
+    } },
+    { day: LAST_DAY, time: '10:00', run: () => {
       const solna = engine.query(DAG, { type: 'list-ended' }).map((r) => r.programmeId)
       exec(DAG, { type: 'purge-programmes', programmeIds: solna })
       say(`${who('hsa-data')} gallrar ${solna.length} program.`)
