@@ -5,6 +5,7 @@ import type { FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
 import { daysBetween, type LocalDate, localDate } from './calendar.ts'
 import { type ContentIndex, orderedModules } from './content.ts'
 import { END_REASONS, type EndReason } from './end-reasons.ts'
+import { patientAccessOn } from './lifecycle.ts'
 import type { Lifecycle, Message, ProgrammeState, Submission } from './state.ts'
 
 /** Finds the content a programme or submission was on; null when that version is unknown. */
@@ -184,7 +185,7 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
     programmeId: state.programmeId,
     title: programmeTitle(content),
     welcome: welcomeView(state, content),
-    readOnly: state.lifecycle.status !== 'active',
+    readOnly: patientAccessOn(state, localDate(now)) !== 'open',
     readableUntil: state.lifecycle.status === 'retained' ? state.lifecycle.until : null,
     modules: moduleViews(state, content, now).filter((m) => m.status !== 'upcoming'),
     unreadMessages: state.messages.filter((m) => m.from === 'clinician' && m.readAt === null).length,

@@ -2,7 +2,7 @@
 // every programme the answer shows.
 import { localDate } from '../calendar.ts'
 import { type ExportFile, type PatientExport, patientExport } from '../export.ts'
-import { isOpenToPatient } from '../lifecycle.ts'
+import { isOpenToPatient, patientAccessOn } from '../lifecycle.ts'
 import type { Action } from '../permissions.ts'
 import { PERMISSIONS } from '../permissions.ts'
 import type { Query } from '../queries.ts'
@@ -79,7 +79,7 @@ function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown
           programmeId: p.programmeId,
           title: programmeTitle(content),
           startedOn: p.startedOn,
-          readOnly: p.lifecycle.status !== 'active',
+          readOnly: patientAccessOn(p, today) !== 'open',
         }),
       )
     }
