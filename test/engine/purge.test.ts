@@ -197,6 +197,10 @@ describe('purge survives faults', () => {
     expect(reader.prepare('SELECT count(*) AS n FROM programmes').get()).toEqual({ n: 2 })
     expect(w.store.hasUnfinishedPurge()).toBe(true)
     expect(leftIn(path).length).toBeGreaterThan(0)
+    // Commands go on while the reader holds on; the purge stays owed, not falsely marked done.
+    w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: false, sms: false })
+    expect(w.store.hasUnfinishedPurge()).toBe(true)
+    expect(w.store.purgeRecord(purged)?.compactedAt).toBeNull()
 
     reader.exec('COMMIT')
     reader.close()

@@ -177,7 +177,7 @@ function purge(ctx: EngineContext, gate: Gate, actor: Actor, programmeIds: reado
   ctx.purge.afterCommit?.()
   // Rewrites the file so the deleted rows are gone from disk, not just unlinked. When a reader's
   // snapshot keeps the WAL, the ledger stays unfinished and the next command finishes it.
-  store.finishPurges(at)
+  store.finishPurges(at, { waitForReaders: true })
   return NOTHING
 }
 

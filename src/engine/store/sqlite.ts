@@ -134,26 +134,47 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     }
   }
 
-  /** Moves the WAL into the file and empties it; false when a reader's snapshot kept some of it. */
-  const checkpoint = (): boolean => {
-    const row = db.prepare('PRAGMA main.wal_checkpoint(TRUNCATE)').get() as Row
-    return Number(row.busy) === 0 && Number(row.log) <= 0
+  /**
+   * Moves the WAL into the file and empties it; false when a reader's snapshot (or another
+   * writer) kept some of it. Waits at most `waitMs` for them.
+   */
+  const checkpoint = (waitMs: number): boolean => {
+    db.exec(`PRAGMA busy_timeout = ${Math.trunc(waitMs)}`)
+    try {
+      const row = db.prepare('PRAGMA main.wal_checkpoint(TRUNCATE)').get() as Row
+      return Number(row.busy) === 0 && Number(row.log) <= 0
+    } catch {
+      return false
+    } finally {
+      db.exec('PRAGMA busy_timeout = 5000')
+    }
   }
+
+  /** Whether this connection has VACUUMed since the last purge, so only the checkpoint is owed. */
+  let vacuumed = false
 
   /**
    * Rewrites the file so deleted rows are gone from disk, not just unlinked (VACUUM), and empties
    * the WAL. A reader holding an old snapshot keeps the checkpoint from finishing: then this
-   * answers false and the caller tries again later. The wait for readers is kept short.
+   * answers false and the caller tries again later; the VACUUM is not repeated, only the
+   * checkpoint, which does not wait longer than `waitMs`.
    */
-  const compact = (): boolean => {
-    db.exec('PRAGMA busy_timeout = 200')
-    try {
-      checkpoint()
-      db.exec('VACUUM main')
-      return checkpoint()
-    } finally {
-      db.exec('PRAGMA busy_timeout = 5000')
+  const compact = (waitMs: number): boolean => {
+    if (!vacuumed) {
+      checkpoint(waitMs)
+      db.exec('PRAGMA busy_timeout = 200')
+      try {
+        db.exec('VACUUM main')
+        vacuumed = true
+      } catch {
+        return false // another writer held the lock: the next attempt does it
+      } finally {
+        db.exec('PRAGMA busy_timeout = 5000')
+      }
     }
+    if (!checkpoint(waitMs)) return false
+    vacuumed = false
+    return true
   }
 
   return {
@@ -234,6 +255,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     recordPurge(programmeId, unitId, at) {
+      vacuumed = false
       run('INSERT INTO purge_ledger (programme_id, unit_id, purged_at, compacted_at) VALUES (?, ?, ?, NULL) ON CONFLICT DO NOTHING', programmeId, unitId, at)
     },
 
@@ -250,12 +272,13 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return get('SELECT 1 AS found FROM purge_ledger WHERE compacted_at IS NULL LIMIT 1') !== undefined
     },
 
-    finishPurges(at) {
+    finishPurges(at, options = {}) {
       if (depth > 0) throw new Error('finishPurges() cannot run inside a transaction')
-      if (!compact()) return false
+      if (!compact(options.waitForReaders ? 200 : 0)) return false
       // Marking writes a little to the WAL (the ledger's page only); one more checkpoint empties it.
       run('UPDATE purge_ledger SET compacted_at = ? WHERE compacted_at IS NULL', at)
-      return checkpoint()
+      checkpoint(0)
+      return true
     },
 
     getIdempotent(scope, key) {
@@ -281,7 +304,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     compact() {
       if (depth > 0) throw new Error('compact() cannot run inside a transaction')
-      return compact()
+      vacuumed = false
+      return compact(200)
     },
 
     createUnit(unit: Unit, at: string) {

@@ -207,8 +207,12 @@ export interface EngineStore {
   wasPurged(programmeId: string): boolean
   /** Whether a purge was committed but its compaction has not finished (a crash, a reader). */
   hasUnfinishedPurge(): boolean
-  /** Compacts and, when that finished, marks every unfinished purge done. Outside transactions. */
-  finishPurges(at: string): boolean
+  /**
+   * Compacts and, when that finished, marks every unfinished purge done; false when a reader's
+   * snapshot kept it from finishing. Outside transactions. Does not wait for readers unless asked
+   * (the purge itself waits briefly; the retries before each command do not).
+   */
+  finishPurges(at: string, options?: { waitForReaders?: boolean }): boolean
 
   /** The stored first outcome of a command sent with an idempotency key, or null. */
   getIdempotent(scope: string, key: string): { requestHash: string; result: string } | null
