@@ -153,7 +153,9 @@ export function* unitExportChunks(
   yield CSV_BOM + csvRow(CSV_COLUMNS)
   for (const state of programmes) {
     const p = exportProgramme(state)
-    const base = [p.programmeId, p.personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
+    // YYYYMMDD-NNNN: Excel keeps it as text; twelve bare digits would be shown as 1,91212E+11.
+    const personnummer = `${p.personnummer.slice(0, 8)}-${p.personnummer.slice(8)}`
+    const base = [p.programmeId, personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
     const rows =
       p.submissions.length === 0
         ? [[...base, '', '', '', '', '', '']]

@@ -40,7 +40,7 @@ describe('export', () => {
     expect(file.body.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/) // no bare LF or CR between rows
     const lines = file.body.slice(1).trimEnd().split('\r\n')
     expect(lines).toHaveLength(3)
-    expect(lines[1]).toContain(`${p};${PNR12};2025-04-07;`)
+    expect(lines[1]).toContain(`${p};19121212-1212;2025-04-07;`) // the 12-digit form with its hyphen: text in Excel
     expect(lines[1]).toContain(';oro;oro-skattning;')
     // The answer `=kl 18, "efter maten"` sits inside JSON, so the cell starts with `{` and is only quoted.
     expect(lines[2]).toContain('"{""oro-nar"":""=kl 18, \\""efter maten\\""""}"')
