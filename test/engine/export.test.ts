@@ -109,6 +109,30 @@ describe('export', () => {
     expect(entries.at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, actorId: 'u-data', outcome: 'ok', exportFormat: 'json', rowCount: ended.length })
   })
 
+  it('given a behandlare, when they try the streamed export, then it is refused before anything is written', () => {
+    const { w, p } = endedWorld()
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
+    const pieces: string[] = []
+    let header = false
+    expect(refusedWith(() => w.engine.exportEnded(BEHANDLARE, 'csv', (chunk) => pieces.push(chunk), () => (header = true)))).toBe('role-missing')
+    expect({ pieces, header }).toEqual({ pieces: [], header: false })
+  })
+
+  it('given the host stops reading half-way (write throws), then the error reaches the host, the reads so far are logged and no summary claims a finished export', () => {
+    const { w, p } = endedWorld()
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
+    const before = w.store.listAudit().length
+    let pieces = 0
+    expect(() =>
+      w.engine.exportEnded(DATAADMIN, 'json', () => {
+        if (++pieces === 2) throw new Error('connection closed')
+      }),
+    ).toThrow('connection closed')
+    const entries = w.store.listAudit().slice(before)
+    expect(entries.map((e) => [e.action, e.programmeId])).toEqual([['export-ended', p]])
+    expect(entries.some((e) => e.exportFormat !== undefined && e.exportFormat !== null)).toBe(false)
+  })
+
   it('given no ended programmes, when exported as CSV, then the file is the header alone and the audit entry records zero rows', () => {
     const w = world()
     const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
