@@ -1,8 +1,9 @@
 // Commands clients can retry: idempotency keys, required expected versions, and free text that is
 // refused rather than stored when it is not plain text.
 import { describe, expect, it } from 'vitest'
-import { MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH, VERSIONED } from '../../src/engine/index.ts'
-import { BEHANDLARE, BEHANDLARE_2, PNR_B, patient, refusedWith, startWithOro, versionOf, world } from './harness.ts'
+import { createEngine, MAX_MESSAGE_LENGTH, MAX_WELCOME_LENGTH, VERSIONED } from '../../src/engine/index.ts'
+import { testBundle } from './bundle.ts'
+import { BEHANDLARE, BEHANDLARE_2, PNR_B, patient, refusedWith, sequentialIds, startWithOro, versionOf, world } from './harness.ts'
 import { CLINICIAN, ORO_STARTED, PATIENT, STARTED, given } from './spec.ts'
 
 describe('idempotency keys', () => {
@@ -62,6 +63,18 @@ describe('idempotency keys', () => {
     w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Från patienten', idempotencyKey: 'same' })
     w.engine.execute(BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Från behandlaren', idempotencyKey: 'same' })
     expect(w.store.getProgramme(p)?.messages).toHaveLength(2)
+  })
+
+  it('given two processes that send the same key at the same moment, when the second commits after the first, then it answers with the first result', () => {
+    const w = world()
+    const p = startWithOro(w)
+    const first = w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Samtidigt', idempotencyKey: 'race' })
+    // The second process looked before the first had committed: its lookup found nothing.
+    let blind = true
+    const store = { ...w.store, getIdempotent: (scope: string, key: string) => (blind ? ((blind = false), null) : w.store.getIdempotent(scope, key)) }
+    const second = createEngine({ store, bundle: testBundle(), clock: w.clock.now, newId: sequentialIds('second') })
+    expect(second.execute(patient(), { type: 'send-message', programmeId: p, text: 'Samtidigt', idempotencyKey: 'race' })).toEqual(first)
+    expect(w.store.getProgramme(p)?.messages).toHaveLength(1)
   })
 
   it.each([[''], ['x'.repeat(201)], ['med mellanslag'], [42]])('given a malformed key %j, then it is a TypeError (a client bug)', (key) => {
