@@ -23,12 +23,14 @@ export type UnitChange =
 export interface UnitFacts {
   /** Every role grant of the unit. */
   grants: readonly RoleGrant[]
+  /** The personnummer a user id has acted with (their SITHS identity), or null when never seen. */
+  personnummerOf?(userId: string): string | null
 }
 
 /** Everything decideUnit needs besides the command. */
 export interface UnitDecideContext {
-  /** The acting staff member and the unit they are logged in to. */
-  actor: { userId: string; unitId: string }
+  /** The acting staff member, the unit they are logged in to and their personnummer (12 digits), if known. */
+  actor: { userId: string; unitId: string; personnummer?: string | null }
   facts: UnitFacts
 }
 
@@ -49,6 +51,9 @@ export function decideUnit(command: PeopleCommand, ctx: UnitDecideContext): Unit
       if (command.type === 'grant-role') {
         // Separation of duties: nobody widens their own access.
         if (command.userId === actorId) return refuse('own-account')
+        // Another account of the same person (the same personnummer) is still their own.
+        const holder = ctx.facts.personnummerOf?.(command.userId) ?? null
+        if (holder !== null && holder === ctx.actor.personnummer) return refuse('own-account')
         if (held.includes(command.role)) return refuse('role-already-granted')
         // The one who hands out access never reaches patient content in the same unit, and
         // someone who reaches patient content does not hand out access there.

@@ -265,6 +265,20 @@ describe('separation of duties', () => {
     expect(w.store.rolesOf('u-admin', 'vc-norr')).toEqual(['behorighetsadministrator'])
   })
 
+  it('given a second account of the administrator (the same personnummer), when the administrator grants it a role, then it is refused (own-account) and logged', () => {
+    const w = world()
+    const ownNumber = ADMIN.kind === 'staff' ? ADMIN.personnummer : ''
+    // The second account logs in once (its SITHS identity carries the same personnummer).
+    refusedWith(() => w.engine.query(staff('u-admin-alt', 'vc-norr', ownNumber), { type: 'list-unit' }))
+    expect(refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin-alt', role: 'behandlare' }))).toBe('own-account')
+    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'grant-role', actorId: 'u-admin', outcome: 'refused', refusalCode: 'own-account' })
+    expect(w.store.rolesOf('u-admin-alt', 'vc-norr')).toEqual([])
+    // Someone else's account, seen with their own personnummer, is granted as before.
+    refusedWith(() => w.engine.query(staff('u-ny', 'vc-norr'), { type: 'list-unit' }))
+    w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-ny', role: 'behandlare' })
+    expect(w.store.rolesOf('u-ny', 'vc-norr')).toEqual(['behandlare'])
+  })
+
   it('given two behörighetsadministratörer, when one gives the other a role that reaches patient content, then it is refused (role-conflict)', () => {
     const w = world()
     w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin2', role: 'behorighetsadministrator' })

@@ -123,9 +123,9 @@ export function refusedWith(fn: () => unknown): string {
 }
 
 /**
- * SQL that takes a database back from schema version 6 to 5 (for tests of older databases): the
- * audit log back in the main file, one open programme per patient, no purge ledger or
- * idempotency table. Run on a plain connection (without the audit file attached).
+ * SQL that takes a database back from the current schema to version 5 (for tests of older
+ * databases): the audit log back in the main file, one open programme per patient, no purge
+ * ledger, idempotency or staff identity table (migration 7 runs again safely). Run on a plain connection (without the audit file attached).
  */
 export const UNDO_MIGRATION_6 = `
   CREATE TABLE audit_log (
@@ -147,6 +147,7 @@ export const UNDO_MIGRATION_6 = `
   CREATE UNIQUE INDEX programmes_one_open_per_patient ON programmes (patient) WHERE status <> 'ended';
   DROP TABLE purge_ledger;
   DROP TABLE idempotency;
+  DROP TABLE IF EXISTS staff_identities; -- migration 8
   PRAGMA user_version = 5;
 `
 

@@ -60,6 +60,9 @@ export interface Gate {
 
 /** Creates the gate over a store. */
 export function createGate(store: EngineStore): Gate {
+  /** Staff identities this engine has already recorded, so each costs one write per process. */
+  const seen = new Map<string, string>()
+
   function who(actor: Actor, at: string): Who {
     if (actor === null || typeof actor !== 'object') throw new TypeError('Expected an actor')
     switch (actor.kind) {
@@ -68,7 +71,14 @@ export function createGate(store: EngineStore): Gate {
         const parsed = parsePersonnummer(actor.personnummer, localDate(at))
         // SITHS identities carry the holder's personnummer; without it the host is wrong.
         if (!parsed.ok) throw new TypeError('A staff actor needs a valid personnummer')
-        return { roles: store.rolesOf(actor.userId, actor.unitId), patient: null, personnummer: parsed.personnummer.value }
+        const personnummer = parsed.personnummer.value
+        // Remembered once per user id (the store keeps the first), for the rule that no one
+        // grants a role to another account of their own.
+        if (seen.get(actor.userId) !== personnummer) {
+          store.recordStaffIdentity(actor.userId, personnummer, at)
+          seen.set(actor.userId, personnummer)
+        }
+        return { roles: store.rolesOf(actor.userId, actor.unitId), patient: null, personnummer }
       }
       case 'patient': {
         const parsed = parsePersonnummer(actor.personnummer, localDate(at))

@@ -106,9 +106,12 @@ function repeatFirst(
 
 function runPeopleCommand(ctx: EngineContext, gate: Gate, actor: Actor, command: PeopleCommand, at: string): CommandResult {
   const { store } = ctx
-  gate.pass(actor, command.type, at)
+  const { who } = gate.pass(actor, command.type, at)
   if (actor.kind !== 'staff') throw new Error('unreachable: unit commands are staff only')
-  const decision = decideUnit(command, { actor, facts: { grants: store.unitRoles(actor.unitId) } })
+  const decision = decideUnit(command, {
+    actor: { userId: actor.userId, unitId: actor.unitId, personnummer: who.personnummer },
+    facts: { grants: store.unitRoles(actor.unitId), personnummerOf: (userId) => store.staffPersonnummer(userId) },
+  })
   // Refused before the transaction: a refusal's audit entry must not be rolled back.
   if (!decision.ok) gate.refuse(actor, command.type, decision.refusal, at)
   store.transaction(() => {

@@ -218,4 +218,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS main.programmes_by_unit_in_order ON programmes (unit_id, status, programme_id);
     `,
   },
+  {
+    version: 8,
+    name: 'staff identities',
+    // The personnummer each staff user id acted with (from their SITHS identity), recorded the
+    // first time, so that no one grants a role to another account of their own.
+    sql: `
+      CREATE TABLE main.staff_identities (
+        user_id TEXT PRIMARY KEY,
+        personnummer TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX main.staff_identities_by_personnummer ON staff_identities (personnummer);
+    `,
+  },
 ]

@@ -348,6 +348,15 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       run('DELETE FROM role_grants WHERE unit_id = ? AND user_id = ? AND role = ?', unitId, userId, role)
     },
 
+    recordStaffIdentity(userId, personnummer, at) {
+      run('INSERT INTO staff_identities (user_id, personnummer, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', userId, personnummer, at)
+    },
+
+    staffPersonnummer(userId) {
+      const row = get('SELECT personnummer FROM staff_identities WHERE user_id = ?', userId)
+      return row ? String(row.personnummer) : null
+    },
+
     getPreferences(userId) {
       const row = get('SELECT email, sms FROM notification_preferences WHERE user_id = ?', userId)
       return row ? { email: row.email === 1, sms: row.sms === 1 } : { ...DEFAULT_PREFERENCES }

@@ -228,6 +228,11 @@ export interface EngineStore {
   grantRole(grant: RoleGrant): void
   withdrawRole(unitId: string, userId: string, role: Role): void
 
+  /** Records the personnummer a staff user id acts with, the first time it is seen. */
+  recordStaffIdentity(userId: string, personnummer: string, at: string): void
+  /** The personnummer a staff user id was first seen with, or null. */
+  staffPersonnummer(userId: string): string | null
+
   getPreferences(userId: string): NotificationPreferences
   setPreferences(userId: string, preferences: NotificationPreferences): void
 

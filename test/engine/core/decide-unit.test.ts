@@ -58,3 +58,21 @@ describe('decideUnit', () => {
     expect(() => decideUnit({ type: 'set-notification-preferences', email: 'ja' as never, sms: true }, { actor: ADMIN, facts: { grants: BASE } })).toThrow(TypeError)
   })
 })
+
+describe('decideUnit: another account of the same person', () => {
+  const MINE = '199001011015'
+  it('given a user id known to act with the administrator\'s own personnummer, when the administrator grants it a role, then it is refused (own-account)', () => {
+    const decision = decideUnit(
+      { type: 'grant-role', userId: 'u-admin-alt', role: 'behandlare' },
+      { actor: { ...ADMIN, personnummer: MINE }, facts: { grants: BASE, personnummerOf: (u) => (u === 'u-admin-alt' ? MINE : null) } },
+    )
+    expect(decision.ok ? 'accepted' : decision.refusal.code).toBe('own-account')
+  })
+  it('given a user id never seen, then the grant goes ahead', () => {
+    const decision = decideUnit(
+      { type: 'grant-role', userId: 'u-ny', role: 'behandlare' },
+      { actor: { ...ADMIN, personnummer: MINE }, facts: { grants: BASE, personnummerOf: () => null } },
+    )
+    expect(decision.ok).toBe(true)
+  })
+})
