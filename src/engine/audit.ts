@@ -57,7 +57,13 @@ export function auditEntry(actor: Actor, fields: AuditFields): AuditEntry {
   }
 }
 
+/** The last number read, at the last time: a list logs one entry per row with the same actor and time. */
+let last: { value: unknown; at: string; result: string | null } | null = null
+
 function personnummerOf(value: unknown, at: string): string | null {
+  if (last !== null && last.value === value && last.at === at) return last.result
   const parsed = parsePersonnummer(value, localDate(at))
-  return parsed.ok ? parsed.personnummer.value : null
+  const result = parsed.ok ? parsed.personnummer.value : null
+  last = { value, at, result }
+  return result
 }
