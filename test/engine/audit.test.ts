@@ -55,6 +55,21 @@ describe('audit log: the store keeps it append-only', () => {
     db.close()
   })
 
+  it('given a database whose audit file has gone missing, when the store opens it, then it refuses rather than start a new, empty log', () => {
+    const path = tempPath()
+    const w = world({ path })
+    startWithOro(w)
+    w.engine.close()
+    const audit = join(path, '..', 'plus-audit.db')
+    for (const file of [audit, `${audit}-wal`, `${audit}-shm`]) rmSync(file, { force: true })
+    expect(() => openSqliteStore({ path })).toThrow(/audit log file/)
+    // With an existing audit file named explicitly (auditPath), it opens.
+    const elsewhere = tempPath()
+    const fresh = world({ path: elsewhere })
+    fresh.engine.close()
+    expect(() => openSqliteStore({ path, auditPath: join(elsewhere, '..', 'plus-audit.db') }).close()).not.toThrow()
+  })
+
   it('given the engine store, then the log is not in the programme database at all', () => {
     const path = tempPath()
     const w = world({ path })

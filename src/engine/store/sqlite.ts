@@ -36,6 +36,9 @@ export interface SqliteStoreOptions {
   auditPath?: string
 }
 
+/** The schema version from which the log lives in the audit file (migration 6). */
+const AUDIT_FILE_SINCE = 6
+
 /** Used when a staff member has not chosen: e-mail only. */
 export const DEFAULT_PREFERENCES: NotificationPreferences = { email: true, sms: false }
 
@@ -52,6 +55,14 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.prepare('ATTACH DATABASE ? AS audit').run(options.auditPath ?? defaultAuditPath(options.path))
   db.exec('PRAGMA audit.journal_mode = WAL')
   db.exec('PRAGMA audit.synchronous = FULL')
+  // A database that has kept its log in the audit file (schema 6 on) must find it again: a
+  // missing or empty file would silently start a new log and lose the old one.
+  const mainVersion = Number((db.prepare('PRAGMA main.user_version').get() as Row).user_version)
+  const auditVersion = Number((db.prepare('PRAGMA audit.user_version').get() as Row).user_version)
+  if (mainVersion >= AUDIT_FILE_SINCE && auditVersion === 0) {
+    db.close()
+    throw new Error('The audit log file of this database is missing (see auditPath); restore it before opening the database')
+  }
   migrateAudit(db)
   migrate(db, options.migrations ?? MIGRATIONS)
 
