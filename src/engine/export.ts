@@ -1,6 +1,6 @@
 // Exports: a dataadministratör's export of the unit's ended programmes (JSON and CSV), and the
 // patient's download of their own answers and messages. Pure; the engine checks access and logs.
-import type { LocalDate } from './calendar.ts'
+import { type LocalDate, localDate } from './calendar.ts'
 import type { ContentIndex } from './content.ts'
 import type { EndReason } from './end-reasons.ts'
 import type { ProgrammeState } from './state.ts'
@@ -119,7 +119,8 @@ const CSV_COLUMNS = [
  */
 export function exportFileName(unitId: string, now: string, format: ExportFormat): string {
   const unit = unitId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'unit'
-  const stamp = /^\d{4}-\d{2}-\d{2}/.exec(now)?.[0] ?? 'undated'
+  // The Stockholm date, as the dataadministratör reads it (at 00:30 the UTC date is yesterday's).
+  const stamp = Number.isNaN(Date.parse(now)) ? 'undated' : localDate(now)
   return `plus-${unit}-${stamp}.${format}`
 }
 

@@ -149,6 +149,7 @@ describe('export', () => {
       { numRuns: 2000 },
     )
     expect(exportFileName('../../etc/passwd', '2025-04-07T07:00:00.000Z', 'csv')).toBe('plus-______etc_passwd-2025-04-07.csv')
+    expect(exportFileName('vc-norr', '2025-04-07T22:30:00.000Z', 'csv')).toBe('plus-vc-norr-2025-04-08.csv') // 00:30 in Stockholm
     expect(exportFileName('C:\\temp\\x', '2025-04-07T07:00:00.000Z', 'json')).toBe('plus-C__temp_x-2025-04-07.json')
   })
 
