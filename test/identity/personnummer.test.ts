@@ -227,6 +227,20 @@ describe('personnummer: properties', () => {
     )
   })
 
+  it('given two valid numbers a century apart, when printed on the same date, then their 10-digit forms differ (one spelling, one person)', () => {
+    const reference = fc.integer({ min: Date.UTC(1950, 0, 1) / DAY_MS, max: Date.UTC(2150, 11, 31) / DAY_MS }).map((d) => isoDay(d * DAY_MS))
+    const numberAndDate = reference.chain((today) => validNumber(today, Number(today.slice(0, 4))).map((twelve) => ({ twelve, today })))
+    fc.assert(
+      fc.property(numberAndDate, fc.constantFrom(-100, 100), ({ twelve, today }, shift) => {
+        const other = `${Number(twelve.slice(0, 4)) + shift}${twelve.slice(4)}`
+        const otherValid = parsePersonnummer(other, today)
+        fc.pre(otherValid.ok)
+        return tenDigitForm(other, today) !== tenDigitForm(twelve, today)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('given any short string of digits, separators and spaces, when it is accepted, then it is a spelling of the number it maps to', () => {
     const text = fc.string({ unit: fc.constantFrom(...'0123456789-+ '.split('')), minLength: 9, maxLength: 15 })
     fc.assert(
