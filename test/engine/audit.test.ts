@@ -97,6 +97,69 @@ describe('audit log: the store keeps it append-only', () => {
   })
 })
 
+describe('audit log: a crash between the two files is not silent', () => {
+  const counted = (path: string) => {
+    const db = new DatabaseSync(path)
+    const row = db.prepare("SELECT value FROM engine_meta WHERE key = 'audit-txn'").get() as { value: string } | undefined
+    db.close()
+    return Number(row?.value ?? 0)
+  }
+
+  it('given ordinary work, then the programme database counts exactly the transactions the log has, and no gap is reported', () => {
+    const path = tempPath()
+    const w = world({ path })
+    startWithOro(w)
+    w.engine.query(BEHANDLARE, { type: 'list-mine' })
+    w.engine.close()
+    const log = new DatabaseSync(join(path, '..', 'plus-audit.db'))
+    const { txn } = log.prepare('SELECT max(txn) AS txn FROM audit_log').get() as { txn: number }
+    log.close()
+    expect(txn).toBeGreaterThan(5)
+    expect(counted(path)).toBe(txn)
+    const reopened = openSqliteStore({ path })
+    expect(reopened.listAudit().filter((e) => e.action === 'audit-gap')).toEqual([])
+    reopened.close()
+  })
+
+  it('given the programme database committed a transaction whose entries never reached the log, when the store opens, then it records the gap once', () => {
+    const path = tempPath()
+    const w = world({ path })
+    startWithOro(w)
+    w.engine.close()
+    // As if the process died after the programme database's commit and before the audit file's.
+    const db = new DatabaseSync(path)
+    db.exec("UPDATE engine_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'audit-txn'")
+    db.close()
+    const reopened = openSqliteStore({ path })
+    expect(reopened.listAudit().filter((e) => e.action === 'audit-gap')).toMatchObject([{ actorKind: 'system', actorId: 'store', outcome: 'ok' }])
+    reopened.close()
+    const again = openSqliteStore({ path })
+    expect(again.listAudit().filter((e) => e.action === 'audit-gap')).toHaveLength(1)
+    again.close()
+  })
+
+  it('given an entry written in a savepoint that is rolled back, while the transaction commits, then no gap is reported', () => {
+    const path = tempPath()
+    const store = openSqliteStore({ path })
+    const entry = { at: '2025-04-07T07:00:00.000Z', actorKind: 'system', actorId: 'test', actorPersonnummer: null, unitId: null, programmeId: null, patient: null, programmeStatus: null, actorResponsible: null, action: 'create-unit', access: 'write', outcome: 'ok', refusalCode: null } as const
+    store.transaction(() => {
+      try {
+        store.transaction(() => {
+          store.appendAudit(entry)
+          throw new Error('rolled back')
+        })
+      } catch {
+        // the savepoint and its entry are gone; the transaction goes on
+      }
+      store.setPreferences('u-beh', { email: false, sms: true })
+    })
+    store.close()
+    const reopened = openSqliteStore({ path })
+    expect(reopened.listAudit()).toEqual([])
+    reopened.close()
+  })
+})
+
 describe('audit log: every entry names the patient', () => {
   it('given refusals for a programme of another unit, then the entry names its patient and the real reason', () => {
     const w = world()

@@ -44,6 +44,16 @@ export const AUDIT_MIGRATIONS: readonly AuditMigration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'entries numbered by transaction',
+    // Each entry carries the number of the transaction that wrote it; the programme database
+    // counts the same transactions, so a crash between the two files' commits shows as a gap.
+    sql: `
+      ALTER TABLE audit.audit_log ADD COLUMN txn INTEGER;
+      CREATE INDEX audit.audit_by_txn ON audit_log (txn);
+    `,
+  },
 ]
 
 /** Where the audit file of a database lives when not given: next to it, `plus.db` → `plus-audit.db`. */

@@ -67,6 +67,13 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   migrate(db, options.migrations ?? MIGRATIONS)
 
   let depth = 0
+  /**
+   * The number of the current top-level transaction's audit entries, once it has written one.
+   * SQLite commits the two files one after the other, so the programme database also counts the
+   * transactions that wrote audit entries (engine_meta `audit-txn`); on open, a count ahead of the
+   * audit file's last number means a crash fell between the two commits (see reportAuditGap).
+   */
+  let auditTxn: number | null = null
   const transaction = <T>(fn: () => T): T => {
     const savepoint = `sp${depth}`
     db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
@@ -74,10 +81,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     try {
       const result = fn()
       depth--
+      if (depth === 0) {
+        // Counted only when an entry survived (a rolled-back savepoint takes its entries with it).
+        if (auditTxn !== null && db.prepare('SELECT 1 AS found FROM audit.audit_log WHERE txn = ? LIMIT 1').get(auditTxn) !== undefined) {
+          db.prepare(`INSERT INTO main.engine_meta (key, value) VALUES ('audit-txn', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(auditTxn))
+        }
+        auditTxn = null
+      }
       db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
       return result
     } catch (error) {
       depth--
+      if (depth === 0) auditTxn = null
       db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
       throw error
     }
@@ -187,6 +202,38 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     vacuumed = false
     return true
   }
+
+  /** Appends one entry, numbered with its transaction (one of its own when outside any). */
+  const appendAudit = (e: AuditEntry): void => {
+    if (depth === 0) return transaction(() => appendAudit(e))
+    if (auditTxn === null) {
+      const row = get("SELECT value FROM main.engine_meta WHERE key = 'audit-txn'")
+      auditTxn = (row ? Number(row.value) : 0) + 1
+    }
+    run(
+      `INSERT INTO audit.audit_log (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
+         actor_responsible, action, access, outcome, refusal_code, export_format, row_count, txn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      e.at,
+      e.actorKind,
+      e.actorId,
+      e.actorPersonnummer,
+      e.unitId,
+      e.programmeId,
+      e.patient,
+      e.programmeStatus,
+      e.actorResponsible === null ? null : e.actorResponsible ? 1 : 0,
+      e.action,
+      e.access,
+      e.outcome,
+      e.refusalCode,
+      e.exportFormat ?? null,
+      e.rowCount ?? null,
+      auditTxn,
+    )
+  }
+
+  reportAuditGap(db)
 
   return {
     transaction,
@@ -481,28 +528,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       run('UPDATE outbox SET sent_at = ? WHERE outbox_id = ? AND sent_at IS NULL', at, outboxId)
     },
 
-    appendAudit(e: AuditEntry) {
-      run(
-        `INSERT INTO audit.audit_log (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
-           actor_responsible, action, access, outcome, refusal_code, export_format, row_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        e.at,
-        e.actorKind,
-        e.actorId,
-        e.actorPersonnummer,
-        e.unitId,
-        e.programmeId,
-        e.patient,
-        e.programmeStatus,
-        e.actorResponsible === null ? null : e.actorResponsible ? 1 : 0,
-        e.action,
-        e.access,
-        e.outcome,
-        e.refusalCode,
-        e.exportFormat ?? null,
-        e.rowCount ?? null,
-      )
-    },
+    appendAudit,
 
     listAudit(filter = {}) {
       const where: string[] = []
@@ -617,4 +643,22 @@ function migrateAudit(db: DatabaseSync): void {
       throw error
     }
   }
+}
+
+/**
+ * After a crash between the two commits of a transaction (the programme database first, then the
+ * audit file), the programme database has counted a transaction whose entries never reached the
+ * log. Such a gap is recorded in the log itself, once, so that a review sees that something was
+ * written without its entries.
+ */
+function reportAuditGap(db: DatabaseSync): void {
+  const counted = db.prepare("SELECT value FROM main.engine_meta WHERE key = 'audit-txn'").get() as Row | undefined
+  if (counted === undefined) return
+  const logged = Number((db.prepare('SELECT coalesce(max(txn), 0) AS txn FROM audit.audit_log').get() as Row).txn)
+  const missing = Number(counted.value)
+  if (missing <= logged) return
+  db.prepare(
+    `INSERT INTO audit.audit_log (at, actor_kind, actor_id, action, access, outcome, txn)
+     VALUES (?, 'system', 'store', 'audit-gap', 'write', 'ok', ?)`,
+  ).run(new Date().toISOString(), missing)
 }

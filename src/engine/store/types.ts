@@ -77,7 +77,8 @@ export interface AuditEntry {
   /** The actor's unit (staff), else the programme's unit, else null. */
   unitId: string | null
   programmeId: string | null
-  action: Action | 'deliver-flag' | 'create-unit' | 'update-content'
+  /** `audit-gap`: written by the store on open when a crash lost the entries of one transaction. */
+  action: Action | 'deliver-flag' | 'create-unit' | 'update-content' | 'audit-gap'
   access: 'read' | 'write'
   outcome: 'ok' | 'refused'
   refusalCode: RefusalCode | null
