@@ -7,17 +7,17 @@
 // forms, messages, replies, a moved closing date, a handover, …). The script is run through the
 // engine's own pure core: `authorize` and `decide` for every command (a refusal is a bug in the
 // script and throws), `evolve` for the state, and the engine's flag rules (`flagSchedule`, the
-// schedule `dueFlags` is made of) for the flags delivered after each command and by a scheduler
-// run at 00:05 every night. The result is written through the real store interface
+// schedule `dueFlags` is made of) for the flags delivered after each command inside the delivery
+// window (08:00–20:00) and by a scheduler run at 08:00, the window's start, every morning. The result is written through the real store interface
 // (`appendEvents` with the schedule, `recordFlagDelivery`, the outbox notifier, `appendAudit`) in
 // batched transactions, instead of one transaction per command and per flag.
 // test/engine/bench-population.test.ts checks on a small population that this gives the same
-// database content as running the same scripts through `engine.execute` with the nightly
+// database content as running the same scripts through `engine.execute` with the morning
 // `deliverDueFlags()` (ids of outbox rows and the order of audit rows across programmes aside).
 // Not simulated: audit entries of reads (queries), which the sweep never looks at.
 //
-// What is measured: the sweep at 00:05 on SWEEP_DAY, when every programme started 1 to 89 days
-// before and the previous night's run has delivered everything due until then, so what it finds
+// What is measured: the sweep at 08:00 on SWEEP_DAY, when every programme started 1 to 89 days
+// before and the previous morning's run has delivered everything due until then, so what it finds
 // is what became due that day (about 7 %: reminders after a quiet week, module warnings, "PLUS
 // snart slut"); then four commands on the populated store during the next working day.
 import { randomUUID } from 'node:crypto'
@@ -50,11 +50,24 @@ import {
   type ProgrammeState,
   type Role,
   startOfLocalDay,
+  inDeliveryWindow,
+  nextDeliveryAt,
   type AuditEntry,
 } from '../src/engine/index.ts'
 import { auditEntry } from '../src/engine/audit.ts'
 import { flagSchedule, isDueOn, type ScheduledFlag } from '../src/engine/flags.ts'
 import { type FlagNotification, flagNotification, outboxNotifier } from '../src/engine/notifier.ts'
+
+/**
+ * A staff actor with the personnummer their SITHS identity would carry: a Skatteverket test
+ * number of the 1990-01-01 series, the same for the same user id.
+ */
+export function staffActor(userId: string, unitId: string): Actor {
+  let serial = 0
+  for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
+  const nine = `900101${String(100 + serial).padStart(3, '0')}`
+  return { kind: 'staff', userId, unitId, personnummer: `19900101-${nine.slice(6)}${luhnCheckDigit(nine)}` }
+}
 import type { Answers } from '../src/scoring/index.ts'
 import type { FormBlock, PlusBundle, Step } from '../src/types/bundle.generated.ts'
 import { sampleAnswers } from '../scripts/sample-answers.ts'
@@ -64,7 +77,7 @@ export interface EngineBenchResult {
   programmes: number
   /** Populating the store (see the top of this file for how). */
   populateMs: number
-  /** One `deliverDueFlags()` over every programme at 00:05 on the sweep day. */
+  /** One `deliverDueFlags()` over every programme at 08:00 on the sweep day. */
   sweepMs: number
   /** Flags that sweep delivered. */
   sweepDelivered: number
@@ -74,7 +87,7 @@ export interface EngineBenchResult {
   dbBytes: number
 }
 
-/** The sweep runs at 00:05 on this (Stockholm) day; every programme started in the 89 days before. */
+/** The sweep runs at 08:00 on this (Stockholm) day; every programme started in the 89 days before. */
 export const SWEEP_DAY = '2025-09-15'
 /** Care units in the population, and behandlare per unit. */
 const UNITS = 40
@@ -93,7 +106,9 @@ export async function benchEngine(options: { programmes: number; dir: string }):
   if (!Number.isInteger(options.programmes) || options.programmes < 1) throw new TypeError('programmes must be a positive integer')
   const bundle = await compiledBundle()
   const path = join(options.dir, `plus-engine-bench-${process.pid}.db`)
-  const files = [path, `${path}-wal`, `${path}-shm`]
+  // The audit log has its own file next to the database (plus-….db → plus-…-audit.db).
+  const audit = path.replace(/\.db$/, '-audit.db')
+  const files = [path, `${path}-wal`, `${path}-shm`, audit, `${audit}-wal`, `${audit}-shm`]
   for (const file of files) rmSync(file, { force: true })
   try {
     let now = Date.parse(setupAt())
@@ -151,17 +166,26 @@ function midnight(day: string): number {
   return at
 }
 
-/** The instant the nightly scheduler runs on a day: 00:05 Stockholm time. */
-export function nightAt(day: string): string {
-  return new Date(midnight(day) + 5 * 60_000).toISOString()
+/**
+ * The instant the scheduler's morning run delivers a day's flags: 08:00 Stockholm time, the start
+ * of the default delivery window (flags due in the night wait for it). Memoised per day.
+ */
+const morningRuns = new Map<string, string>()
+export function morningRunAt(day: string): string {
+  let at = morningRuns.get(day)
+  if (at === undefined) {
+    at = nextDeliveryAt(startOfLocalDay(day))
+    morningRuns.set(day, at)
+  }
+  return at
 }
 
 /** The instant of the measured sweep. */
-export const SWEEP_AT = nightAt(SWEEP_DAY)
+export const SWEEP_AT = morningRunAt(SWEEP_DAY)
 
 /** Units and roles are set up before the first programme starts. */
 export function setupAt(): string {
-  return new Date(Date.parse(nightAt(addDays(SWEEP_DAY, -100))) + 8 * 3_600_000).toISOString()
+  return new Date(Date.parse(morningRunAt(addDays(SWEEP_DAY, -100))) + 5 * 60_000).toISOString()
 }
 
 /** The instant of a Stockholm wall-clock time (minutes after midnight, no daylight change at that hour). */
@@ -203,7 +227,7 @@ export function setUpWorld(engine: Engine): BenchWorld {
     units.push(unit)
     engine.createUnit({ unitId: unit.unitId, name: `Vårdcentral ${n}` }, unit.administrator)
     roles.set(`${unit.administrator}@${unit.unitId}`, ['behorighetsadministrator'])
-    const admin: Actor = { kind: 'staff', userId: unit.administrator, unitId: unit.unitId }
+    const admin: Actor = staffActor(unit.administrator, unit.unitId)
     const grant = (userId: string, role: Role): void => {
       engine.execute(admin, { type: 'grant-role', userId, role })
       roles.set(`${userId}@${unit.unitId}`, [...(roles.get(`${userId}@${unit.unitId}`) ?? []), role])
@@ -214,7 +238,7 @@ export function setUpWorld(engine: Engine): BenchWorld {
       // Some want SMS too, a few want nothing but the app.
       const chosen = k % 4 === 0 ? { email: true, sms: true } : k % 7 === 3 ? { email: false, sms: false } : null
       if (chosen) {
-        engine.execute({ kind: 'staff', userId, unitId: unit.unitId }, { type: 'set-notification-preferences', ...chosen })
+        engine.execute(staffActor(userId, unit.unitId), { type: 'set-notification-preferences', ...chosen })
         preferences.set(userId, chosen)
       }
     })
@@ -327,18 +351,24 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       key: scheduled.key,
       at,
       notification: flagNotification(scheduled, current, preferences, at),
-      audit: auditEntry(system, { at, programmeId: current.programmeId, programmeUnitId: current.unitId, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
+      audit: auditEntry(system, { at, programmeId: current.programmeId, programme: current, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
     })
   }
 
-  /** The scheduler's nightly runs after `from` and before `to` see the state as it is now. */
+  /**
+   * The scheduler's morning runs after `from` and up to `to` (a run at the same instant as a
+   * command comes first; the measured sweep at SWEEP_AT is not one of them) see the state as it
+   * is now.
+   */
   const nights = (from: string, to: string): void => {
     if (state === null) return
     const current = state
-    const first = addDays(localDate(from), 1)
-    const last = to === SWEEP_AT ? addDays(SWEEP_DAY, -1) : localDate(to)
+    let first = localDate(from)
+    if (morningRunAt(first) <= from) first = addDays(first, 1)
+    let last = localDate(to)
+    if (to === SWEEP_AT ? morningRunAt(last) >= to : morningRunAt(last) > to) last = addDays(last, -1)
     if (first > last) return
-    // Each occurrence goes out on the first night it is due; nights in order, flags in schedule order.
+    // Each occurrence goes out on the first morning it is due; mornings in order, flags in schedule order.
     const due: { day: string; scheduled: ScheduledFlag }[] = []
     for (const scheduled of flagSchedule(current, content)) {
       if (delivered.has(keyOf(scheduled.key))) continue
@@ -346,7 +376,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       if (day <= last && isDueOn(scheduled, day)) due.push({ day, scheduled })
     }
     due.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-    for (const { day, scheduled } of due) deliver(scheduled, nightAt(day), current)
+    for (const { day, scheduled } of due) deliver(scheduled, morningRunAt(day), current)
   }
 
   const run = (at: string, actor: Actor, command: ProgrammeCommand, ids: string[] = []): void => {
@@ -366,10 +396,11 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     events.push(...decision.events)
     writes.push({
       kind: 'audit',
-      entry: auditEntry(actor, { at, programmeId: next.programmeId, programmeUnitId: next.unitId, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
+      entry: auditEntry(actor, { at, programmeId: next.programmeId, programme: next, before: state, action: command.type, access: PERMISSIONS[command.type].access, outcome: 'ok', refusalCode: null }),
     })
     state = next
-    if (decision.events.length === 0) return
+    // Flags made due by a command go out with it only inside the delivery window.
+    if (decision.events.length === 0 || !inDeliveryWindow(at)) return
     const today = localDate(at)
     for (const scheduled of flagSchedule(next, content)) {
       if (!delivered.has(keyOf(scheduled.key)) && isDueOn(scheduled, today)) deliver(scheduled, at, next)
@@ -381,21 +412,22 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
   }
   const clinician = (): Actor => {
     const s = now()
-    return { kind: 'staff', userId: s.responsibleUserId ?? '', unitId: s.unitId }
+    return staffActor(s.responsibleUserId ?? '', s.unitId)
   }
 
   // Day 0: the behandlare starts PLUS and one to three modules, some with an earlier closing date.
   const startAt = wallClock(startDay, 8 * 60 + Math.floor(r() * 8 * 60))
-  const starter: Actor = { kind: 'staff', userId: pick(home.behandlare), unitId: home.unitId }
+  const starter: Actor = staffActor(pick(home.behandlare), home.unitId)
   run(startAt, starter, { type: 'start-programme', personnummer }, [programmeId])
   const modules = [...orderedModules(content)].sort(() => r() - 0.5).slice(0, 1 + Math.floor(r() * 3))
   run(plusMinutes(startAt, 2), starter, {
     type: 'start-modules',
     programmeId,
     modules: modules.map((m) => (r() < 0.3 ? { moduleId: m.id, closesOn: addDays(startDay, 14 + Math.floor(r() * 76)) } : { moduleId: m.id })),
+    expectedVersion: now().version,
   })
   if (r() < 0.1) {
-    run(plusMinutes(startAt, 4), starter, { type: 'edit-welcome-text', programmeId, text: `${content.bundle.programme.welcome.text}\n\nHälsningar från ${home.unitId}.` })
+    run(plusMinutes(startAt, 4), starter, { type: 'edit-welcome-text', programmeId, text: `${content.bundle.programme.welcome.text}\n\nHälsningar från ${home.unitId}.`, expectedVersion: now().version })
   }
 
   // Later days: patient sessions in the evening, the clinic's answers the next working day, and
@@ -460,7 +492,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       const module = Object.values(s.modules).find((m) => m.closesOn > day)
       const closesOn = addDays(day, 3 + Math.floor(r() * 20))
       if (s.pendingHandover !== null || !module || closesOn > s.endsOn) return
-      run(tick(), clinician(), { type: 'change-module-closing-date', programmeId, moduleId: module.moduleId, closesOn })
+      run(tick(), clinician(), { type: 'change-module-closing-date', programmeId, moduleId: module.moduleId, closesOn, expectedVersion: now().version })
     })
   }
   if (r() < 0.02) {
@@ -468,7 +500,7 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
       const s = now()
       if (s.pendingHandover !== null || s.unitId !== home.unitId) return
       const other = home.behandlare.filter((b) => b !== s.responsibleUserId)
-      run(tick(), { kind: 'staff', userId: home.invanaradministrator, unitId: home.unitId }, { type: 'change-responsible', programmeId, responsibleUserId: pick(other) })
+      run(tick(), staffActor(home.invanaradministrator, home.unitId), { type: 'change-responsible', programmeId, responsibleUserId: pick(other), expectedVersion: now().version })
     })
   }
   if (r() < 0.01) {
@@ -477,11 +509,11 @@ export function simulateProgramme(index: number, world: BenchWorld): SimulatedPr
     const accepts = r() < 0.7
     later(clinicTime(day), (tick) => {
       if (now().pendingHandover !== null) return
-      run(tick(), clinician(), { type: 'hand-over', programmeId, toUnitId: to.unitId })
+      run(tick(), clinician(), { type: 'hand-over', programmeId, toUnitId: to.unitId, expectedVersion: now().version })
       // Most receiving units accept the next working day; the rest are still waiting.
       if (accepts) {
         later(clinicTime(addDays(day, 1)), (next) => {
-          run(next(), { kind: 'staff', userId: to.invanaradministrator, unitId: to.unitId }, { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare) })
+          run(next(), staffActor(to.invanaradministrator, to.unitId), { type: 'accept-handover', programmeId, responsibleUserId: pick(to.behandlare), expectedVersion: now().version })
         })
       }
     })
@@ -581,7 +613,7 @@ function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, 
     time('start-modules', 3, (_, s) => {
       const module = orderedModules(world.content).find((m) => !Object.hasOwn(s.modules, m.id))
       if (!module || s.pendingHandover !== null || s.responsibleUserId === null) return null
-      return { actor: { kind: 'staff', userId: s.responsibleUserId, unitId: s.unitId }, command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }] } }
+      return { actor: staffActor(s.responsibleUserId, s.unitId), command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }], expectedVersion: s.version } }
     }),
   ]
 }

@@ -74,4 +74,37 @@ if (existsSync(enginePath) && engineProgrammes > 0) {
   for (const c of r.commandMs) console.log(`  ${c.name}: median ${fmt(c.medianMs, 2)} ms`)
 }
 
+// The unit export's memory: 10,000 against 100,000 ended programmes, each size in its own process.
+const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '10000,100000').split(',').map(Number).filter((n) => n > 0)
+if (exportSizes.length > 0) {
+  const dir = path.join(work, 'export')
+  await mkdir(dir, { recursive: true })
+  console.log('\nUnit export of ended programmes, streamed to a file (engine.exportEnded); live heap after a full GC every 500 pieces')
+  console.log(`${pad('programmes', 10)} ${pad('format', 6)} ${pad('rows', 8)} ${pad('MB out', 7)} ${pad('ms', 7)} ${pad('live heap Δ MB', 15)} ${pad('peak RSS Δ MB', 14)}`)
+  const runs = exportSizes.map((n) => {
+    const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, path.join(here, 'export.ts'), String(n), dir], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as import('./export.ts').ExportBenchResult
+    for (const f of result.formats) {
+      console.log(
+        `${pad(n.toLocaleString('en'), 10)} ${pad(f.format, 6)} ${pad(String(f.rows), 8)} ${pad(fmt(f.bytes / 2 ** 20, 1), 7)} ${pad(fmt(f.ms), 7)} ${pad(fmt(f.peakLiveHeapDeltaMb, 2), 15)} ${pad(fmt(f.peakRssDeltaMb, 1), 14)}`,
+      )
+    }
+    return result
+  })
+  const small = runs[0]
+  const large = runs.at(-1)
+  if (small && large && large !== small) {
+    for (const format of ['csv', 'json'] as const) {
+      const a = small.formats.find((f) => f.format === format)
+      const b = large.formats.find((f) => f.format === format)
+      if (!a || !b) continue
+      // A floor of 1 MB keeps a near-zero baseline from turning noise into a large ratio.
+      const ratio = Math.max(b.peakLiveHeapDeltaMb, 1) / Math.max(a.peakLiveHeapDeltaMb, 1)
+      console.log(
+        `${format}: ${large.programmes / small.programmes}× the programmes → live heap ${fmt(ratio, 2)}× (target: flat, under 1.5×) — ${ratio < 1.5 ? 'met' : 'NOT met'}; time ${fmt(b.ms / a.ms, 1)}×`,
+      )
+    }
+  }
+}
+
 await rm(work, { recursive: true, force: true })

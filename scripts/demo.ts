@@ -17,6 +17,7 @@ import {
   type FlagNotification,
   localDate,
   localTime,
+  luhnCheckDigit,
   openSqliteStore,
   ROLE_LABELS,
   startOfLocalDay,
@@ -45,7 +46,7 @@ function loadBundle(): PlusBundle {
 
 // ── The simulated clock ───────────────────────────────────────────────────────────────────
 const FIRST_DAY = '2025-03-03' // a Monday; summer time starts on day 27 (30 March)
-const LAST_DAY = 100
+const LAST_DAY = 130 // the last programme ends on day 99; purging waits 30 days after the end
 let now = new Date(`${startOfLocalDay(FIRST_DAY)}`)
 
 /** The instant a Stockholm wall-clock time falls on, on a demo day. */
@@ -78,7 +79,13 @@ const PEOPLE: Record<string, string> = {
   'hsa-inv2': 'Irene (invånaradministratör)',
   'hsa-data2': 'Dora (dataadministratör)',
 }
-const staff = (userId: string, unitId = UNITS.solna): Actor => ({ kind: 'staff', userId, unitId })
+/** A staff actor; their SITHS identity carries a personnummer (here a test number of the 1990-01-01 series). */
+const staff = (userId: string, unitId = UNITS.solna): Actor => {
+  let serial = 0
+  for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
+  const nine = `900101${String(100 + serial).padStart(3, '0')}`
+  return { kind: 'staff', userId, unitId, personnummer: `19900101-${nine.slice(6)}${luhnCheckDigit(nine)}` }
+}
 const ANNA = staff('hsa-anna')
 const BO = staff('hsa-bo')
 const CECILIA = staff('hsa-cecilia')
@@ -205,7 +212,7 @@ function main(): void {
   out(`Innehåll: ${bundle.programme.title} ${bundle.programme.version}, ${bundle.programme.modules.length} moduler, ${bundle.programme.durationDays} dagar`)
   out(`Databas: ${dbPath} (ny fil)`)
   out(`Klocka: simulerad, från ${FIRST_DAY} (dag 0) till dag ${LAST_DAY}; sommartid börjar 2025-03-30 (dag 27).`)
-  out(`Flaggor körs varje natt kl. 00:05. ● öppnat steg, ◉ ifyllt formulär, ○ inte öppnat.`)
+  out(`Flaggor skickas mellan 08:00 och 20:00; schemaläggaren körs varje morgon kl. 08:00. ● öppnat steg, ◉ ifyllt formulär, ○ inte öppnat.`)
   out()
 
   now = at(0, '08:00')
@@ -234,6 +241,8 @@ function main(): void {
 
   const ids: Record<keyof typeof PATIENTS, string> = { oro: '', angest: '', nedstamdhet: '', stress: '' }
   const submissionIds: string[] = []
+  /** The version a clinician's screen shows (from the overview), sent back with commands that change the programme. */
+  const versionOf = (actor: Actor, programmeId: string): number => engine.query(actor, { type: 'overview', programmeId }).version
   const exec = (actor: Actor, command: Parameters<Engine['execute']>[1]) => {
     const result = engine.execute(actor, command)
     for (const e of result.events) if (e.type === 'form-submitted') submissionIds.push(e.submissionId)
@@ -247,7 +256,7 @@ function main(): void {
     const titles = modules.map((m) => engine.content.modules.get(m.moduleId)?.title).join(', ')
     say(`${who(actor.kind === 'staff' ? actor.userId : null)} startar PLUS för ${PATIENTS[key]} och modulen ${titles}.`)
     printFlags(started.flags)
-    exec(actor, { type: 'start-modules', programmeId: ids[key], modules })
+    exec(actor, { type: 'start-modules', programmeId: ids[key], modules, expectedVersion: versionOf(actor, ids[key]) })
   }
   const open = (key: keyof typeof PATIENTS, ...stepIds: string[]) => {
     for (const stepId of stepIds) exec(patient(PATIENTS[key]), { type: 'open-step', programmeId: ids[key], stepId })
@@ -266,7 +275,7 @@ function main(): void {
       out('  ── Exempel 1: Självhjälp – lindrig oro, modulen Oro ──')
       start('oro', 'Självhjälp/Oro', ANNA, [{ moduleId: 'oro', closesOn: closesOn(60) }])
       printWelcome(engine, patient(PATIENTS.oro), ids.oro)
-      exec(ANNA, { type: 'edit-welcome-text', programmeId: ids.oro, text: `${bundle.programme.welcome.text}\n\nHälsningar från Vårdcentralen Solna. Hör av dig om besvären inte går över.` })
+      exec(ANNA, { type: 'edit-welcome-text', programmeId: ids.oro, text: `${bundle.programme.welcome.text}\n\nHälsningar från Vårdcentralen Solna. Hör av dig om besvären inte går över.`, expectedVersion: versionOf(ANNA, ids.oro) })
       say(`${who('hsa-anna')} lägger till mottagningens hälsning i välkomsttexten.`)
       printWelcome(engine, patient(PATIENTS.oro), ids.oro)
       printOverview(engine, ANNA, ids.oro)
@@ -318,7 +327,7 @@ function main(): void {
       exec(BO, { type: 'send-message', programmeId: ids.angest, text: 'Som vi sa: öva några gånger i veckan.' })
       const download = engine.query(patient(PATIENTS.angest), { type: 'patient-export', programmeId: ids.angest })
       say(`Invånaren laddar ner sina svar (${download.submissions.length} formulär, ${download.messages.length} meddelanden) innan programmet avslutas.`)
-      exec(BO, { type: 'end-programme', programmeId: ids.angest, reason: 'completed' })
+      exec(BO, { type: 'end-programme', programmeId: ids.angest, reason: 'completed', expectedVersion: versionOf(BO, ids.angest) })
       say(`${who('hsa-bo')} avslutar programmet: ”Invånaren har slutfört programmet”.`)
       try {
         engine.query(patient(PATIENTS.angest), { type: 'patient-view', programmeId: ids.angest })
@@ -358,11 +367,11 @@ function main(): void {
       }
     } },
     { day: 45, time: '10:00', run: () => {
-      exec(INGRID, { type: 'change-responsible', programmeId: ids.nedstamdhet, responsibleUserId: 'hsa-bo' })
+      exec(INGRID, { type: 'change-responsible', programmeId: ids.nedstamdhet, responsibleUserId: 'hsa-bo', expectedVersion: versionOf(INGRID, ids.nedstamdhet) })
       say(`${who('hsa-cecilia')} går på ledighet; ${who('hsa-inv')} gör ${who('hsa-bo')} till ansvarig behandlare.`)
     } },
     { day: 92, time: '10:00', run: () => {
-      exec(BO, { type: 'retain-programme', programmeId: ids.nedstamdhet, until: closesOn(99) })
+      exec(BO, { type: 'retain-programme', programmeId: ids.nedstamdhet, until: closesOn(99), expectedVersion: versionOf(BO, ids.nedstamdhet) })
       say(`${who('hsa-bo')} vidmakthåller programmet till ${closesOn(99)}: invånaren kan bara läsa.`)
       try {
         exec(patient(PATIENTS.nedstamdhet), { type: 'send-message', programmeId: ids.nedstamdhet, text: 'Hej igen' })
@@ -372,7 +381,7 @@ function main(): void {
       }
     } },
     { day: 99, time: '09:00', run: () => {
-      exec(BO, { type: 'end-programme', programmeId: ids.nedstamdhet, reason: 'other-care' })
+      exec(BO, { type: 'end-programme', programmeId: ids.nedstamdhet, reason: 'other-care', expectedVersion: versionOf(BO, ids.nedstamdhet) })
       say(`${who('hsa-bo')} avslutar programmet: ”Invånaren får annan vård eller behandling”.`)
     } },
 
@@ -383,30 +392,39 @@ function main(): void {
     } },
     { day: 6, time: '07:30', run: () => open('stress', 'oro-tankar-om-framtiden', 'oro-oro-eller-problemlosning', 'oro-somn') },
     { day: 20, time: '11:00', run: () => {
-      exec(ANNA, { type: 'hand-over', programmeId: ids.stress, toUnitId: UNITS.sundbyberg })
+      exec(ANNA, { type: 'hand-over', programmeId: ids.stress, toUnitId: UNITS.sundbyberg, expectedVersion: versionOf(ANNA, ids.stress) })
       say(`Invånaren flyttar; ${who('hsa-anna')} överlämnar programmet till Vårdcentralen Sundbyberg.`)
       printList(engine, IRENE, 'list-unit', 'Alla på Vårdcentralen Sundbyberg')
-      exec(IRENE, { type: 'accept-handover', programmeId: ids.stress, responsibleUserId: 'hsa-david' })
+      exec(IRENE, { type: 'accept-handover', programmeId: ids.stress, responsibleUserId: 'hsa-david', expectedVersion: versionOf(IRENE, ids.stress) })
       say(`${who('hsa-inv2')} tar emot programmet och utser ${who('hsa-david')} till ansvarig.`)
     } },
     { day: 30, time: '21:00', run: () => { open('stress', 'oro-kartlaggning'); submit('stress', 'oro-kartlaggning-form', 1) } },
     { day: 95, time: '09:00', run: () => {
       printOverview(engine, DAVID, ids.stress)
-      exec(DAVID, { type: 'end-programme', programmeId: ids.stress, reason: 'completed' })
+      exec(DAVID, { type: 'end-programme', programmeId: ids.stress, reason: 'completed', expectedVersion: versionOf(DAVID, ids.stress) })
       say(`${who('hsa-david')} avslutar programmet.`)
     } },
 
     // Slutet: avslutade program, export och gallring.
     { day: 90, time: '16:00', run: () => {
-      exec(ANNA, { type: 'end-programme', programmeId: ids.oro, reason: 'completed' })
+      exec(ANNA, { type: 'end-programme', programmeId: ids.oro, reason: 'completed', expectedVersion: versionOf(ANNA, ids.oro) })
       say(`${who('hsa-anna')} har meddelat invånaren och avslutar [Självhjälp/Oro].`)
     } },
-    { day: LAST_DAY, time: '10:00', run: () => {
+    { day: 100, time: '10:00', run: () => {
       out('  ── Avslutade program, export och gallring ──')
       printList(engine, DAG, 'list-ended', 'Avslutade på Vårdcentralen Solna')
       const csv = engine.query(DAG, { type: 'export-ended', format: 'csv' })
       const json = engine.query(DAG, { type: 'export-ended', format: 'json' })
       say(`${who('hsa-data')} exporterar: ${csv.fileName} (${csv.body.trimEnd().split('\r\n').length - 1} rader), ${json.fileName} (${json.body.length} tecken).`)
+      const early = engine.query(DAG, { type: 'list-ended' }).map((r) => r.programmeId)
+      try {
+        exec(DAG, { type: 'purge-programmes', programmeIds: early })
+      } catch (error) {
+        if (!(error instanceof EngineRefusal)) throw error
+        say(`${who('hsa-data')} försöker gallra: ”${error.refusal.message}”`)
+      }
+    } },
+    { day: LAST_DAY, time: '10:00', run: () => {
       const solna = engine.query(DAG, { type: 'list-ended' }).map((r) => r.programmeId)
       exec(DAG, { type: 'purge-programmes', programmeIds: solna })
       say(`${who('hsa-data')} gallrar ${solna.length} program.`)
@@ -418,10 +436,10 @@ function main(): void {
   ]
 
   for (let day = 0; day <= LAST_DAY; day++) {
-    now = at(day, '00:05')
+    now = at(day, '08:00')
     const run = engine.deliverDueFlags()
     printFlags(run.delivered)
-    for (const failure of run.failed) say(`Flaggan ${failure.flagId} kunde inte levereras; nytt försök i natt.`)
+    for (const failure of run.failed) say(`Flaggan ${failure.flagId} kunde inte levereras; nytt försök vid nästa körning.`)
     for (const action of actions.filter((a) => a.day === day).sort((a, b) => a.time.localeCompare(b.time))) {
       now = at(day, action.time)
       action.run()

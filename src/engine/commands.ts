@@ -5,10 +5,18 @@ import type { LocalDate } from './calendar.ts'
 import type { EndReason } from './end-reasons.ts'
 import type { Role } from './roles.ts'
 
-/** Optional optimistic concurrency: the programme version the actor's screen was based on. */
+/** Optimistic concurrency, required: the programme version the actor's screen was based on. */
 interface Versioned {
-  /** When given and the programme has moved on since, the command is refused (`version-conflict`). */
-  expectedVersion?: number
+  /** When the programme has moved on since, the command is refused (`version-conflict`). */
+  expectedVersion: number
+}
+
+/**
+ * For commands a client may send twice (a retry after a lost answer): the same key again returns
+ * the first result and stores nothing new. A key is the client's, unique per actor (e.g. a UUID).
+ */
+interface Idempotent {
+  idempotencyKey?: string
 }
 
 /** A module to start, with its closing date (defaults to the programme's last day). */
@@ -21,7 +29,7 @@ export interface ModuleStart {
 /** Commands about one programme, decided by decide.ts. */
 export type ProgrammeCommand =
   /** Behandlare: start PLUS for a patient. The actor becomes the responsible clinician. */
-  | { type: 'start-programme'; personnummer: string }
+  | ({ type: 'start-programme'; personnummer: string } & Idempotent)
   /** Behandlare: start one or more upcoming modules. */
   | ({ type: 'start-modules'; programmeId: string; modules: ModuleStart[] } & Versioned)
   /** Behandlare: move a started module's closing date. */
@@ -31,9 +39,9 @@ export type ProgrammeCommand =
   /** Patient: open a step of a started module. */
   | { type: 'open-step'; programmeId: string; stepId: string }
   /** Patient: submit a form once; the answers are validated and scored. */
-  | { type: 'submit-form'; programmeId: string; formId: string; answers: Answers }
+  | ({ type: 'submit-form'; programmeId: string; formId: string; answers: Answers } & Idempotent)
   /** Patient (to the responsible clinician) or behandlare (an answer): write a message. */
-  | { type: 'send-message'; programmeId: string; text: string }
+  | ({ type: 'send-message'; programmeId: string; text: string } & Idempotent)
   /** Patient or behandlare: mark the other party's messages read. */
   | { type: 'mark-messages-read'; programmeId: string }
   /** Behandlare: mark a submitted form read ("Hantera händelser"). */
@@ -49,7 +57,7 @@ export type ProgrammeCommand =
   /** Behandlare: keep the programme readable for the patient until a date ("vidmakthålla"). */
   | ({ type: 'retain-programme'; programmeId: string; until: LocalDate } & Versioned)
   /** Behandlare: end the programme with a reason; the patient loses access. */
-  | ({ type: 'end-programme'; programmeId: string; reason: EndReason } & Versioned)
+  | ({ type: 'end-programme'; programmeId: string; reason: EndReason } & Versioned & Idempotent)
 
 /** Commands about a care unit, its people and their settings. */
 export type UnitCommand =

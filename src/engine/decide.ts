@@ -2,13 +2,16 @@
 // the facts it needs from outside the programme (roles, units) come in as arguments. Permission
 // (role and unit) has already been checked by permissions.ts; decide enforces the workflow.
 import { scoreForm, validateAnswers } from '../scoring/index.ts'
-import { addDays, isLocalDate, type LocalDate, localDate } from './calendar.ts'
+import { addDays, daysBetween, isLocalDate, type LocalDate, localDate } from './calendar.ts'
 import type { ProgrammeCommand } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { isEndReason } from './end-reasons.ts'
+import { patientAccessOn } from './lifecycle.ts'
 import type { ProgrammeEvent, ProgrammeEventPayload as EventPayload } from './events.ts'
-import { parsePersonnummer } from './personnummer.ts'
+import { parsePersonnummer } from '../identity/personnummer.ts'
 import { normaliseMobileNumber } from './phone.ts'
+import { answerTextProblem, checkText } from './text.ts'
+import { DEFAULT_MAX_RETENTION_DAYS } from './policy.ts'
 import { type Refusal, refusal } from './refusals.ts'
 import type { Actor, ActorRef } from './roles.ts'
 import type { ProgrammeState } from './state.ts'
@@ -20,8 +23,12 @@ export const MAX_WELCOME_LENGTH = 20_000
 
 /** Facts from outside the programme that decide may ask about. Answers must be deterministic. */
 export interface DecideFacts {
-  /** Whether the patient (12 digits) has a programme that is not ended. */
-  hasOpenProgramme(patient: string): boolean
+  /**
+   * Whether the patient (12 digits) has a programme in the unit that is not ended and not waiting
+   * for a handover, other than `except`. Each unit's programmes are independent: other units'
+   * programmes are never asked about.
+   */
+  hasOpenProgramme(patient: string, unitId: string, except?: string): boolean
   /** Whether the user holds the behandlare role in the unit. */
   isBehandlare(userId: string, unitId: string): boolean
   /** Whether the care unit exists. */
@@ -37,6 +44,8 @@ export interface DecideContext {
   /** Returns a fresh unique id each call. */
   newId: () => string
   facts: DecideFacts
+  /** The longest retention in days after today (the deployment's policy); default 365. */
+  maxRetentionDays?: number
 }
 
 /** The outcome of a command: the events to append, or why it was refused. */
@@ -76,7 +85,10 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
     if (ctx.actor.kind !== 'staff') return refuse('role-missing', { roles: ['behandlare'] })
     const parsed = parsePersonnummer(command.personnummer, today)
     if (!parsed.ok) return refuse('invalid-personnummer', { personnummerProblem: parsed.problem })
-    if (ctx.facts.hasOpenProgramme(parsed.personnummer.value)) return refuse('programme-already-active')
+    // Separation of duties: nobody starts a programme for themselves.
+    const own = parsePersonnummer(ctx.actor.personnummer, today)
+    if (own.ok && own.personnummer.value === parsed.personnummer.value) return refuse('own-personnummer')
+    if (ctx.facts.hasOpenProgramme(parsed.personnummer.value, ctx.actor.unitId)) return refuse('programme-already-active')
     const programme = ctx.content.bundle.programme
     return emit({
       type: 'programme-started',
@@ -91,8 +103,11 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
   }
 
   if (state === null) throw new Error(`decide(${command.type}) needs the programme's state`)
-  if ('expectedVersion' in command && command.expectedVersion !== undefined && command.expectedVersion !== state.version) {
-    return refuse('version-conflict')
+  if (VERSIONED.has(command.type)) {
+    // Required: a command that may overwrite another user's change says which version it saw.
+    const expected = (command as { expectedVersion?: unknown }).expectedVersion
+    if (!Number.isInteger(expected)) throw new TypeError(`${command.type} needs expectedVersion, the programme version it is based on`)
+    if (expected !== state.version) return refuse('version-conflict')
   }
   const access = ctx.actor.kind === 'patient' ? patientAccess(command, state, today) : staffAccess(command, state)
   if (access) return refuse(access)
@@ -127,10 +142,9 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
       })
     }
     case 'edit-welcome-text': {
-      const text = command.text.trim()
-      if (text === '') return refuse('empty-text')
-      if (text.length > MAX_WELCOME_LENGTH) return refuse('text-too-long')
-      return emit({ type: 'welcome-text-edited', text })
+      const checked = checkText(command.text, MAX_WELCOME_LENGTH)
+      if (!checked.ok) return refuse(checked.problem)
+      return emit({ type: 'welcome-text-edited', text: checked.text })
     }
     case 'open-step': {
       const entry = ctx.content.steps.get(command.stepId)
@@ -145,6 +159,8 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
       if (!started) return refuse('module-not-started')
       if (today >= started.closesOn) return refuse('module-closed')
       if (state.submissions.some((s) => s.formId === command.formId)) return refuse('form-already-submitted')
+      if (command.answers === null || typeof command.answers !== 'object') return refuse('invalid-answers', { problems: [] })
+      if (Object.values(command.answers).some((value) => answerTextProblem(value) !== null)) return refuse('invalid-text')
       const problems = validateAnswers(entry.form, command.answers)
       if (problems.length > 0) return refuse('invalid-answers', { problems })
       const scored = scoreForm(entry.form, command.answers)
@@ -161,14 +177,13 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
       })
     }
     case 'send-message': {
-      const text = command.text.trim()
-      if (text === '') return refuse('empty-text')
-      if (text.length > MAX_MESSAGE_LENGTH) return refuse('text-too-long')
+      const checked = checkText(command.text, MAX_MESSAGE_LENGTH)
+      if (!checked.ok) return refuse(checked.problem)
       return emit({
         type: 'message-sent',
         messageId: ctx.newId(),
         from: ctx.actor.kind === 'patient' ? 'patient' : 'clinician',
-        text,
+        text: checked.text,
       })
     }
     case 'mark-messages-read': {
@@ -203,11 +218,14 @@ export function decide(command: ProgrammeCommand, state: ProgrammeState | null, 
     }
     case 'accept-handover': {
       if (!ctx.facts.isBehandlare(command.responsibleUserId, state.unitId)) return refuse('not-a-behandlare')
+      // The receiving unit decides, seeing only its own programmes: one open programme per patient there.
+      if (ctx.facts.hasOpenProgramme(state.patient, state.unitId, state.programmeId)) return refuse('programme-already-active')
       return emit({ type: 'handover-accepted', responsibleUserId: command.responsibleUserId })
     }
     case 'retain-programme': {
       if (!isLocalDate(command.until)) return refuse('invalid-date')
       if (command.until <= today) return refuse('date-in-past')
+      if (daysBetween(today, command.until) > (ctx.maxRetentionDays ?? DEFAULT_MAX_RETENTION_DAYS)) return refuse('retention-too-long')
       return emit({ type: 'programme-retained', until: command.until })
     }
     case 'end-programme': {
@@ -228,18 +246,29 @@ function closingDateProblem(closesOn: string, today: LocalDate, endsOn: LocalDat
   return null
 }
 
+/** Commands that change what a second user may have changed: they carry the version they saw. */
+export const VERSIONED: ReadonlySet<ProgrammeCommand['type']> = new Set([
+  'start-modules',
+  'change-module-closing-date',
+  'edit-welcome-text',
+  'change-responsible',
+  'hand-over',
+  'accept-handover',
+  'retain-programme',
+  'end-programme',
+])
+
 /** Patient commands that only read, and so are allowed while the programme is retained. */
 const PATIENT_READS = new Set<ProgrammeCommand['type']>(['open-step', 'mark-messages-read'])
 
 /** What the programme's lifecycle allows the patient. */
 function patientAccess(command: ProgrammeCommand, state: ProgrammeState, today: LocalDate): Refusal['code'] | null {
-  switch (state.lifecycle.status) {
-    case 'active':
+  switch (patientAccessOn(state, today)) {
+    case 'open':
       return null
-    case 'retained':
-      if (today >= state.lifecycle.until) return 'programme-closed'
+    case 'read-only':
       return PATIENT_READS.has(command.type) ? null : 'programme-read-only'
-    case 'ended':
+    case 'closed':
       return 'programme-closed'
   }
 }

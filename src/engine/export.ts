@@ -1,6 +1,6 @@
 // Exports: a dataadministratör's export of the unit's ended programmes (JSON and CSV), and the
 // patient's download of their own answers and messages. Pure; the engine checks access and logs.
-import type { LocalDate } from './calendar.ts'
+import { type LocalDate, localDate } from './calendar.ts'
 import type { ContentIndex } from './content.ts'
 import type { EndReason } from './end-reasons.ts'
 import type { ProgrammeState } from './state.ts'
@@ -32,7 +32,7 @@ export interface ExportedProgramme {
   messages: { from: 'patient' | 'clinician'; sentAt: string; text: string }[]
 }
 
-/** A unit export. */
+/** A unit export as JSON. The engine writes it piece by piece (see unitExportChunks). */
 export interface UnitExport {
   type: 'plus-unit-export'
   unitId: string
@@ -40,10 +40,34 @@ export interface UnitExport {
   programmes: ExportedProgramme[]
 }
 
-/** The export as the dataadministratör downloads it. */
-export type ExportFile =
-  | { format: 'json'; mediaType: 'application/json'; fileName: string; body: string }
-  | { format: 'csv'; mediaType: 'text/csv'; fileName: string; body: string }
+/** The formats of a unit export. */
+export type ExportFormat = 'json' | 'csv'
+
+/** The file's name and media type, known before any row is written. */
+export interface ExportHeader {
+  format: ExportFormat
+  mediaType: 'application/json' | 'text/csv; charset=utf-8'
+  /** `plus-<unit>-<date>.<format>`: never a path separator, see exportFileName. */
+  fileName: string
+}
+
+/** What an export wrote, counted while it was written. */
+export interface ExportTally {
+  /** Ended programmes in the file. */
+  programmes: number
+  /** Data rows: one per programme in JSON; one per submission (or programme without any) in CSV. */
+  rows: number
+}
+
+/** The export as the dataadministratör downloads it, whole (small units; hosts stream instead). */
+export type ExportFile = ExportHeader & ExportTally & { body: string }
+
+/** The start of every CSV file: the UTF-8 byte order mark, so Excel reads å, ä and ö right. */
+export const CSV_BOM = '\ufeff'
+/** The field separator Excel expects with Swedish settings (the comma is the decimal sign). */
+export const CSV_SEPARATOR = ';'
+/** Rows end with CRLF (RFC 4180; what Excel writes). */
+export const CSV_NEWLINE = '\r\n'
 
 export function exportProgramme(state: ProgrammeState): ExportedProgramme {
   const { lifecycle } = state
@@ -87,28 +111,84 @@ const CSV_COLUMNS = [
   'answers_json',
 ] as const
 
-/** Builds the export file in the chosen format. CSV has one row per submission (or programme). */
-export function unitExportFile(unitId: string, programmes: readonly ProgrammeState[], now: string, format: 'json' | 'csv'): ExportFile {
-  const stamp = now.slice(0, 10)
-  const data: UnitExport = { type: 'plus-unit-export', unitId, exportedAt: now, programmes: programmes.map(exportProgramme) }
-  if (format === 'json') {
-    return { format, mediaType: 'application/json', fileName: `plus-${unitId}-${stamp}.json`, body: `${JSON.stringify(data, null, 2)}\n` }
-  }
-  const rows: string[][] = [[...CSV_COLUMNS]]
-  for (const p of data.programmes) {
-    const base = [p.programmeId, p.personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
-    if (p.submissions.length === 0) rows.push([...base, '', '', '', '', '', ''])
-    for (const s of p.submissions) {
-      rows.push([...base, s.moduleId, s.formId, s.submittedAt, s.score === null ? '' : String(s.score), s.bandLabel ?? '', JSON.stringify(s.answers)])
-    }
-  }
-  return { format, mediaType: 'text/csv', fileName: `plus-${unitId}-${stamp}.csv`, body: rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n' }
+/**
+ * The export's file name: `plus-<unit>-<date>.<format>`. Unit ids are checked when a unit is
+ * created (isSafeUnitId), so this only matters for a store filled some other way: every character
+ * outside the safe set becomes `_`, so the name can never hold a path separator, `..` or a
+ * control character.
+ */
+export function exportFileName(unitId: string, now: string, format: ExportFormat): string {
+  const unit = unitId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'unit'
+  // The Stockholm date, as the dataadministratör reads it (at 00:30 the UTC date is yesterday's).
+  const stamp = Number.isNaN(Date.parse(now)) ? 'undated' : localDate(now)
+  return `plus-${unit}-${stamp}.${format}`
 }
 
-/** RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed with `'`. */
+/** The file's name and media type. */
+export function exportHeader(unitId: string, now: string, format: ExportFormat): ExportHeader {
+  return { format, mediaType: format === 'json' ? 'application/json' : 'text/csv; charset=utf-8', fileName: exportFileName(unitId, now, format) }
+}
+
+/**
+ * The export as a sequence of text pieces, one per programme (plus the opening and closing), so
+ * a host can send it as it is made and memory does not grow with the number of programmes. Pass
+ * programmes as an iterable that reads them page by page. `tally` is filled as pieces are taken.
+ */
+export function* unitExportChunks(
+  unitId: string,
+  programmes: Iterable<ProgrammeState>,
+  now: string,
+  format: ExportFormat,
+  tally: ExportTally = { programmes: 0, rows: 0 },
+): Generator<string, ExportTally> {
+  if (format === 'json') {
+    yield `{"type":"plus-unit-export","unitId":${JSON.stringify(unitId)},"exportedAt":${JSON.stringify(now)},"programmes":[`
+    for (const state of programmes) {
+      yield `${tally.programmes === 0 ? '' : ','}\n${JSON.stringify(exportProgramme(state))}`
+      tally.programmes++
+      tally.rows++
+    }
+    yield '\n]}\n'
+    return tally
+  }
+  yield CSV_BOM + csvRow(CSV_COLUMNS)
+  for (const state of programmes) {
+    const p = exportProgramme(state)
+    // YYYYMMDD-NNNN: Excel keeps it as text; twelve bare digits would be shown as 1,91212E+11.
+    const personnummer = `${p.personnummer.slice(0, 8)}-${p.personnummer.slice(8)}`
+    const base = [p.programmeId, personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
+    const rows =
+      p.submissions.length === 0
+        ? [[...base, '', '', '', '', '', '']]
+        : p.submissions.map((s) => [...base, s.moduleId, s.formId, s.submittedAt, s.score === null ? '' : String(s.score), s.bandLabel ?? '', JSON.stringify(s.answers)])
+    yield rows.map(csvRow).join('')
+    tally.programmes++
+    tally.rows += rows.length
+  }
+  return tally
+}
+
+/** The whole export in one string: unitExportChunks joined. */
+export function unitExportFile(unitId: string, programmes: Iterable<ProgrammeState>, now: string, format: ExportFormat): ExportFile {
+  const tally: ExportTally = { programmes: 0, rows: 0 }
+  const body = [...unitExportChunks(unitId, programmes, now, format, tally)].join('')
+  return { ...exportHeader(unitId, now, format), ...tally, body }
+}
+
+/** One CSV row, cells separated by `;`, ended by CRLF. */
+export function csvRow(cells: readonly string[]): string {
+  return cells.map(csvCell).join(CSV_SEPARATOR) + CSV_NEWLINE
+}
+
+/**
+ * One CSV cell. A cell a spreadsheet would run as a formula (its first character, or its first
+ * after leading spaces, is `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so
+ * Excel and LibreOffice show it as text. A cell holding `;`, `"`, CR or LF is quoted, with `"`
+ * doubled (RFC 4180).
+ */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
+  const safe = /^[ ]*[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /[;"\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
 }
 
 /** The patient's own download: their answers and messages, with the questions as text. */

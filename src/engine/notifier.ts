@@ -1,6 +1,11 @@
 // How flags leave the engine. The default notifier writes them to the outbox table in the same
 // transaction that records the delivery, so a flag is delivered exactly once even across
 // restarts; the host sends what is in the outbox and marks it sent.
+//
+// No notification holds a personnummer: a leaked outbox row must identify no one. The patient is
+// named by the programme's id (an opaque UUID); the host asks the engine who that is when it
+// sends (engine.notificationRecipient, a logged read) and looks up the address in its own
+// records. The clinician is named by their user id (HSA-id), which is not patient data.
 import type { FlagTrigger } from '../types/bundle.generated.ts'
 import type { LocalDate } from './calendar.ts'
 import type { DueFlag } from './flags.ts'
@@ -18,7 +23,10 @@ export interface FlagNotification {
   /** The module, for module-closing flags. */
   moduleId: string | null
   recipient: 'patient' | 'clinician'
-  /** The clinician's user id, or the patient's personnummer (for the host to address). */
+  /**
+   * Whom to address, opaque to anyone without the engine: the clinician's user id, or for the
+   * patient the programme id (resolved by engine.notificationRecipient). Never a personnummer.
+   */
   recipientRef: string
   /** patient-app for the patient; the clinician's chosen e-mail and/or SMS, else in-app. */
   channels: Channel[]
@@ -51,7 +59,7 @@ export function flagNotification(due: DueFlag, state: ProgrammeState, preference
     trigger: due.flag.trigger,
     moduleId: due.key.moduleId === '' ? null : due.key.moduleId,
     recipient: due.recipient.kind,
-    recipientRef: due.recipient.kind === 'clinician' ? due.recipient.userId : state.patient,
+    recipientRef: due.recipient.kind === 'clinician' ? due.recipient.userId : state.programmeId,
     channels: channels.length > 0 ? channels : ['in-app'],
     title: due.flag.title,
     text: due.flag.text,
@@ -81,3 +89,8 @@ export function outboxNotifier(store: EngineStore, newId: () => string): Notifie
     },
   }
 }
+
+/** Whom an outbox message is for, as engine.notificationRecipient tells the host. */
+export type NotificationRecipient =
+  | { recipient: 'patient'; programmeId: string; personnummer: string }
+  | { recipient: 'clinician'; userId: string }

@@ -66,6 +66,11 @@ export const PERMISSIONS: Readonly<Record<Action, AccessRule>> = {
   'export-ended': rule(['dataadministrator'], 'read'),
   'unit-roles': rule(['behorighetsadministrator'], 'read'),
   'notification-preferences': rule(ALL_ROLES, 'read'),
+  // The audit log names patients, so it is patient data: the dataadministratör reads and reviews
+  // it, never the behörighetsadministratör (who must not reach patient data).
+  'audit-log': rule(['dataadministrator'], 'read'),
+  'log-review': rule(['dataadministrator'], 'read'),
+  'access-log': rule([], 'read', true),
 }
 
 /** What an action is aimed at, when it is aimed at one programme. */

@@ -31,3 +31,15 @@ export type Query =
   | { type: 'unit-roles' }
   /** Any staff member: their own notification settings. */
   | { type: 'notification-preferences' }
+  /**
+   * Dataadministratör: the unit's audit log (every entry whose unit is the actor's), optionally
+   * within [from, to) (ISO 8601). Reading it is itself logged.
+   */
+  | { type: 'audit-log'; from?: string; to?: string }
+  /**
+   * Dataadministratör: the recurring log review of the unit: access to one's own personnummer,
+   * access to programmes outside one's own list, access after a programme ended.
+   */
+  | { type: 'log-review'; from?: string; to?: string }
+  /** Patient: which care units accessed their data and when (Patientdatalagen 8 kap. 5 §). */
+  | { type: 'access-log' }

@@ -2,7 +2,7 @@
 // messages are Swedish (klarspråk) because clinicians and patients read them, and they never
 // contain patient data: a refusal names at most a programme id.
 import type { AnswerProblem } from '../scoring/index.ts'
-import type { PersonnummerProblem } from './personnummer.ts'
+import type { PersonnummerProblem } from '../identity/personnummer.ts'
 import { ROLE_LABELS, type Role } from './roles.ts'
 
 /** Every refusal code and its Swedish message. */
@@ -19,6 +19,8 @@ const CATALOGUE = {
   'invalid-personnummer': (r: Partial<Refusal>) =>
     ({
       format: 'Personnumret ska ha 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN.',
+      century: 'Skriv personnumret med 12 siffror, till exempel ÅÅÅÅMMDD-NNNN, eller med - eller + före de fyra sista siffrorna.',
+      serial: 'Personnumret stämmer inte. De tre siffrorna före den sista kan inte vara 000.',
       checksum: 'Personnumret stämmer inte. Kontrollera siffrorna.',
       date: 'Personnumret innehåller inget riktigt datum. Kontrollera siffrorna.',
       future: 'Personnumret har ett datum som inte har varit än. Kontrollera siffrorna.',
@@ -57,6 +59,20 @@ const CATALOGUE = {
   'role-not-granted': () => 'Användaren har inte rollen.',
   'last-administrator': () => 'Enheten måste ha minst en behörighetsadministratör kvar.',
   'version-conflict': () => 'Någon annan har ändrat programmet under tiden. Ladda om sidan och försök igen.',
+  'own-account': () => 'Du kan inte ge dig själv en roll. Be en annan behörighetsadministratör.',
+  'role-conflict': () => 'En behörighetsadministratör kan inte samtidigt ha en roll som når patientuppgifter på enheten.',
+  // The one refusal an actor gets for anything they may not reach, whether it exists or not
+  // (another unit's or patient's programme, an id of the wrong kind, a purged programme, an id
+  // that never existed). The audit log records the real reason with one of the codes above or
+  // 'programme-purged'.
+  'not-found': () => 'Det du söker finns inte, eller så har du inte behörighet till det.',
+  'programme-purged': () => 'Programmet har gallrats.',
+  'own-personnummer': () => 'Du kan inte starta eller öppna ett program för dig själv.',
+  'invalid-text': () => 'Texten innehåller tecken som inte kan sparas, till exempel styrtecken. Skriv om texten och försök igen.',
+  'idempotency-key-reused': () => 'Begäran har redan använts för något annat. Ladda om sidan och försök igen.',
+  'purge-too-early': () => 'Programmet kan gallras först när bevarandetiden och karenstiden har gått ut.',
+  'retention-too-long': () => 'Programmet kan inte vidmakthållas så länge. Välj ett tidigare datum.',
+  'invalid-unit-id': () => 'Enhetens id får bara innehålla bokstäverna a–z och A–Z, siffror, bindestreck och understreck, högst 64 tecken.',
 } as const satisfies Record<string, (r: Partial<Refusal>) => string>
 
 /** A stable refusal code. */

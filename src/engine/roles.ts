@@ -25,8 +25,12 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
 
 /** The acting user, passed with every command and query. The host has authenticated them. */
 export type Actor =
-  /** A staff member logged in to one care unit (SITHS); their roles there are looked up. */
-  | { kind: 'staff'; userId: string; unitId: string }
+  /**
+   * A staff member logged in to one care unit (SITHS); their roles there are looked up. Their
+   * personnummer comes from the same identity (any accepted spelling): nobody may open or start
+   * a programme for themselves.
+   */
+  | { kind: 'staff'; userId: string; unitId: string; personnummer: string }
   /** The patient (invånare), identified by their personnummer (any accepted spelling). */
   | { kind: 'patient'; personnummer: string }
   /** The host's own processes: the flag scheduler and setting up units. */

@@ -5,6 +5,7 @@ import type { FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
 import { daysBetween, type LocalDate, localDate } from './calendar.ts'
 import { type ContentIndex, orderedModules } from './content.ts'
 import { END_REASONS, type EndReason } from './end-reasons.ts'
+import { patientAccessOn } from './lifecycle.ts'
 import type { Lifecycle, Message, ProgrammeState, Submission } from './state.ts'
 
 /** Finds the content a programme or submission was on; null when that version is unknown. */
@@ -67,6 +68,8 @@ export interface PatientProgrammeSummary {
 /** The clinician's tree: every module, upcoming ones included. */
 export interface ProgrammeTree {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   /** What the patient sees as the welcome text. */
   welcome: WelcomeView
   modules: ModuleView[]
@@ -75,6 +78,8 @@ export interface ProgrammeTree {
 /** "Information om momentet". */
 export interface Overview {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   unitId: string
   status: Lifecycle['status']
   startedOn: LocalDate
@@ -152,6 +157,8 @@ export type MessageView = Message
 /** A row in the lists "Mina", "Alla" and "Avslutade". */
 export interface ProgrammeListRow {
   programmeId: string
+  /** The programme's version: what a command that changes it sends back as expectedVersion. */
+  version: number
   personnummer: string
   status: Lifecycle['status']
   startedOn: LocalDate
@@ -178,7 +185,7 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
     programmeId: state.programmeId,
     title: programmeTitle(content),
     welcome: welcomeView(state, content),
-    readOnly: state.lifecycle.status !== 'active',
+    readOnly: patientAccessOn(state, localDate(now)) !== 'open',
     readableUntil: state.lifecycle.status === 'retained' ? state.lifecycle.until : null,
     modules: moduleViews(state, content, now).filter((m) => m.status !== 'upcoming'),
     unreadMessages: state.messages.filter((m) => m.from === 'clinician' && m.readAt === null).length,
@@ -186,7 +193,7 @@ export function patientView(state: ProgrammeState, content: ContentIndex, now: s
 }
 
 export function programmeTree(state: ProgrammeState, content: ContentIndex, now: string): ProgrammeTree {
-  return { programmeId: state.programmeId, welcome: welcomeView(state, content), modules: moduleViews(state, content, now) }
+  return { programmeId: state.programmeId, version: state.version, welcome: welcomeView(state, content), modules: moduleViews(state, content, now) }
 }
 
 export function welcomeView(state: ProgrammeState, content: ContentIndex): WelcomeView {
@@ -245,6 +252,7 @@ export function overview(state: ProgrammeState, now: string): Overview {
   const { lifecycle } = state
   return {
     programmeId: state.programmeId,
+    version: state.version,
     unitId: state.unitId,
     status: lifecycle.status,
     startedOn: state.startedOn,
@@ -370,6 +378,7 @@ export function listRow(state: ProgrammeState, actorUserId: string | null, now: 
   const { lifecycle } = state
   return {
     programmeId: state.programmeId,
+    version: state.version,
     personnummer: state.patient,
     status: lifecycle.status,
     startedOn: state.startedOn,

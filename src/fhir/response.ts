@@ -6,9 +6,9 @@ import { findForm } from './find-form.ts'
 import { itemType } from './items.ts'
 import { BAND_LINK_ID, SCORE_LINK_ID } from './link-ids.ts'
 import { scoreItemType } from './score-items.ts'
-import { looksLikePersonnummer } from './personnummer.ts'
+import { looksLikePersonnummer, parsePersonnummer } from '../identity/personnummer.ts'
 import type { Coding, QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem } from './types.ts'
-import { baseUrlOf, ORDINAL_VALUE, PERSONNUMMER_SYSTEM, questionnaireUrl, type FhirOptions } from './urls.ts'
+import { baseUrlOf, ORDINAL_VALUE, PERSONNUMMER_SYSTEM, questionnaireUrl, SAMORDNINGSNUMMER_SYSTEM, type FhirOptions } from './urls.ts'
 
 /** What a QuestionnaireResponse needs besides the answers. */
 export interface ResponseOptions extends FhirOptions {
@@ -20,8 +20,11 @@ export interface ResponseOptions extends FhirOptions {
    */
   subject: string
   /**
-   * The patient's personnummer, only when the receiving system needs it. Written as the subject's
-   * identifier (system urn:oid:1.2.752.129.2.1.3.1). Never taken from anywhere else.
+   * The patient's personnummer or samordningsnummer, only when the receiving system needs it.
+   * Read by src/identity (any spelling the engine accepts, on the date of `authored`) and written
+   * as the subject's identifier in 12 digits, with the personnummer system
+   * (urn:oid:1.2.752.129.2.1.3.1) or the samordningsnummer system (…3.3). Never taken from
+   * anywhere else; an invalid number is refused with its problem code, not echoed.
    */
   personnummer?: string
 }
@@ -72,7 +75,12 @@ export function toQuestionnaireResponse(bundle: PlusBundle, formId: string, answ
     if (band) items.push({ linkId: BAND_LINK_ID, text: 'Nivå', answer: [{ valueString: band.label }] })
   }
   const subject: QuestionnaireResponse['subject'] = { reference: options.subject }
-  if (options.personnummer !== undefined) subject.identifier = { system: PERSONNUMMER_SYSTEM, value: options.personnummer }
+  if (options.personnummer !== undefined) {
+    const parsed = parsePersonnummer(options.personnummer, options.authored.slice(0, 10))
+    if (!parsed.ok) throw new TypeError(`toQuestionnaireResponse(): \`personnummer\` is not a valid personnummer or samordningsnummer (${parsed.problem})`)
+    const system = parsed.personnummer.kind === 'samordningsnummer' ? SAMORDNINGSNUMMER_SYSTEM : PERSONNUMMER_SYSTEM
+    subject.identifier = { system, value: parsed.personnummer.value }
+  }
   return {
     resourceType: 'QuestionnaireResponse',
     language: 'sv',

@@ -17,6 +17,8 @@ export const VARIABLE = 'http://hl7.org/fhir/StructureDefinition/variable'
 export const CALCULATED_EXPRESSION = 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression'
 /** The Swedish personal identity number (personnummer). */
 export const PERSONNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.1'
+/** The Swedish coordination number (samordningsnummer). */
+export const SAMORDNINGSNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.3'
 
 /**
  * Where canonical URLs live when the host does not say: `.invalid` is reserved (RFC 2606) and

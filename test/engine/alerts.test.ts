@@ -2,7 +2,7 @@
 // clinician's attention in "Hantera händelser", whatever the total score.
 import { describe, expect, it } from 'vitest'
 import { assessment, module, scaleQuestion, section, step, testBundle } from './bundle.ts'
-import { BEHANDLARE, PNR, patient, world } from './harness.ts'
+import { BEHANDLARE, PNR, patient, versionOf, world } from './harness.ts'
 
 function bundleWithAlert() {
   const form = assessment('ned-skattning', 'Skattning av nedstämdhet', [
@@ -17,7 +17,7 @@ describe('alerts', () => {
   it('given an answer at the alert value in a low total, then the submission carries the alert and the opened answer is marked', () => {
     const w = world({ bundle: bundleWithAlert() })
     const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: versionOf(w, programmeId) })
     w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'inte-alls', 'ned-ork': 'inte-alls', 'ned-doden': 'ibland' } })
     const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
     expect(submission).toMatchObject({ score: 1, inTopBand: false, alerts: [{ questionId: 'ned-doden', prompt: 'Hur ofta har du haft tankar på döden?' }] })
@@ -28,7 +28,7 @@ describe('alerts', () => {
   it('given answers below the alert value, then there is no alert', () => {
     const w = world({ bundle: bundleWithAlert() })
     const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: versionOf(w, programmeId) })
     w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'hela-tiden', 'ned-ork': 'hela-tiden', 'ned-doden': 'inte-alls' } })
     const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
     expect(submission?.alerts).toEqual([])

@@ -1,6 +1,6 @@
 // The engine benchmark (bench/engine.ts) populates its store through the store interface in
 // batches, not command by command. This checks that the shortcut is honest: the same scripts
-// run through engine.execute, with the scheduler's deliverDueFlags() every night at 00:05,
+// run through engine.execute, with the scheduler's deliverDueFlags() every morning at 08:00,
 // leave the same rows behind (outbox ids and the interleaving of audit rows across programmes
 // aside), and the measured sweep then delivers the same flags.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -13,7 +13,7 @@ import {
   SWEEP_DAY,
   benchIds,
   compiledBundle,
-  nightAt,
+  morningRunAt,
   populate,
   setUpWorld,
   setupAt,
@@ -44,6 +44,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** The rows that matter, in an order that does not depend on how they were written. */
 function contents(path: string): Record<string, unknown[]> {
   const db = new DatabaseSync(path)
+  // The audit log has its own file (plus.db → plus-audit.db).
+  db.prepare('ATTACH DATABASE ? AS audit').run(path.replace(/\.db$/, '-audit.db'))
   const rows = (sql: string) => db.prepare(sql).all().map((row) => ({ ...row }))
   const result = {
     programmes: rows('SELECT * FROM programmes ORDER BY programme_id'),
@@ -53,7 +55,8 @@ function contents(path: string): Record<string, unknown[]> {
     outbox: rows(`SELECT created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at FROM outbox
                   ORDER BY programme_id, created_at, flag_id, channel`),
     // Per programme in the order written; across programmes the interleaving differs.
-    audit: rows(`SELECT at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code FROM audit_log
+    audit: rows(`SELECT at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status, actor_responsible,
+                   action, access, outcome, refusal_code FROM audit.audit_log
                  ORDER BY programme_id, seq`),
   }
   db.close()
@@ -78,7 +81,7 @@ describe('bench population', () => {
       .flat()
       .sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0))
     expect(commands.length).toBeGreaterThan(PROGRAMMES * 5)
-    const nights = Array.from({ length: 90 }, (_, k) => nightAt(addDays(SWEEP_DAY, k - 90)))
+    const nights = Array.from({ length: 90 }, (_, k) => morningRunAt(addDays(SWEEP_DAY, k - 90)))
     let next = 0
     const until = (at: string) => {
       for (; next < commands.length && (commands[next]?.at ?? '') < at; next++) {

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { type Actor, evolveAll } from '../../src/engine/index.ts'
 import { CLINICIAN, NOW, ORO_STARTED, PATIENT, STARTED, byClinician, byPatient, given } from './spec.ts'
+import { staff } from './harness.ts'
 
-const OTHER_CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh2', unitId: 'vc-norr' }
+const OTHER_CLINICIAN: Actor = staff('u-beh2', 'vc-norr')
 const P = 'p-1'
 const LATER = '2025-04-10T10:00:00.000Z'
 const oroAnswers = { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' }
@@ -179,8 +180,8 @@ describe('events', () => {
 })
 
 describe('responsible clinician and handover', () => {
-  const INV: Actor = { kind: 'staff', userId: 'u-inv', unitId: 'vc-norr' }
-  const INV_S: Actor = { kind: 'staff', userId: 'u-inv-s', unitId: 'vc-soder' }
+  const INV: Actor = staff('u-inv', 'vc-norr')
+  const INV_S: Actor = staff('u-inv-s', 'vc-soder')
   const handedOver = byClinician({ type: 'handed-over', fromUnitId: 'vc-norr', toUnitId: 'vc-soder' })
 
   it('given a programme, when the invånaradministratör appoints another behandlare, then the responsible changes', () => {
@@ -208,7 +209,7 @@ describe('responsible clinician and handover', () => {
     given([STARTED, handedOver]).when(INV_S, { type: 'accept-handover', programmeId: P, responsibleUserId: 'u-beh' }).thenRefused('not-a-behandlare')
   })
   it('given a pending handover, then other staff commands wait for it', () => {
-    given([STARTED, handedOver]).when({ kind: 'staff', userId: 'u-beh-s', unitId: 'vc-soder' }, { type: 'start-modules', programmeId: P, modules: [{ moduleId: 'oro' }] }).thenRefused('handover-pending')
+    given([STARTED, handedOver]).when(staff('u-beh-s', 'vc-soder'), { type: 'start-modules', programmeId: P, modules: [{ moduleId: 'oro' }] }).thenRefused('handover-pending')
   })
   it('given no handover, then accepting one is refused', () => {
     given([STARTED]).when(INV, { type: 'accept-handover', programmeId: P, responsibleUserId: 'u-beh' }).thenRefused('no-handover-pending')

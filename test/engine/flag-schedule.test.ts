@@ -37,6 +37,8 @@ import {
   TestClock,
   type World,
   world,
+  UNDO_MIGRATION_6,
+  versionOf,
 } from './harness.ts'
 
 const key = (k: FlagDeliveryKey): string => `${k.programmeId}/${k.flagId}/${k.moduleId}/${k.occurrence}`
@@ -90,11 +92,11 @@ describe('flag schedule index', () => {
     const p = run('start-programme', BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     const q = run('start-programme (2)', BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
     const r = run('start-programme (3)', BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_C })
-    run('start-modules', BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-05-10' }, { moduleId: 'angest' }] })
-    run('start-modules (2)', BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro' }] })
+    run('start-modules', BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-05-10' }, { moduleId: 'angest' }], expectedVersion: versionOf(w, p) })
+    run('start-modules (2)', BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, q) })
     w.clock.advanceDays(2)
-    run('change-module-closing-date', BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-20' })
-    run('edit-welcome-text', BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen!' })
+    run('change-module-closing-date', BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-20', expectedVersion: versionOf(w, p) })
+    run('edit-welcome-text', BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen!', expectedVersion: versionOf(w, p) })
     w.clock.advanceDays(8)
     expect(expectSweepDeliversFullScan(w, 'sweep on day 10')).toBeGreaterThan(0)
     run('open-step', patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
@@ -109,15 +111,16 @@ describe('flag schedule index', () => {
     run('set-mobile-number', patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
     w.clock.advanceDays(9)
     expect(expectSweepDeliversFullScan(w, 'sweep on day 20')).toBeGreaterThan(0)
-    run('change-responsible', INVANARADMIN, { type: 'change-responsible', programmeId: q, responsibleUserId: 'u-beh2' })
-    run('hand-over', BEHANDLARE_2, { type: 'hand-over', programmeId: q, toUnitId: 'vc-soder' })
+    run('change-responsible', INVANARADMIN, { type: 'change-responsible', programmeId: q, responsibleUserId: 'u-beh2', expectedVersion: versionOf(w, q) })
+    run('hand-over', BEHANDLARE_2, { type: 'hand-over', programmeId: q, toUnitId: 'vc-soder', expectedVersion: versionOf(w, q) })
     w.clock.set('2025-07-05T08:00:00.000Z') // the clinician flag of q waits for a responsible
     expect(expectSweepDeliversFullScan(w, 'sweep while q waits for a handover')).toBeGreaterThan(0)
-    run('accept-handover', SODER_INVANARADMIN, { type: 'accept-handover', programmeId: q, responsibleUserId: 'u-beh-s' })
-    run('retain-programme', SODER_BEHANDLARE, { type: 'retain-programme', programmeId: q, until: '2025-08-01' })
-    run('end-programme', BEHANDLARE_2, { type: 'end-programme', programmeId: r, reason: 'completed' })
+    run('accept-handover', SODER_INVANARADMIN, { type: 'accept-handover', programmeId: q, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, q) })
+    run('retain-programme', SODER_BEHANDLARE, { type: 'retain-programme', programmeId: q, until: '2025-08-01', expectedVersion: versionOf(w, q) })
+    run('end-programme', BEHANDLARE_2, { type: 'end-programme', programmeId: r, reason: 'completed', expectedVersion: versionOf(w, r) })
+    w.clock.advanceDays(30) // the purge's grace period
     run('purge-programmes', DATAADMIN, { type: 'purge-programmes', programmeIds: [r] })
-    run('end-programme (2)', BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'other-care' })
+    run('end-programme (2)', BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'other-care', expectedVersion: versionOf(w, p) })
     expect(indexed(w.store, '2030-01-01')).toEqual([])
   })
 
@@ -146,7 +149,7 @@ describe('flag schedule index', () => {
     const w = world()
     for (const personnummer of [PNR, PNR_B, PNR_C]) {
       const { programmeId } = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
-      w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: programmeId ?? '', modules: [{ moduleId: 'oro' }] })
+      w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: programmeId ?? '', modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, programmeId ?? '') })
     }
     const reads = { get: 0, list: 0 }
     const counting: EngineStore = {
@@ -159,7 +162,7 @@ describe('flag schedule index', () => {
     w.clock.advanceDays(3)
     expect(engine.deliverDueFlags().delivered).toEqual([])
     expect(reads).toEqual({ get: 0, list: 0 })
-    w.clock.advanceDays(4) // the seven-day reminder of all three
+    w.clock.advanceDays(5) // the reminder of all three, after seven whole quiet days
     expect(engine.deliverDueFlags().delivered).toHaveLength(3)
     expect(reads).toEqual({ get: 3, list: 0 })
   })
@@ -167,16 +170,16 @@ describe('flag schedule index', () => {
   it('given flag definitions that change with a new bundle, then the schedule is rebuilt from them', () => {
     const w = world()
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro' }] })
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, p) })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     const q = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro', closesOn: '2025-05-01' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro', closesOn: '2025-05-01' }], expectedVersion: versionOf(w, q) })
     const flags = FLAGS.map((f) => (f.trigger === 'inactivity' ? { ...f, days: 3 } : f.trigger === 'module-closing' ? { ...f, days: 10 } : f))
     const bundle = testBundle({ version: '1.1.0', flags })
     const updated = createEngine({ store: w.store, bundle, clock: w.clock.now, newId: sequentialIds('v2') })
     const v2: World = { ...w, engine: updated }
     expectAgreement(v2, 'after the update', 100, updated.content)
-    expect(indexed(w.store, '2025-04-10')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
+    expect(indexed(w.store, '2025-04-11')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
   })
 
   describe('on a database from before the schedule', () => {
@@ -192,19 +195,21 @@ describe('flag schedule index', () => {
       const clock = new TestClock()
       const before = world({ path, clock })
       const p = before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-      before.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-25' }] })
+      before.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-25' }], expectedVersion: versionOf(before, p) })
       before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
       before.engine.close()
       // Back to schema version 2, with the programmes and deliveries it had.
       const db = new DatabaseSync(path)
+      db.exec(UNDO_MIGRATION_6)
       db.exec(`DROP TABLE flag_schedule; DROP TABLE engine_meta; PRAGMA user_version = 2`)
+      db.exec('ALTER TABLE audit_log DROP COLUMN export_format; ALTER TABLE audit_log DROP COLUMN row_count') // migration 5
       db.close()
 
       const after = openWorld({ path, clock: new TestClock('2025-04-07T09:00:00.000Z'), ids: sequentialIds('after') })
       expect(new DatabaseSync(path).prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.at(-1)?.version })
       expectAgreement(after, 'after the migration')
       expect(indexed(after.store, '2025-04-22').map((k) => k.split('/')[1])).toEqual(['modul-avslutas', 'paminnelse-startat-moment', 'paminnelse-startat-moment'])
-      after.clock.set('2025-04-21T22:00:00.000Z')
+      after.clock.set('2025-04-22T06:00:00.000Z') // 08:00, the delivery window's start
       expect(expectSweepDeliversFullScan(after, 'first sweep after the migration')).toBe(3)
       after.engine.close()
     })

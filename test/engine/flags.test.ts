@@ -1,12 +1,12 @@
 // Flags from the bundle, computed from stored state and the clock in Stockholm calendar days,
-// delivered exactly once through the notifier (default: the outbox), also across restarts.
+// delivered inside the delivery window (default 08:00–20:00) and exactly once through the notifier (default: the outbox), also across restarts.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type FlagNotification, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world, versionOf } from './harness.ts'
 
 const fired = (flags: FlagNotification[]) => flags.map((f) => `${f.flagId}${f.moduleId ? `:${f.moduleId}` : ''}→${f.recipient}`)
 
@@ -20,30 +20,36 @@ describe('flags', () => {
     expect(w.store.listOutbox()).toMatchObject([{ flagId: 'moment-startat', channel: 'patient-app', recipient: 'patient' }])
   })
 
-  it('given seven calendar days without activity, then the reminder fires at local midnight, once per quiet spell', () => {
+  it('given seven whole calendar days without activity, then the reminder goes out at 08:00 on the eighth day, once per quiet spell', () => {
     const w = world() // starts Monday 2025-04-07 09:00
     const p = startWithOro(w)
-    w.clock.set('2025-04-13T21:59:00.000Z') // Sunday 23:59
+    w.clock.set('2025-04-14T06:00:00.000Z') // Monday 14th 08:00: only six whole days have passed
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    w.clock.set('2025-04-13T22:00:00.000Z') // Monday 14th 00:00
+    w.clock.set('2025-04-15T05:59:00.000Z') // Tuesday 15th 07:59: before the window
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-15T06:00:00.000Z') // Tuesday 15th 08:00: the 8th to the 14th were quiet
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
     w.clock.advanceDays(3)
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // active on the 17th
-    w.clock.set('2025-04-23T22:00:00.000Z') // the 24th: 7 days after the 17th
+    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // active on the 18th
+    w.clock.set('2025-04-25T06:00:00.000Z') // the 25th: the seventh quiet day
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-26T06:00:00.000Z') // the 26th: the 19th to the 25th were quiet
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
   })
 
   it('given a module closing on a date, then the patient is warned three calendar days before, and not after it closed', () => {
     const w = world()
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-30' }, { moduleId: 'angest', closesOn: '2025-05-02' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-30' }, { moduleId: 'angest', closesOn: '2025-05-02' }], expectedVersion: versionOf(w, p) })
     w.clock.set('2025-04-26T21:59:00.000Z')
     w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' }) // keep the reminder away
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    w.clock.set('2025-04-26T22:00:00.000Z') // the 27th
+    w.clock.set('2025-04-26T22:00:00.000Z') // the 27th, 00:00: due, but at night
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-27T06:00:00.000Z') // the 27th, 08:00
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:oro→patient'])
-    w.clock.set('2025-04-28T22:00:00.000Z') // the 29th
+    w.clock.set('2025-04-29T06:00:00.000Z') // the 29th, 08:00
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:angest→patient'])
   })
 
@@ -51,10 +57,10 @@ describe('flags', () => {
     const w = world()
     const p = startWithOro(w)
     // Delivered with the command that made it due.
-    const first = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-09' })
+    const first = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-09', expectedVersion: versionOf(w, p) })
     expect(fired(first.flags)).toEqual(['modul-avslutas:oro→patient'])
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    const second = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-10' })
+    const second = w.engine.execute(BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-10', expectedVersion: versionOf(w, p) })
     expect(fired(second.flags)).toEqual(['modul-avslutas:oro→patient'])
     expect(w.store.listOutbox().filter((m) => m.flagId === 'modul-avslutas')).toHaveLength(2)
   })
@@ -66,7 +72,9 @@ describe('flags', () => {
     w.clock.set('2025-07-04T21:59:00.000Z') // 4 July 23:59; ends 6 July
     const early = w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')
     expect(early).toEqual([])
-    w.clock.set('2025-07-04T22:00:00.000Z') // 5 July
+    w.clock.set('2025-07-04T22:00:00.000Z') // 5 July 00:00: due, but at night
+    expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
+    w.clock.set('2025-07-05T06:00:00.000Z') // 5 July 08:00
     const due = w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')
     expect(due).toMatchObject([{ flagId: 'plus-snart-slut', recipientRef: 'u-beh', channels: ['email', 'sms'], programmeId: p }])
     expect(w.store.listOutbox().filter((m) => m.recipient === 'clinician').map((m) => m.channel)).toEqual(['email', 'sms'])
@@ -83,10 +91,10 @@ describe('flags', () => {
   it('given a pending handover, then the clinician flag waits for the new responsible', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: versionOf(w, p) })
     w.clock.set('2025-07-05T08:00:00.000Z')
     expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
-    const { flags } = w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    const { flags } = w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, p) })
     expect(flags).toMatchObject([{ flagId: 'plus-snart-slut', recipientRef: 'u-beh-s' }])
   })
 
@@ -94,8 +102,8 @@ describe('flags', () => {
     const w = world()
     const a = startWithOro(w)
     const b = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: a, reason: 'completed' })
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: b, until: '2025-12-01' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: a, reason: 'completed', expectedVersion: versionOf(w, a) })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: b, until: '2025-12-01', expectedVersion: versionOf(w, b) })
     w.clock.set('2025-07-05T08:00:00.000Z')
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
   })
@@ -113,7 +121,7 @@ describe('flags', () => {
       notifier: { notify: (n) => (failing ? (() => { throw new Error('SMS gateway down') })() : sent.push(n.flagId)) },
     })
     engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
-    engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+    engine.execute(staff('u-admin', 'vc-norr'), { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
     engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' })
     expect(engine.deliverDueFlags().failed).toMatchObject([{ flagId: 'moment-startat' }])
     failing = false
@@ -124,33 +132,43 @@ describe('flags', () => {
 })
 
 describe('flags across daylight saving (Europe/Stockholm)', () => {
-  it('given a start before the spring change, then the 7-day reminder is due at local midnight, not 168 hours later', () => {
+  it('given a start before the spring change, then the reminder goes out at 08:00 on the eighth calendar day, not 168 hours later', () => {
     const w = world({ clock: new TestClock('2025-03-27T08:00:00.000Z') }) // Thursday 09:00 CET
     startWithOro(w)
-    w.clock.set('2025-04-02T21:59:00.000Z') // Wednesday 23:59 CEST
+    w.clock.set('2025-04-03T06:00:00.000Z') // Thursday 3 April 08:00 CEST, the seventh day, 165 hours after the start
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    w.clock.set('2025-04-02T22:00:00.000Z') // Thursday 3 April 00:00 CEST, 167 hours after the start
+    w.clock.set('2025-04-04T05:59:00.000Z') // Friday 07:59 CEST
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-04-04T06:00:00.000Z') // Friday 4 April 08:00 CEST: 28 March to 3 April were quiet
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['paminnelse-startat-moment→patient'])
   })
 
-  it('given a module closing just after the autumn change, then the warning is due at local midnight on the change day', () => {
+  it('given a module closing just after the autumn change, then the warning goes out at 08:00 CET on the change day', () => {
     const w = world({ clock: new TestClock('2025-10-20T08:00:00.000Z') })
     const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1212' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-10-29' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-10-29' }], expectedVersion: versionOf(w, p) })
     w.clock.set('2025-10-25T21:59:00.000Z') // Saturday 23:59 CEST
     w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
     expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    w.clock.set('2025-10-25T22:00:00.000Z') // Sunday 26 October 00:00 CEST (the 25-hour day)
+    w.clock.set('2025-10-25T22:00:00.000Z') // Sunday 26 October 00:00 CEST (the 25-hour day): due, at night
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-10-26T06:59:00.000Z') // 07:59 CET
+    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    w.clock.set('2025-10-26T07:00:00.000Z') // 08:00 CET
     expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['modul-avslutas:oro→patient'])
   })
 
-  it('given a programme ending just after the spring change, then "PLUS snart slut" is due at local midnight on the change day', () => {
+  it('given a programme ending just after the spring change, then "PLUS snart slut" goes out at 08:00 CEST on the change day', () => {
     const w = world({ clock: new TestClock('2024-12-31T08:00:00.000Z') }) // ends 2025-03-31
     const p = startWithOro(w)
     expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }).endsOn).toBe('2025-03-31')
     w.clock.set('2025-03-29T22:59:00.000Z') // Saturday 23:59 CET
     expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
-    w.clock.set('2025-03-29T23:00:00.000Z') // Sunday 30 March 00:00 CET (the 23-hour day)
+    w.clock.set('2025-03-29T23:00:00.000Z') // Sunday 30 March 00:00 CET (the 23-hour day): due, at night
+    expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
+    w.clock.set('2025-03-30T05:59:00.000Z') // 07:59 CEST
+    expect(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician')).toEqual([])
+    w.clock.set('2025-03-30T06:00:00.000Z') // 08:00 CEST
     expect(fired(w.engine.deliverDueFlags().delivered.filter((f) => f.recipient === 'clinician'))).toEqual(['plus-snart-slut→clinician'])
   })
 

@@ -2,6 +2,7 @@
 // SQLite store, a clock the test moves and predictable ids.
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
 import { createEngine, type Actor, type Engine, type EngineStore, openSqliteStore } from '../../src/engine/index.ts'
+import { luhnCheckDigit } from '../../src/identity/personnummer.ts'
 import { testBundle } from './bundle.ts'
 
 /** Skatteverket's public test personnummer. */
@@ -29,7 +30,18 @@ export class TestClock {
   }
 }
 
-export const staff = (userId: string, unitId = 'vc-norr'): Actor => ({ kind: 'staff', userId, unitId })
+/**
+ * A staff member's personnummer, as their SITHS identity carries it: a Skatteverket test number
+ * of the 1990-01-01 series, the same for the same user id (never a patient's number in tests).
+ */
+export function staffPersonnummer(userId: string): string {
+  let serial = 0
+  for (const char of userId) serial = (serial * 31 + char.charCodeAt(0)) % 800
+  const nine = `900101${String(100 + serial).padStart(3, '0')}`
+  return `19900101-${nine.slice(6)}${luhnCheckDigit(nine)}`
+}
+
+export const staff = (userId: string, unitId = 'vc-norr', personnummer = staffPersonnummer(userId)): Actor => ({ kind: 'staff', userId, unitId, personnummer })
 export const patient = (personnummer = PNR): Actor => ({ kind: 'patient', personnummer })
 
 /** The people of the two units. */
@@ -93,7 +105,7 @@ export function world(options: Parameters<typeof openWorld>[0] = {}): World {
 export function startWithOro(w: World, personnummer = PNR): string {
   const started = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
   const programmeId = started.programmeId ?? ''
-  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }] })
+  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, programmeId) })
   return programmeId
 }
 
@@ -108,4 +120,38 @@ export function refusedWith(fn: () => unknown): string {
     throw error
   }
   throw new Error('Expected a refusal, but the call succeeded')
+}
+
+/**
+ * SQL that takes a database back from the current schema to version 5 (for tests of older
+ * databases): the audit log back in the main file, one open programme per patient, no purge
+ * ledger, idempotency or staff identity table (migration 7 runs again safely). Run on a plain connection (without the audit file attached).
+ */
+export const UNDO_MIGRATION_6 = `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff', 'patient', 'system')),
+    actor_id TEXT,
+    unit_id TEXT,
+    programme_id TEXT,
+    action TEXT NOT NULL,
+    access TEXT NOT NULL CHECK (access IN ('read', 'write')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'refused')),
+    refusal_code TEXT,
+    export_format TEXT CHECK (export_format IN ('json', 'csv')),
+    row_count INTEGER CHECK (row_count >= 0)
+  ) STRICT;
+  CREATE INDEX audit_by_programme ON audit_log (programme_id);
+  DROP INDEX programmes_one_open_per_unit;
+  CREATE UNIQUE INDEX programmes_one_open_per_patient ON programmes (patient) WHERE status <> 'ended';
+  DROP TABLE purge_ledger;
+  DROP TABLE idempotency;
+  DROP TABLE IF EXISTS staff_identities; -- migration 8
+  PRAGMA user_version = 5;
+`
+
+/** The programme's current version: what a client whose screen is up to date sends as expectedVersion. */
+export function versionOf(w: { store: EngineStore }, programmeId: string): number {
+  return w.store.getProgramme(programmeId)?.version ?? 0
 }

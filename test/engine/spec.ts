@@ -9,6 +9,7 @@ import {
   type ProgrammeEventPayload,
   decide,
   evolveAll,
+  VERSIONED,
   indexContent,
 } from '../../src/engine/index.ts'
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
@@ -16,7 +17,7 @@ import { testBundle } from './bundle.ts'
 import { sequentialIds } from './harness.ts'
 
 export const NOW = '2025-04-07T07:00:00.000Z'
-export const CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh', unitId: 'vc-norr' }
+export const CLINICIAN: Actor = { kind: 'staff', userId: 'u-beh', unitId: 'vc-norr', personnummer: '19900101-1015' }
 export const PATIENT: Actor = { kind: 'patient', personnummer: '19121212-1212' }
 
 /** Facts for a world with units vc-norr and vc-soder, where u-beh, u-beh2 and u-beh-s are behandlare. */
@@ -48,6 +49,9 @@ export const ORO_STARTED: ProgrammeEvent = {
   by: { kind: 'staff', userId: 'u-beh', unitId: 'vc-norr' },
 }
 
+/** A programme command as a test may write it, with or without expectedVersion. */
+type UnversionedCommand = ProgrammeCommand extends infer C ? (C extends { expectedVersion: number } ? Omit<C, 'expectedVersion'> : never) : never
+
 interface SpecOptions {
   now?: string
   bundle?: PlusBundle
@@ -59,7 +63,12 @@ export function given(events: ProgrammeEvent[], options: SpecOptions = {}) {
   const content = indexContent(options.bundle ?? testBundle())
   const state = evolveAll(events)
   return {
-    when(actor: Actor, command: ProgrammeCommand) {
+    /**
+     * A command that carries a version (expectedVersion) gets the state's version when the test
+     * leaves it out: the client's screen is up to date unless the test says otherwise.
+     */
+    when(actor: Actor, given: ProgrammeCommand | UnversionedCommand) {
+      const command = (VERSIONED.has(given.type) && !('expectedVersion' in given) ? { ...given, expectedVersion: state?.version ?? 0 } : given) as ProgrammeCommand
       const decision = decide(command, state, {
         now: options.now ?? NOW,
         actor,

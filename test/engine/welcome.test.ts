@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, evolveAll, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, UNDO_MIGRATION_6, versionOf, world } from './harness.ts'
 
 const UPDATED = { html: '<p>Välkommen till <strong>PLUS</strong>!</p>', text: 'Välkommen till PLUS!' }
 
@@ -18,7 +18,7 @@ describe('welcome text', () => {
     const w = world({ store, clock })
     const unedited = startWithOro(w)
     const edited = startWithOro(w, PNR_B)
-    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Hej från oss <b>inte HTML</b>' })
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Hej från oss <b>inte HTML</b>', expectedVersion: versionOf(w, edited) })
     const bundle = testBundle({ version: '1.1.0' })
     bundle.programme.welcome = UPDATED
     const updated = createEngine({ store, bundle, clock: clock.now, newId: sequentialIds('v2') })
@@ -39,14 +39,17 @@ describe('welcome text', () => {
       const before = world({ path })
       const unedited = startWithOro(before)
       const edited = startWithOro(before, PNR_B)
-      before.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Egen text' })
+      before.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Egen text', expectedVersion: versionOf(before, edited) })
       before.engine.close()
       // As the engine wrote them at schema version 3: the default's text in the snapshot and in
       // the programme-started event.
       const db = new DatabaseSync(path)
+      db.exec(UNDO_MIGRATION_6)
       db.exec(`
         UPDATE programmes SET state = json_set(state, '$.welcomeText', 'Välkommen till PLUS!') WHERE programme_id = '${unedited}';
         UPDATE programme_events SET event = json_set(event, '$.welcomeText', 'Välkommen till PLUS!') WHERE type = 'programme-started';
+        ALTER TABLE audit_log DROP COLUMN export_format;
+        ALTER TABLE audit_log DROP COLUMN row_count;
         PRAGMA user_version = 3;
       `)
       db.close()

@@ -14,8 +14,10 @@ import {
   patient,
   openWorld,
   refusedWith,
+  staff,
   startWithOro,
   world,
+  versionOf,
 } from './harness.ts'
 
 const ORO_ANSWERS = { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ibland' }
@@ -32,12 +34,12 @@ describe('start and modules', () => {
     expect(w.store.getProgramme(programmeId ?? '')?.patient).toBe(PNR12)
   })
 
-  it('given an open programme for the patient, when another unit starts one, then it is refused without naming the patient', () => {
+  it('given an open programme for the patient in the unit, when the unit starts another, then it is refused without naming the patient', () => {
     const w = world()
     startWithOro(w)
     const error = (() => {
       try {
-        w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '191212121212' })
+        w.engine.execute(BEHANDLARE_2, { type: 'start-programme', personnummer: '191212121212' })
       } catch (e) {
         return e
       }
@@ -72,7 +74,7 @@ describe('patient', () => {
       html: '<p>Välkommen till PLUS!</p>',
       text: 'Välkommen till PLUS!',
     })
-    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!' })
+    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen från Vårdcentralen Norr!', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([{ programmeId: p, title: 'PLUS', startedOn: '2025-04-07', readOnly: false }])
     const view = w.engine.query(patient('191212121212'), { type: 'patient-view', programmeId: p })
     // The behandlare's edit is plain text: no HTML, for the host to escape.
@@ -130,7 +132,7 @@ describe('events and messages', () => {
     const w = world()
     const low = startWithOro(w)
     const high = startWithOro(w, PNR_B)
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: high, modules: [{ moduleId: 'angest' }] })
+    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: high, modules: [{ moduleId: 'angest' }], expectedVersion: versionOf(w, high) })
     w.engine.execute(patient(), { type: 'submit-form', programmeId: low, formId: 'oro-skattning', answers: ORO_ANSWERS }) // 3 of 6: Låg nivå
     w.engine.execute(patient(PNR_B), { type: 'submit-form', programmeId: high, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' } }) // 5: Hög nivå
     w.clock.advanceHours(1)
@@ -166,7 +168,7 @@ describe('lists', () => {
     const a = startWithOro(w)
     const b = w.engine.execute(BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
     const c = w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1238' }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE_2, { type: 'end-programme', programmeId: b, reason: 'completed' })
+    w.engine.execute(BEHANDLARE_2, { type: 'end-programme', programmeId: b, reason: 'completed', expectedVersion: versionOf(w, b) })
     expect(w.engine.query(BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([a])
     expect(w.engine.query(BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
     expect(w.engine.query(INVANARADMIN, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([a])
@@ -181,7 +183,7 @@ describe('end, retain, handover, responsible', () => {
   it('given an ended programme, then the patient loses access and it is among the ended', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-view', programmeId: p }))).toBe('programme-closed')
     expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
     expect(w.engine.query(patient(), { type: 'patient-programmes' })).toEqual([])
@@ -193,7 +195,7 @@ describe('end, retain, handover, responsible', () => {
   it('given a retained programme, then the patient reads until the date, read-only, and then loses access', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-04-14' })
+    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-04-14', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(patient(), { type: 'patient-view', programmeId: p })).toMatchObject({ readOnly: true, readableUntil: '2025-04-14' })
     expect(refusedWith(() => w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('programme-read-only')
     w.clock.set('2025-04-13T21:59:00.000Z') // 23:59 on the 13th in Stockholm
@@ -205,11 +207,12 @@ describe('end, retain, handover, responsible', () => {
   it('given a handover to another unit, then the old unit loses access and the new unit appoints a responsible', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder' })
-    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('other-unit')
+    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: versionOf(w, p) })
+    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: p }))).toBe('not-found')
+    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'overview', outcome: 'refused', refusalCode: 'other-unit' })
     expect(w.engine.query(SODER_INVANARADMIN, { type: 'list-unit' })).toMatchObject([{ programmeId: p, pendingHandover: true, responsibleUserId: null }])
     expect(refusedWith(() => w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('handover-pending')
-    w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s' })
+    w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(SODER_BEHANDLARE, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
     w.engine.execute(SODER_BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej från Söder' })
   })
@@ -217,7 +220,7 @@ describe('end, retain, handover, responsible', () => {
   it('given a programme, when the invånaradministratör changes the responsible, then it moves between the lists', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(INVANARADMIN, { type: 'change-responsible', programmeId: p, responsibleUserId: 'u-beh2' })
+    w.engine.execute(INVANARADMIN, { type: 'change-responsible', programmeId: p, responsibleUserId: 'u-beh2', expectedVersion: versionOf(w, p) })
     expect(w.engine.query(BEHANDLARE, { type: 'list-mine' })).toEqual([])
     expect(w.engine.query(BEHANDLARE_2, { type: 'list-mine' }).map((r) => r.programmeId)).toEqual([p])
   })
@@ -226,7 +229,7 @@ describe('end, retain, handover, responsible', () => {
 describe('roles', () => {
   it('given a behörighetsadministratör, when roles are granted and withdrawn, then access follows', () => {
     const w = world()
-    const admin = { kind: 'staff', userId: 'u-admin', unitId: 'vc-norr' } as const
+    const admin = staff('u-admin', 'vc-norr')
     expect(refusedWith(() => w.engine.execute(admin, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' }))).toBe('role-already-granted')
     w.engine.execute(admin, { type: 'withdraw-role', userId: 'u-beh', role: 'behandlare' })
     expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
@@ -237,14 +240,15 @@ describe('roles', () => {
 
   it('given a role in one unit, then it gives nothing in another unit', () => {
     const w = world()
-    expect(refusedWith(() => w.engine.execute({ kind: 'staff', userId: 'u-beh', unitId: 'vc-soder' }, { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
+    expect(refusedWith(() => w.engine.execute(staff('u-beh', 'vc-soder'), { type: 'start-programme', personnummer: PNR }))).toBe('role-missing')
   })
 
   it('given a malformed actor, then it is misuse and throws a TypeError without echoing the number', () => {
     const w = world()
     expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).toThrow(TypeError)
     expect(() => w.engine.query({ kind: 'patient', personnummer: '19121212-1213' }, { type: 'patient-programmes' })).not.toThrow(/1213/)
-    expect(() => w.engine.execute({ kind: 'staff', userId: '', unitId: 'vc-norr' }, { type: 'list-mine' } as never)).toThrow(TypeError)
+    expect(() => w.engine.execute({ kind: 'staff', userId: '', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'list-mine' } as never)).toThrow(TypeError)
+    expect(() => w.engine.execute({ kind: 'staff', userId: 'u-beh', unitId: 'vc-norr' } as never, { type: 'list-mine' } as never)).toThrow(TypeError)
   })
 })
 
@@ -281,28 +285,30 @@ describe('concurrency', () => {
 })
 
 describe('audit log', () => {
-  it('given reads and writes of patient data, then each is logged with who, unit, programme, what and when, without clinical text', () => {
+  it('given reads and writes of patient data, then each is logged with who, unit, programme, patient, what and when, without clinical text', () => {
     const w = world()
     const p = startWithOro(w)
     w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hemlig meddelandetext' })
     w.engine.query(BEHANDLARE, { type: 'messages', programmeId: p })
     const entries = w.store.listAudit({ programmeId: p })
-    expect(entries.map((e) => [e.actorKind, e.actorId, e.unitId, e.action, e.access, e.outcome])).toEqual([
-      ['staff', 'u-beh', 'vc-norr', 'start-programme', 'write', 'ok'],
-      ['system', 'flags', 'vc-norr', 'deliver-flag', 'write', 'ok'],
-      ['staff', 'u-beh', 'vc-norr', 'start-modules', 'write', 'ok'],
-      ['patient', null, 'vc-norr', 'send-message', 'write', 'ok'],
-      ['staff', 'u-beh', 'vc-norr', 'messages', 'read', 'ok'],
+    expect(entries.map((e) => [e.actorKind, e.actorId, e.unitId, e.patient, e.action, e.access, e.outcome])).toEqual([
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'start-programme', 'write', 'ok'],
+      ['system', 'flags', 'vc-norr', PNR12, 'deliver-flag', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'start-modules', 'write', 'ok'],
+      ['patient', null, 'vc-norr', PNR12, 'send-message', 'write', 'ok'],
+      ['staff', 'u-beh', 'vc-norr', PNR12, 'messages', 'read', 'ok'],
     ])
+    // Every entry has a time; staff entries carry the user's personnummer from their identity.
+    expect(entries.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true)
+    expect(entries.filter((e) => e.actorKind === 'staff').every((e) => e.actorPersonnummer?.startsWith('19900101'))).toBe(true)
     const all = JSON.stringify(w.store.listAudit())
     expect(all).not.toContain('Hemlig')
-    expect(all).not.toContain('121212')
   })
 
   it('given a dataadministratör lists ended programmes, then every programme shown is logged', () => {
     const w = world()
     const p = startWithOro(w)
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed' })
+    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
     w.engine.query(DATAADMIN, { type: 'list-ended' })
     expect(w.store.listAudit().at(-1)).toMatchObject({ actorId: 'u-data', action: 'list-ended', programmeId: p, access: 'read' })
   })

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { looksLikePersonnummer } from '../../src/fhir/personnummer.ts'
+import { looksLikePersonnummer } from '../../src/identity/personnummer.ts'
 
 it('finds a personnummer or samordningsnummer in any of its usual spellings', () => {
   for (const text of ['191212121212', '19121212-1212', '121212-1212', '1212121212', 'Patient/121212+1212', 'x 19701063-2391 y']) {

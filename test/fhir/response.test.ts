@@ -5,7 +5,7 @@ import r4 from 'fhirpath/fhir-context/r4'
 import { describe, expect, it } from 'vitest'
 import { AnswersNotExportableError, BAND_LINK_ID, SCORE_LINK_ID, toQuestionnaire, toQuestionnaireResponse } from '../../src/fhir/index.ts'
 import type { Questionnaire, QuestionnaireResponse } from '../../src/fhir/index.ts'
-import { looksLikePersonnummer } from '../../src/fhir/personnummer.ts'
+import { looksLikePersonnummer } from '../../src/identity/personnummer.ts'
 import { scoreForm } from '../../src/scoring/index.ts'
 import { answersFor, edited, formsOf, realBundle, requiredOnly, type Pick } from './content.ts'
 import { fhirErrors } from './validators.ts'
@@ -117,6 +117,23 @@ describe('responses to the real programme’s forms', async () => {
     const explicit = toQuestionnaireResponse(bundle, form.id, answers, { ...options, personnummer: '191212121212' })
     expect(explicit.subject).toEqual({ reference: options.subject, identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' } })
     expect(fhirErrors(explicit)).toEqual([])
+  })
+
+  it('reads the explicit personnummer with the shared identity module: any accepted spelling, 12 digits out, samordningsnummer in its own system, invalid ones refused', () => {
+    const form = forms[0]!
+    const answers = answersFor(form, 'mixed')
+    const identifier = (personnummer: string) => toQuestionnaireResponse(bundle, form.id, answers, { ...options, personnummer }).subject?.identifier
+    expect(identifier('121212+1212')).toEqual({ system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' })
+    expect(identifier(' 19121212-1212 ')).toEqual({ system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' })
+    expect(identifier('19121272-1235')).toEqual({ system: 'urn:oid:1.2.752.129.2.1.3.3', value: '191212721235' })
+    for (const [personnummer, problem] of [['19121212-1213', 'checksum'], ['1212121212', 'century'], ['Patient/1', 'format']]) {
+      expect(() => identifier(personnummer ?? '')).toThrow(new RegExp(`\\(${problem}\\)$`))
+      try {
+        identifier(personnummer ?? '')
+      } catch (error) {
+        expect(String(error)).not.toContain(personnummer)
+      }
+    }
   })
 
   it('refuses answers that do not fit the form, with every problem', () => {

@@ -95,7 +95,7 @@ describe('programmeTimeline', () => {
     const events = programmeTimeline(programme, '2025-03-20', [{ moduleId: 'oro', closesOn: '2025-06-18' }])
     expect(events.map((e) => [e.day, e.type === 'flag' ? e.flag.id : e.type])).toEqual([
       [0, 'moment-startat'],
-      [7, 'paminnelse-startat-moment'],
+      [8, 'paminnelse-startat-moment'], // after seven whole days without activity
       [87, 'modul-avslutas'],
       [89, 'plus-snart-slut'],
       [90, 'module-closes'],

@@ -1,10 +1,12 @@
 // The default store: SQLite through node:sqlite. WAL journal, foreign keys on, full sync, and
 // secure_delete so that deleted rows are overwritten; compact() rewrites the file after a purge.
+// The audit log lives in its own file, attached as schema `audit` (audit-schema.ts).
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { PlusBundle } from '../../types/bundle.generated.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { isRole, type Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
+import { AUDIT_MIGRATIONS, defaultAuditPath } from './audit-schema.ts'
 import { MIGRATIONS, type Migration } from './migrations.ts'
 import {
   type AuditEntry,
@@ -27,7 +29,15 @@ export interface SqliteStoreOptions {
   path: string
   /** Migrations to apply; defaults to the engine's own. */
   migrations?: readonly Migration[]
+  /**
+   * The audit log's own file (see audit-schema.ts); defaults to the database's name with
+   * `-audit` (`plus.db` → `plus-audit.db`), and to memory for an in-memory database.
+   */
+  auditPath?: string
 }
+
+/** The schema version from which the log lives in the audit file (migration 6). */
+const AUDIT_FILE_SINCE = 6
 
 /** Used when a staff member has not chosen: e-mail only. */
 export const DEFAULT_PREFERENCES: NotificationPreferences = { email: true, sms: false }
@@ -42,9 +52,28 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = FULL')
+  db.prepare('ATTACH DATABASE ? AS audit').run(options.auditPath ?? defaultAuditPath(options.path))
+  db.exec('PRAGMA audit.journal_mode = WAL')
+  db.exec('PRAGMA audit.synchronous = FULL')
+  // A database that has kept its log in the audit file (schema 6 on) must find it again: a
+  // missing or empty file would silently start a new log and lose the old one.
+  const mainVersion = Number((db.prepare('PRAGMA main.user_version').get() as Row).user_version)
+  const auditVersion = Number((db.prepare('PRAGMA audit.user_version').get() as Row).user_version)
+  if (mainVersion >= AUDIT_FILE_SINCE && auditVersion === 0) {
+    db.close()
+    throw new Error('The audit log file of this database is missing (see auditPath); restore it before opening the database')
+  }
+  migrateAudit(db)
   migrate(db, options.migrations ?? MIGRATIONS)
 
   let depth = 0
+  /**
+   * The number of the current top-level transaction's audit entries, once it has written one.
+   * SQLite commits the two files one after the other, so the programme database also counts the
+   * transactions that wrote audit entries (engine_meta `audit-txn`); on open, a count ahead of the
+   * audit file's last number means a crash fell between the two commits (see reportAuditGap).
+   */
+  let auditTxn: number | null = null
   const transaction = <T>(fn: () => T): T => {
     const savepoint = `sp${depth}`
     db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
@@ -52,10 +81,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     try {
       const result = fn()
       depth--
+      if (depth === 0) {
+        // Counted only when an entry survived (a rolled-back savepoint takes its entries with it).
+        if (auditTxn !== null && db.prepare('SELECT 1 AS found FROM audit.audit_log WHERE txn = ? LIMIT 1').get(auditTxn) !== undefined) {
+          db.prepare(`INSERT INTO main.engine_meta (key, value) VALUES ('audit-txn', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(auditTxn))
+        }
+        auditTxn = null
+      }
       db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
       return result
     } catch (error) {
       depth--
+      if (depth === 0) auditTxn = null
       db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
       throw error
     }
@@ -123,6 +160,81 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     }
   }
 
+  /**
+   * Moves the WAL into the file and empties it; false when a reader's snapshot (or another
+   * writer) kept some of it. Waits at most `waitMs` for them.
+   */
+  const checkpoint = (waitMs: number): boolean => {
+    db.exec(`PRAGMA busy_timeout = ${Math.trunc(waitMs)}`)
+    try {
+      const row = db.prepare('PRAGMA main.wal_checkpoint(TRUNCATE)').get() as Row
+      return Number(row.busy) === 0 && Number(row.log) <= 0
+    } catch {
+      return false
+    } finally {
+      db.exec('PRAGMA busy_timeout = 5000')
+    }
+  }
+
+  /** Whether this connection has VACUUMed since the last purge, so only the checkpoint is owed. */
+  let vacuumed = false
+
+  /**
+   * Rewrites the file so deleted rows are gone from disk, not just unlinked (VACUUM), and empties
+   * the WAL. A reader holding an old snapshot keeps the checkpoint from finishing: then this
+   * answers false and the caller tries again later; the VACUUM is not repeated, only the
+   * checkpoint, which does not wait longer than `waitMs`.
+   */
+  const compact = (waitMs: number): boolean => {
+    if (!vacuumed) {
+      checkpoint(waitMs)
+      db.exec('PRAGMA busy_timeout = 200')
+      try {
+        db.exec('VACUUM main')
+        vacuumed = true
+      } catch {
+        return false // another writer held the lock: the next attempt does it
+      } finally {
+        db.exec('PRAGMA busy_timeout = 5000')
+      }
+    }
+    if (!checkpoint(waitMs)) return false
+    vacuumed = false
+    return true
+  }
+
+  /** Appends one entry, numbered with its transaction (one of its own when outside any). */
+  const appendAudit = (e: AuditEntry): void => {
+    if (depth === 0) return transaction(() => appendAudit(e))
+    if (auditTxn === null) {
+      const row = get("SELECT value FROM main.engine_meta WHERE key = 'audit-txn'")
+      auditTxn = (row ? Number(row.value) : 0) + 1
+    }
+    run(
+      `INSERT INTO audit.audit_log (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
+         actor_responsible, action, access, outcome, refusal_code, export_format, row_count, txn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      e.at,
+      e.actorKind,
+      e.actorId,
+      e.actorPersonnummer,
+      e.unitId,
+      e.programmeId,
+      e.patient,
+      e.programmeStatus,
+      e.actorResponsible === null ? null : e.actorResponsible ? 1 : 0,
+      e.action,
+      e.access,
+      e.outcome,
+      e.refusalCode,
+      e.exportFormat ?? null,
+      e.rowCount ?? null,
+      auditTxn,
+    )
+  }
+
+  reportAuditGap(db)
+
   return {
     transaction,
 
@@ -145,12 +257,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         if (actual === null) {
           insertProgramme(columns, programmeId)
         } else {
-          run(
-            `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?
-             WHERE programme_id = ?`,
-            ...columns,
-            programmeId,
-          )
+          try {
+            run(
+              `UPDATE programmes SET unit_id = ?, patient = ?, status = ?, responsible_user_id = ?, version = ?, state = ?, updated_at = ?
+               WHERE programme_id = ?`,
+              ...columns,
+              programmeId,
+            )
+          } catch (error) {
+            // An accepted handover would give the patient a second open programme in the unit.
+            if (error instanceof Error && error.message.includes('programmes.patient')) throw new OpenProgrammeExists(programmeId)
+            throw error
+          }
         }
         const insert = prepare('INSERT INTO programme_events (programme_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)')
         events.forEach((event, i) => {
@@ -167,27 +285,19 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     listProgrammes(filter: ProgrammeFilter) {
-      const where: string[] = []
-      const params: SQLInputValue[] = []
-      const equals: [string, string | undefined][] = [
-        ['unit_id', filter.unitId],
-        ['responsible_user_id', filter.responsibleUserId],
-        ['patient', filter.patient],
-      ]
-      for (const [column, value] of equals) {
-        if (value === undefined) continue
-        where.push(`${column} = ?`)
-        params.push(value)
-      }
-      if (filter.statuses !== undefined) {
-        if (filter.statuses.length === 0) return []
-        where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
-        params.push(...filter.statuses)
-      }
-      const sql = `SELECT state FROM programmes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY programme_id`
-      return all(sql, ...params)
+      const where = programmeWhere(filter)
+      if (where === null) return []
+      const sql = `SELECT state FROM programmes ${where.sql} ORDER BY programme_id`
+      return all(sql, ...where.params)
         .map((row) => JSON.parse(String(row.state)) as ProgrammeState)
         .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.programmeId.localeCompare(b.programmeId))
+    },
+
+    listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number) {
+      const where = programmeWhere(filter, after)
+      if (where === null) return []
+      const sql = `SELECT state FROM programmes ${where.sql} ORDER BY programme_id LIMIT ?`
+      return all(sql, ...where.params, Math.max(0, Math.floor(limit))).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
     },
 
     deleteProgramme(programmeId) {
@@ -197,15 +307,63 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
         run('DELETE FROM flag_deliveries WHERE programme_id = ?', programmeId)
         run('DELETE FROM programme_events WHERE programme_id = ?', programmeId)
+        run('DELETE FROM idempotency WHERE programme_id = ?', programmeId)
         run('DELETE FROM programmes WHERE programme_id = ?', programmeId)
       })
     },
 
+    recordPurge(programmeId, unitId, at) {
+      vacuumed = false
+      run('INSERT INTO purge_ledger (programme_id, unit_id, purged_at, compacted_at) VALUES (?, ?, ?, NULL) ON CONFLICT DO NOTHING', programmeId, unitId, at)
+    },
+
+    purgeRecord(programmeId) {
+      const row = get('SELECT unit_id, purged_at, compacted_at FROM purge_ledger WHERE programme_id = ?', programmeId)
+      return row ? { unitId: String(row.unit_id), purgedAt: String(row.purged_at), compactedAt: row.compacted_at === null ? null : String(row.compacted_at) } : null
+    },
+
+    wasPurged(programmeId) {
+      return get('SELECT 1 AS found FROM purge_ledger WHERE programme_id = ?', programmeId) !== undefined
+    },
+
+    hasUnfinishedPurge() {
+      return get('SELECT 1 AS found FROM purge_ledger WHERE compacted_at IS NULL LIMIT 1') !== undefined
+    },
+
+    finishPurges(at, options = {}) {
+      if (depth > 0) throw new Error('finishPurges() cannot run inside a transaction')
+      if (!compact(options.waitForReaders ? 200 : 0)) return false
+      // Marking writes a little to the WAL (the ledger's page only); one more checkpoint empties it.
+      run('UPDATE purge_ledger SET compacted_at = ? WHERE compacted_at IS NULL', at)
+      checkpoint(0)
+      return true
+    },
+
+    getIdempotent(scope, key) {
+      const row = get('SELECT request_hash, result FROM idempotency WHERE scope = ? AND key = ?', scope, key)
+      return row ? { requestHash: String(row.request_hash), result: String(row.result) } : null
+    },
+
+    updateIdempotent(scope, key, result) {
+      run('UPDATE idempotency SET result = ? WHERE scope = ? AND key = ?', result, scope, key)
+    },
+
+    putIdempotent(entry) {
+      run(
+        'INSERT INTO idempotency (scope, key, request_hash, programme_id, result, at) VALUES (?, ?, ?, ?, ?, ?)',
+        entry.scope,
+        entry.key,
+        entry.requestHash,
+        entry.programmeId,
+        entry.result,
+        entry.at,
+      )
+    },
+
     compact() {
       if (depth > 0) throw new Error('compact() cannot run inside a transaction')
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
-      db.exec('VACUUM')
-      db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      vacuumed = false
+      return compact(200)
     },
 
     createUnit(unit: Unit, at: string) {
@@ -246,6 +404,15 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     withdrawRole(unitId, userId, role) {
       run('DELETE FROM role_grants WHERE unit_id = ? AND user_id = ? AND role = ?', unitId, userId, role)
+    },
+
+    recordStaffIdentity(userId, personnummer, at) {
+      run('INSERT INTO staff_identities (user_id, personnummer, first_seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', userId, personnummer, at)
+    },
+
+    staffPersonnummer(userId) {
+      const row = get('SELECT personnummer FROM staff_identities WHERE user_id = ?', userId)
+      return row ? String(row.personnummer) : null
     },
 
     getPreferences(userId) {
@@ -352,43 +519,48 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return all(`SELECT * FROM outbox ${where} ORDER BY created_at, rowid`).map(toOutbox)
     },
 
+    getOutbox(outboxId) {
+      const row = get('SELECT * FROM outbox WHERE outbox_id = ?', outboxId)
+      return row ? toOutbox(row) : null
+    },
+
     markOutboxSent(outboxId, at) {
       run('UPDATE outbox SET sent_at = ? WHERE outbox_id = ? AND sent_at IS NULL', at, outboxId)
     },
 
-    appendAudit(e: AuditEntry) {
-      run(
-        `INSERT INTO audit_log (at, actor_kind, actor_id, unit_id, programme_id, action, access, outcome, refusal_code)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        e.at,
-        e.actorKind,
-        e.actorId,
-        e.unitId,
-        e.programmeId,
-        e.action,
-        e.access,
-        e.outcome,
-        e.refusalCode,
-      )
-    },
+    appendAudit,
 
     listAudit(filter = {}) {
-      const rows =
-        filter.programmeId === undefined
-          ? all('SELECT * FROM audit_log ORDER BY seq')
-          : all('SELECT * FROM audit_log WHERE programme_id = ? ORDER BY seq', filter.programmeId)
-      return rows.map(
+      const where: string[] = []
+      const params: SQLInputValue[] = []
+      const equals: [string, string | undefined][] = [
+        ['programme_id', filter.programmeId],
+        ['patient', filter.patient],
+        ['unit_id', filter.unitId],
+      ]
+      for (const [column, value] of equals) {
+        if (value === undefined) continue
+        where.push(`${column} = ?`)
+        params.push(value)
+      }
+      const sql = `SELECT * FROM audit.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`
+      return all(sql, ...params).map(
         (row): StoredAuditEntry => ({
           seq: Number(row.seq),
           at: String(row.at),
           actorKind: row.actor_kind as AuditEntry['actorKind'],
           actorId: row.actor_id === null ? null : String(row.actor_id),
+          actorPersonnummer: row.actor_personnummer === null ? null : String(row.actor_personnummer),
           unitId: row.unit_id === null ? null : String(row.unit_id),
           programmeId: row.programme_id === null ? null : String(row.programme_id),
+          patient: row.patient === null ? null : String(row.patient),
+          programmeStatus: row.programme_status === null ? null : (row.programme_status as AuditEntry['programmeStatus']),
+          actorResponsible: row.actor_responsible === null ? null : row.actor_responsible === 1,
           action: row.action as AuditEntry['action'],
           access: row.access as AuditEntry['access'],
           outcome: row.outcome as AuditEntry['outcome'],
           refusalCode: row.refusal_code === null ? null : (row.refusal_code as AuditEntry['refusalCode']),
+          ...(row.export_format === null ? {} : { exportFormat: row.export_format as 'json' | 'csv', rowCount: Number(row.row_count) }),
         }),
       )
     },
@@ -428,4 +600,65 @@ function migrate(db: DatabaseSync, migrations: readonly Migration[]): void {
       throw error
     }
   }
+}
+
+/** The WHERE clause of a programme filter (and an id to start after), or null when nothing can match. */
+function programmeWhere(filter: ProgrammeFilter, after: string | null = null): { sql: string; params: SQLInputValue[] } | null {
+  const where: string[] = []
+  const params: SQLInputValue[] = []
+  const equals: [string, string | undefined][] = [
+    ['unit_id', filter.unitId],
+    ['responsible_user_id', filter.responsibleUserId],
+    ['patient', filter.patient],
+  ]
+  for (const [column, value] of equals) {
+    if (value === undefined) continue
+    where.push(`${column} = ?`)
+    params.push(value)
+  }
+  if (filter.statuses !== undefined) {
+    if (filter.statuses.length === 0) return null
+    where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
+    params.push(...filter.statuses)
+  }
+  if (after !== null) {
+    where.push('programme_id > ?')
+    params.push(after)
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+}
+
+/** Brings the attached audit file's schema up to date (its own user_version). */
+function migrateAudit(db: DatabaseSync): void {
+  const current = Number((db.prepare('PRAGMA audit.user_version').get() as Row).user_version)
+  for (const migration of AUDIT_MIGRATIONS) {
+    if (migration.version <= current) continue
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      db.exec(migration.sql)
+      db.exec(`PRAGMA audit.user_version = ${Math.trunc(migration.version)}`)
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+/**
+ * After a crash between the two commits of a transaction (the programme database first, then the
+ * audit file), the programme database has counted a transaction whose entries never reached the
+ * log. Such a gap is recorded in the log itself, once, so that a review sees that something was
+ * written without its entries.
+ */
+function reportAuditGap(db: DatabaseSync): void {
+  const counted = db.prepare("SELECT value FROM main.engine_meta WHERE key = 'audit-txn'").get() as Row | undefined
+  if (counted === undefined) return
+  const logged = Number((db.prepare('SELECT coalesce(max(txn), 0) AS txn FROM audit.audit_log').get() as Row).txn)
+  const missing = Number(counted.value)
+  if (missing <= logged) return
+  db.prepare(
+    `INSERT INTO audit.audit_log (at, actor_kind, actor_id, action, access, outcome, txn)
+     VALUES (?, 'system', 'store', 'audit-gap', 'write', 'ok', ?)`,
+  ).run(new Date().toISOString(), missing)
 }

@@ -64,15 +64,59 @@ export interface AuditEntry {
   /** ISO 8601 UTC. */
   at: string
   actorKind: 'staff' | 'patient' | 'system'
-  /** The staff member's user id or the system process; null for the patient (no personnummer). */
+  /** The staff member's user id or the system process; null for the patient. */
   actorId: string | null
+  /** The acting person's personnummer, 12 digits (staff, from their SITHS identity; the patient); null for the system. */
+  actorPersonnummer: string | null
+  /** The patient whose data the entry concerns, 12 digits; null when none (unit matters, empty lists). */
+  patient: string | null
+  /** The programme's status when it was accessed, or null. For the log review ("access after the end"). */
+  programmeStatus: 'active' | 'retained' | 'ended' | null
+  /** Whether the staff actor was the programme's responsible clinician then, or null. For the log review. */
+  actorResponsible: boolean | null
   /** The actor's unit (staff), else the programme's unit, else null. */
   unitId: string | null
   programmeId: string | null
-  action: Action | 'deliver-flag' | 'create-unit' | 'update-content'
+  /** `audit-gap`: written by the store on open when a crash lost the entries of one transaction. */
+  action: Action | 'deliver-flag' | 'create-unit' | 'update-content' | 'audit-gap'
   access: 'read' | 'write'
   outcome: 'ok' | 'refused'
   refusalCode: RefusalCode | null
+  /** An export's format (`export-ended`), else absent or null. */
+  exportFormat?: 'json' | 'csv' | null
+  /** An export's data rows (`export-ended`), else absent or null. */
+  rowCount?: number | null
+}
+
+/** Which audit entries to list. */
+export interface AuditFilter {
+  programmeId?: string
+  /** The patient's personnummer, 12 digits. */
+  patient?: string
+  unitId?: string
+}
+
+/** A purged programme in the purge ledger. Holds no patient data. */
+export interface PurgeRecord {
+  /** The unit the programme belonged to when purged. */
+  unitId: string
+  purgedAt: string
+  /** When its compaction finished, or null while bytes may still be on disk. */
+  compactedAt: string | null
+}
+
+/** The first outcome of a command sent with an idempotency key. */
+export interface IdempotencyEntry {
+  /** Whose key it is: the staff member in their unit, or the patient's programme. */
+  scope: string
+  key: string
+  /** A hash of the command, to tell a retry from a different command with a reused key. */
+  requestHash: string
+  /** The programme it concerned (removed with it on purge), or null. */
+  programmeId: string | null
+  /** The first result, as JSON. Holds no clinical text. */
+  result: string
+  at: string
 }
 
 /** A stored audit entry with its sequence number. */
@@ -109,7 +153,10 @@ export interface OutboxMessage {
   programmeId: string
   flagId: string
   recipient: 'patient' | 'clinician'
-  /** The clinician's user id, or the patient's personnummer: the host resolves the address. */
+  /**
+   * The clinician's user id, or for the patient the programme id: never a personnummer (see
+   * notifier.ts). The host resolves it with engine.notificationRecipient.
+   */
   recipientRef: string
   channel: 'patient-app' | 'email' | 'sms' | 'in-app'
   title: string
@@ -141,10 +188,39 @@ export interface EngineStore {
   /** The programme's events in order. */
   readEvents(programmeId: string): ProgrammeEvent[]
   listProgrammes(filter: ProgrammeFilter): ProgrammeState[]
+  /**
+   * At most `limit` programmes matching the filter whose id sorts after `after` (null: from the
+   * first), in programme id order: for reading many programmes a page at a time (exports).
+   */
+  listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number): ProgrammeState[]
   /** Deletes the programme with its events, deliveries and outbox messages. */
   deleteProgramme(programmeId: string): void
-  /** Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). */
-  compact(): void
+  /**
+   * Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). False when it
+   * could not finish (another connection's read snapshot kept the WAL): call again later.
+   */
+  compact(): boolean
+  /** Writes the purge ledger entry of a deleted programme; call in the deleting transaction. */
+  recordPurge(programmeId: string, unitId: string, at: string): void
+  /** The purge ledger entry of a programme, or null when it was never purged. */
+  purgeRecord(programmeId: string): PurgeRecord | null
+  /** Whether the programme id is in the purge ledger. */
+  wasPurged(programmeId: string): boolean
+  /** Whether a purge was committed but its compaction has not finished (a crash, a reader). */
+  hasUnfinishedPurge(): boolean
+  /**
+   * Compacts and, when that finished, marks every unfinished purge done; false when a reader's
+   * snapshot kept it from finishing. Outside transactions. Does not wait for readers unless asked
+   * (the purge itself waits briefly; the retries before each command do not).
+   */
+  finishPurges(at: string, options?: { waitForReaders?: boolean }): boolean
+
+  /** The stored first outcome of a command sent with an idempotency key, or null. */
+  getIdempotent(scope: string, key: string): { requestHash: string; result: string } | null
+  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Throws when the key is already stored (a concurrent retry). */
+  putIdempotent(entry: IdempotencyEntry): void
+  /** Replaces the stored result of a key (adding the flags the command delivered after its commit). */
+  updateIdempotent(scope: string, key: string, result: string): void
 
   createUnit(unit: Unit, at: string): void
   getUnit(unitId: string): Unit | null
@@ -152,6 +228,11 @@ export interface EngineStore {
   unitRoles(unitId: string): RoleGrant[]
   grantRole(grant: RoleGrant): void
   withdrawRole(unitId: string, userId: string, role: Role): void
+
+  /** Records the personnummer a staff user id acts with, the first time it is seen. */
+  recordStaffIdentity(userId: string, personnummer: string, at: string): void
+  /** The personnummer a staff user id was first seen with, or null. */
+  staffPersonnummer(userId: string): string | null
 
   getPreferences(userId: string): NotificationPreferences
   setPreferences(userId: string, preferences: NotificationPreferences): void
@@ -170,10 +251,14 @@ export interface EngineStore {
 
   addOutbox(message: OutboxMessage): void
   listOutbox(options?: { unsentOnly?: boolean }): OutboxMessage[]
+  /** One outbox message, or null when there is none with that id (or it was purged). */
+  getOutbox(outboxId: string): OutboxMessage | null
   markOutboxSent(outboxId: string, at: string): void
 
+  /** Appends to the audit log. The log is append-only: nothing updates or deletes an entry. */
   appendAudit(entry: AuditEntry): void
-  listAudit(filter?: { programmeId?: string }): StoredAuditEntry[]
+  /** Audit entries in order; every given field must match. */
+  listAudit(filter?: AuditFilter): StoredAuditEntry[]
 
   /**
    * Keeps a bundle so answers given on it can be shown later. Returns `conflict` when the

@@ -1,0 +1,134 @@
+// What every room of the engine shares: the store, the content it runs on, ids, the clock and
+// the notifier. Built once by createEngine and passed to each room.
+import { randomUUID } from 'node:crypto'
+import type { PlusBundle } from '../../types/bundle.generated.ts'
+import { type ContentIndex, indexContent } from '../content.ts'
+import type { DecideFacts } from '../decide.ts'
+import type { ProgrammeEvent } from '../events.ts'
+import { type FlagNotification, type Notifier, outboxNotifier } from '../notifier.ts'
+import type { DeliveryWindow } from '../flags.ts'
+import { type EnginePolicy, enginePolicy } from '../policy.ts'
+import type { EngineStore } from '../store/types.ts'
+import type { ProgrammeState } from '../state.ts'
+
+/** The statuses of a programme that is still running (not ended). */
+export const OPEN: ProgrammeState['lifecycle']['status'][] = ['active', 'retained']
+
+/** The outcome of a command. */
+export interface CommandResult {
+  /** The programme the command concerned, if any. */
+  programmeId: string | null
+  /** The programme's version after the command, if any. */
+  version: number | null
+  /** What happened (empty when the command changed nothing, e.g. marking read twice). */
+  events: ProgrammeEvent[]
+  /** Flags delivered because of this command (e.g. "programme started"). */
+  flags: FlagNotification[]
+}
+
+/** The result of one run of the flag scheduler. */
+export interface FlagRun {
+  delivered: FlagNotification[]
+  /** Flags whose notifier threw; they stay undelivered and are retried on the next run. */
+  failed: { programmeId: string; flagId: string; error: unknown }[]
+}
+
+/** The shared parts of a running engine. */
+export interface EngineContext {
+  store: EngineStore
+  /** The content programmes run on now. */
+  content: ContentIndex
+  /** Fresh unique ids. */
+  newId: () => string
+  notifier: Notifier
+  /** Now, ISO 8601 UTC, from the injected clock. Throws a TypeError when the clock is broken. */
+  now(): string
+  /** The content of an earlier bundle version, for answers given on it; null when unknown. */
+  lookup(version: string): ContentIndex | null
+  /** What decide may ask about the world outside one programme. */
+  facts: DecideFacts
+  /** The deployment's policies (delivery window, longest retention). */
+  policy: EnginePolicy
+  /** Purge: the grace period and the fault-injection hook. */
+  purge: PurgePolicy
+}
+
+/** The purge's grace period by default: 30 calendar days after the programme ended. */
+export const DEFAULT_PURGE_GRACE_DAYS = 30
+
+/** When a programme may be purged, and a hook for fault-injection tests. */
+export interface PurgePolicy {
+  /** Calendar days after a programme ended before it may be purged. */
+  graceDays: number
+  /** Called right after a purge commits, before its compaction. For crash tests only. */
+  afterCommit?: () => void
+}
+
+/** Points where a test may interrupt the engine to prove it survives a crash there. */
+export interface EngineHooks {
+  /** Right after a purge's transaction commits and before the file is compacted. */
+  afterPurgeCommit?: () => void
+}
+
+/** What a context is made from (the engine's options). */
+export interface ContextOptions {
+  store: EngineStore
+  bundle: PlusBundle
+  clock: () => Date
+  newId?: () => string
+  notifier?: Notifier
+  deliveryWindow?: DeliveryWindow
+  maxRetentionDays?: number
+  /** Calendar days after the end before a purge is allowed; default 30. */
+  purgeGraceDays?: number
+  hooks?: EngineHooks
+}
+
+/** Builds the shared context of an engine from its options. */
+export function createContext(options: ContextOptions): EngineContext {
+  const { store } = options
+  const content = indexContent(options.bundle)
+  const newId = options.newId ?? randomUUID
+  const contentCache = new Map<string, ContentIndex | null>([[content.version, content]])
+  return {
+    store,
+    content,
+    newId,
+    notifier: options.notifier ?? outboxNotifier(store, newId),
+    policy: enginePolicy({
+      ...(options.deliveryWindow === undefined ? {} : { deliveryWindow: options.deliveryWindow }),
+      ...(options.maxRetentionDays === undefined ? {} : { maxRetentionDays: options.maxRetentionDays }),
+    }),
+    purge: purgePolicy(options),
+    facts: {
+      hasOpenProgramme: (patient, unitId, except) =>
+        store.listProgrammes({ patient, unitId, statuses: OPEN }).some((p) => p.programmeId !== except && p.pendingHandover === null),
+      isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
+      unitExists: (unitId) => store.getUnit(unitId) !== null,
+    },
+    now() {
+      const date = options.clock()
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('The clock must return a valid Date')
+      return date.toISOString()
+    },
+    lookup(version) {
+      if (!contentCache.has(version)) {
+        const bundle = store.loadBundle(version)
+        contentCache.set(version, bundle ? indexContent(bundle) : null)
+      }
+      return contentCache.get(version) ?? null
+    },
+  }
+}
+
+/** True for a string with something other than whitespace in it. */
+export function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== ''
+}
+
+function purgePolicy(options: ContextOptions): PurgePolicy {
+  const graceDays = options.purgeGraceDays ?? DEFAULT_PURGE_GRACE_DAYS
+  if (!Number.isInteger(graceDays) || graceDays < 0) throw new TypeError('purgeGraceDays must be a whole number of days, 0 or more')
+  const afterCommit = options.hooks?.afterPurgeCommit
+  return Object.freeze({ graceDays, ...(afterCommit ? { afterCommit } : {}) })
+}

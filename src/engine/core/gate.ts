@@ -1,0 +1,159 @@
+// The gate ("authorise"): every command and query passes it first. It identifies the actor,
+// checks the permission table (permissions.ts) and, for an action aimed at one programme, that
+// the programme is one the actor may reach. Every refusal is written to the audit log before it
+// is thrown; every allowed access is logged by the room that performs it.
+//
+// No oracle: whatever the actor may not reach — another unit's programme, another patient's, a
+// purged one, an id that never existed, an id of the wrong kind — is refused the same way
+// (`not-found`, same text, same shape). Only the audit log holds the real reason.
+import { auditEntry } from '../audit.ts'
+import { localDate } from '../calendar.ts'
+import { type Action, authorize, PERMISSIONS, type Target } from '../permissions.ts'
+import { parsePersonnummer } from '../../identity/personnummer.ts'
+import { EngineRefusal, type Refusal, type RefusalCode, refusal } from '../refusals.ts'
+import type { Actor, Role } from '../roles.ts'
+import type { ProgrammeState } from '../state.ts'
+import type { EngineStore } from '../store/types.ts'
+import { nonEmpty } from './context.ts'
+
+/** Who the actor is: their roles in their unit (staff) and their personnummer (staff, patient). */
+export interface Who {
+  roles: Role[]
+  /** The patient actor's personnummer, 12 digits; null for staff and the system. */
+  patient: string | null
+  /** The acting person's own personnummer, 12 digits (staff and patient); null for the system. */
+  personnummer: string | null
+}
+
+/** The gate's answer when it lets an action through. */
+export interface Passed {
+  who: Who
+  /** The programme the action is aimed at, or null for actions not aimed at one. */
+  state: ProgrammeState | null
+}
+
+/** The real reasons the gate hides behind `not-found`. */
+export type HiddenReason = Extract<RefusalCode, 'programme-not-found' | 'programme-purged' | 'other-unit' | 'not-own-programme' | 'unknown-submission'>
+
+/** The gate of one engine. */
+export interface Gate {
+  /** Identifies the actor. Throws a TypeError on a malformed actor (a host bug). */
+  who(actor: Actor, at: string): Who
+  /**
+   * Lets the action through or refuses it (logged, thrown). With a programme id, the programme
+   * must exist and be the actor's to reach, and a staff member's programme must not be their own.
+   */
+  pass(actor: Actor, action: Action, at: string, programmeId?: string): Passed
+  /** Logs a refusal and throws it. */
+  refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never
+  /**
+   * Logs the real reason and throws the uniform `not-found`. `asked` is the programme id the
+   * actor named; `target` the programme when it exists.
+   */
+  hide(actor: Actor, action: Action, reason: HiddenReason, at: string, asked: string | null, target?: ProgrammeState | null): never
+  /**
+   * Logs an allowed access. For a change, `programme` is the programme after it and `before` as
+   * the actor found it (its status and responsibility are what the log review asks about).
+   */
+  logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null, before?: ProgrammeState | null): void
+}
+
+/** Creates the gate over a store. */
+export function createGate(store: EngineStore): Gate {
+  /** Staff identities this engine has already recorded, so each costs one write per process. */
+  const seen = new Map<string, string>()
+
+  function who(actor: Actor, at: string): Who {
+    if (actor === null || typeof actor !== 'object') throw new TypeError('Expected an actor')
+    switch (actor.kind) {
+      case 'staff': {
+        if (!nonEmpty(actor.userId) || !nonEmpty(actor.unitId)) throw new TypeError('A staff actor needs userId and unitId')
+        const parsed = parsePersonnummer(actor.personnummer, localDate(at))
+        // SITHS identities carry the holder's personnummer; without it the host is wrong.
+        if (!parsed.ok) throw new TypeError('A staff actor needs a valid personnummer')
+        const personnummer = parsed.personnummer.value
+        // Remembered once per user id (the store keeps the first), for the rule that no one
+        // grants a role to another account of their own.
+        if (seen.get(actor.userId) !== personnummer) {
+          store.recordStaffIdentity(actor.userId, personnummer, at)
+          seen.set(actor.userId, personnummer)
+        }
+        return { roles: store.rolesOf(actor.userId, actor.unitId), patient: null, personnummer }
+      }
+      case 'patient': {
+        const parsed = parsePersonnummer(actor.personnummer, localDate(at))
+        // The host authenticated the patient; an invalid number is a host bug. Never echo it.
+        if (!parsed.ok) throw new TypeError('A patient actor needs a valid personnummer')
+        return { roles: [], patient: parsed.personnummer.value, personnummer: parsed.personnummer.value }
+      }
+      case 'system':
+        if (!nonEmpty(actor.process)) throw new TypeError('A system actor needs a process name')
+        return { roles: [], patient: null, personnummer: null }
+      default:
+        throw new TypeError('Unknown actor kind')
+    }
+  }
+
+  function log(
+    actor: Actor,
+    action: Action,
+    at: string,
+    outcome: 'ok' | 'refused',
+    code: RefusalCode | null,
+    programmeId: string | null,
+    programme: ProgrammeState | null,
+    before: ProgrammeState | null = null,
+  ): void {
+    store.appendAudit(
+      auditEntry(actor, {
+        at,
+        programmeId: programme?.programmeId ?? programmeId,
+        programme,
+        before,
+        action,
+        access: PERMISSIONS[action].access,
+        outcome,
+        refusalCode: code,
+      }),
+    )
+  }
+
+  function refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never {
+    log(actor, action, at, 'refused', refused.code, refused.programmeId ?? null, target ?? null)
+    throw new EngineRefusal(refused)
+  }
+
+  function hide(actor: Actor, action: Action, reason: HiddenReason, at: string, asked: string | null, target?: ProgrammeState | null): never {
+    log(actor, action, at, 'refused', reason, asked, target ?? null)
+    throw new EngineRefusal(refusal('not-found'))
+  }
+
+  function logOk(actor: Actor, action: Action, at: string, programme: ProgrammeState | null, before: ProgrammeState | null = null): void {
+    log(actor, action, at, 'ok', null, null, programme, before)
+  }
+
+  function pass(actor: Actor, action: Action, at: string, programmeId?: string): Passed {
+    const identified = who(actor, at)
+    const base = { roles: identified.roles, patient: identified.patient, target: null, ...(programmeId === undefined ? {} : { programmeId }) }
+    // The role comes first: it does not depend on the programme, so it tells nothing about it.
+    const denied = authorize(actor, action, base)
+    if (denied) {
+      // Logged with the programme asked for; answered without it, the same for every id.
+      log(actor, action, at, 'refused', denied.code, programmeId ?? null, null)
+      const { programmeId: _, ...answer } = denied
+      throw new EngineRefusal(answer)
+    }
+    if (programmeId === undefined) return { who: identified, state: null }
+    if (!nonEmpty(programmeId)) throw new TypeError(`${action} needs a programmeId`)
+    const state = store.getProgramme(programmeId)
+    if (!state) hide(actor, action, store.wasPurged(programmeId) ? 'programme-purged' : 'programme-not-found', at, programmeId)
+    const target: Target = { unitId: state.unitId, patient: state.patient }
+    const deniedHere = authorize(actor, action, { ...base, target })
+    if (deniedHere) hide(actor, action, deniedHere.code === 'other-unit' ? 'other-unit' : 'not-own-programme', at, programmeId, state)
+    // Separation of duties: nobody works in their own record. Told plainly: it is their own.
+    if (actor.kind === 'staff' && state.patient === identified.personnummer) refuse(actor, action, refusal('own-personnummer'), at, state)
+    return { who: identified, state }
+  }
+
+  return { who, pass, refuse, hide, logOk }
+}
