@@ -173,13 +173,26 @@ export const catalogue = {
     },
   },
 
+  PLUS113: {
+    name: 'control-character',
+    severity: 'error',
+    message: {
+      sv: (a) => `Osynligt styrtecken ${a.codepoint}${a.kind === 'bidi' ? ' (ändrar textens läsriktning)' : ''} i filen`,
+      en: (a) => `Invisible control character ${a.codepoint}${a.kind === 'bidi' ? ' (changes the reading direction)' : ''} in the file`,
+    },
+    hint: {
+      sv: () => 'Ta bort tecknet. Det kommer ofta med text som klistrats in från en annan källa; skriv om stycket eller klistra in som oformaterad text.',
+      en: () => 'Remove the character. It often comes with text pasted from elsewhere; retype the passage or paste it as plain text.',
+    },
+  },
+
   // 2xx — Markdown and directives inside one file
   PLUS201: {
     name: 'unknown-directive',
     severity: 'error',
     message: {
-      sv: (a) => `Okänt direktiv \`${a.fence}${a.name}\`, förväntade ett av ${list(a.expected)}`,
-      en: (a) => `Unknown directive \`${a.fence}${a.name}\`, expected one of ${list(a.expected)}`,
+      sv: (a) => `Okänt direktiv \`${a.fence}${a.name}\`${a.suggestion ? ` — menade du \`${a.suggestion}\`?` : a.expected ? `, förväntade ett av ${list(a.expected)}` : ''}`,
+      en: (a) => `Unknown directive \`${a.fence}${a.name}\`${a.suggestion ? ` — did you mean \`${a.suggestion}\`?` : a.expected ? `, expected one of ${list(a.expected)}` : ''}`,
     },
     hint: {
       sv: () => 'Kontrollera stavningen. Om raden ska vara vanlig text, skriv `\\:` i stället för det första kolonet.',
@@ -464,6 +477,55 @@ export const catalogue = {
     },
   },
 
+  PLUS225: {
+    name: 'unclosed-directive',
+    severity: 'error',
+    message: {
+      sv: (a) => `\`${a.fence}${a.name}\` stängs aldrig${Number(a.next) > 0 ? `: nästa \`${a.name}\` på rad ${a.next} börjar innan den är slut` : ''}`,
+      en: (a) => `\`${a.fence}${a.name}\` is never closed${Number(a.next) > 0 ? `: the next \`${a.name}\` on line ${a.next} starts before it ends` : ''}`,
+    },
+    hint: {
+      sv: (a) => `Avsluta med en rad med bara \`${a.fence}\` där \`${a.name}\` ska ta slut.`,
+      en: (a) => `End it with a line of just \`${a.fence}\` where the \`${a.name}\` should end.`,
+    },
+  },
+  PLUS226: {
+    name: 'duplicate-attribute',
+    severity: 'error',
+    message: {
+      sv: (a) => `Attributet \`${a.attribute === 'id' ? '#id' : a.attribute}\` står två gånger på \`${a.name}\``,
+      en: (a) => `The attribute \`${a.attribute === 'id' ? '#id' : a.attribute}\` is given twice on \`${a.name}\``,
+    },
+    hint: {
+      sv: () => 'Behåll ett av dem; bara det sista skulle annars användas, utan att det syns.',
+      en: () => 'Keep one of them; otherwise only the last would be used, silently.',
+    },
+  },
+  PLUS227: {
+    name: 'typographic-quotes',
+    severity: 'error',
+    message: {
+      sv: (a) => `Typografiskt citattecken ${a.quote} runt ett attributvärde`,
+      en: (a) => `Typographic quote ${a.quote} around an attribute value`,
+    },
+    hint: {
+      sv: () => 'Använd raka citattecken: `title="Din plan"`. Ordbehandlare och autokorrigering byter ofta ut dem; stäng av "smarta citattecken" eller skriv om dem.',
+      en: () => 'Use straight quotes: `title="Your plan"`. Word processors and autocorrect often swap them; turn off "smart quotes" or retype them.',
+    },
+  },
+  PLUS228: {
+    name: 'invisible-character',
+    severity: 'error',
+    message: {
+      sv: (a) => `Osynligt tecken ${a.codepoint} (utan bredd) i metadata eller i ett id eller attribut`,
+      en: (a) => `Invisible zero-width character ${a.codepoint} in the frontmatter or in an id or attribute`,
+    },
+    hint: {
+      sv: () => 'Ta bort tecknet (det syns inte i editorn: radera och skriv om ordet). Annars stämmer id:t inte med länkar och sparade svar.',
+      en: () => 'Remove the character (it does not show in the editor: delete and retype the word). Otherwise the id will not match links and stored answers.',
+    },
+  },
+
   // 3xx — rules across files
   PLUS301: {
     name: 'duplicate-id',
@@ -660,6 +722,7 @@ export const catalogue = {
     },
   },
 } as const satisfies Record<string, Entry>
+
 
 /** Every diagnostic code. */
 export type Code = keyof typeof catalogue

@@ -7,6 +7,9 @@ import { splitFrontmatter } from '../load/frontmatter.ts'
 import type { SourceFile } from '../load/source-file.ts'
 import { parseMarkdown } from '../parse/markdown.ts'
 import { createContext } from './context.ts'
+import { checkClosed } from './directives.ts'
+import { scanControls, scanZeroWidth } from '../load/characters.ts'
+import { straightenQuotes } from '../parse/prescan.ts'
 import { resolveModule } from './module.ts'
 import { resolveProgramme } from './programme.ts'
 import { resolveSection } from './section.ts'
@@ -18,11 +21,16 @@ export type ResolvedFile =
   | { kind: 'section'; file: SourceFile; node: IRSection | null; collected: Collected; diagnostics: Diagnostic[] }
 
 export function resolveFile(file: SourceFile): ResolvedFile {
-  const { split, diagnostics: splitDiagnostics } = splitFrontmatter(file)
+  const { split: raw, diagnostics: splitDiagnostics } = splitFrontmatter(file)
+  const quotes = straightenQuotes(raw.index, raw.body, raw.bodyOffset)
+  const split = { ...raw, body: quotes.body }
   const ctx = createContext(split)
   ctx.diagnostics.push(...splitDiagnostics)
+  ctx.diagnostics.push(...scanControls(split.index, file.text), ...scanZeroWidth(split.index, file.text, split.bodyOffset))
+  ctx.diagnostics.push(...quotes.diagnostics)
   const { tree, diagnostics: parseDiagnostics } = parseMarkdown(split)
   ctx.diagnostics.push(...parseDiagnostics)
+  if (tree) checkClosed(ctx, tree)
   const done = () => ({ file, collected: ctx.collected, diagnostics: withoutStrayFences(ctx.diagnostics) })
   if (!tree && file.kind === 'programme') return { kind: 'programme', node: null, ...done() }
   // A module or section whose body could not be parsed still stands, empty, so that the

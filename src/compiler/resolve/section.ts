@@ -6,6 +6,7 @@ import { headSpan, report, spanOf, type ResolveContext } from './context.ts'
 import { checkFrontmatter } from './frontmatter-data.ts'
 import { spanOfPath } from '../load/frontmatter.ts'
 import { DIRECTIVES, resolveStep } from './step.ts'
+import { reportUnknown } from './directives.ts'
 import { isBlank, toRichText } from './text.ts'
 
 export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
@@ -19,7 +20,7 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
     } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
       outside = false
       if (DIRECTIVES.includes(child.name)) report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: '', expected: 'step' })
-      else report(ctx, 'PLUS201', headSpan(ctx, child), { name: child.name, fence: child.type === 'containerDirective' ? ':::' : '::', expected: 'step' })
+      else reportUnknown(ctx, child, ['step'])
     } else if (child.type === 'html') {
       report(ctx, 'PLUS204', spanOf(ctx, child))
     } else if (!isBlank([child])) {

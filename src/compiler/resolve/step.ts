@@ -13,6 +13,7 @@ import { resolveForm } from './form.ts'
 import { resolveImage } from './image.ts'
 import { checkHeadingLevels } from './headings.ts'
 import { checkFence } from './fences.ts'
+import { reportUnknown } from './directives.ts'
 import { stepLix } from '../../quality/step-text.ts'
 import { isBlank, toRichText } from './text.ts'
 
@@ -50,7 +51,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
     else if (DIRECTIVES.includes(child.name)) {
       report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: 'step', expected: PARENT_OF[child.name] ?? 'step' })
     } else {
-      report(ctx, 'PLUS201', headSpan(ctx, child), { name: child.name, fence: isContainer ? ':::' : '::', expected: STEP_BLOCKS.join(',') })
+      reportUnknown(ctx, child, STEP_BLOCKS)
     }
     if (block) blocks.push(block)
   }
