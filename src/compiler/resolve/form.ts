@@ -55,7 +55,9 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
       intro.push(child)
     }
   }
-  if (questions.length === 0 && !node.children.some((c) => c.type === 'containerDirective' && c.name === 'question')) {
+  // A misspelled `:::qestion` is reported as such, not again as a form without questions.
+  const misspelled = node.children.some((c) => (c.type === 'containerDirective' || c.type === 'leafDirective') && !KNOWN_DIRECTIVES.includes(c.name))
+  if (questions.length === 0 && !misspelled && !node.children.some((c) => c.type === 'containerDirective' && c.name === 'question')) {
     report(ctx, 'PLUS215', span, { id })
   }
   if (bands) {
