@@ -5,14 +5,16 @@ import path from 'node:path'
 import { formatText } from '../compiler/index.ts'
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
 import { parseFormat, runCompile } from './compile-command.ts'
-import { pickLang, UsageError, type Io } from './io.ts'
+import { localeLang, pickLang, UsageError, type Io, type Lang } from './io.ts'
 import { newModule, newSection, newStep } from './new.ts'
 import { runReport } from './report.ts'
 import { runDiff } from './diff.ts'
 import { runFhir } from './fhir.ts'
 import { watchContent } from './watch.ts'
 
-export const usage = `plus — write, check and build the PLUS programme
+/** The usage text in each language. */
+export const usages = {
+  en: `plus — write, check and build the PLUS programme
 
 Usage:
   plus check [content-dir]             validate only
@@ -32,14 +34,47 @@ Options:
   --content dir        content folder for \`plus new\` (default content)
   --base-url url       canonical base of FHIR Questionnaire urls (plus fhir)
   -h, --help           this text
-`
+`,
+  sv: `plus — skriv, kontrollera och bygg PLUS-programmet
+
+Användning:
+  plus check [innehållsmapp]           kontrollera bara
+  plus build [innehållsmapp] [--out mapp]  kontrollera och skriv paketet (standard dist/bundle)
+  plus build --watch | plus dev        bygg om vid varje sparning
+  plus new module <titel>              en ny modulmapp med ett första avsnitt
+  plus new section <modulmapp> <titel>
+  plus new step <avsnittsfil> [titel]
+  plus report [innehållsmapp]          ord, LIX, lästid, filmer och formulär per steg
+  plus diff <gammalt-paket> <nytt-paket>  vad som ändrats, med varningar för sparade svar
+  plus fhir [paket] [--out fil]        varje formulär som ett FHIR R4 Questionnaire
+
+Flaggor:
+  --format text|json   fel som text (standard) eller som JSON på stdout
+  --lang sv|en         språk för meddelanden (standard: från språkinställningen)
+  --release            vägra om inte varje modul är godkänd; spara godkännandena
+  --content mapp       innehållsmapp för \`plus new\` (standard content)
+  --base-url url       bas för FHIR-formulärens url:er (plus fhir)
+  -h, --help           den här texten
+`,
+} as const
+
+/** The English usage text (kept for callers of the earlier API). */
+export const usage = usages.en
+
+/** The language for usage and misuse messages: a valid `--lang` in argv, else the locale. */
+function usageLang(argv: string[], io: Io): Lang {
+  const at = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='))
+  const value = at === -1 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1]
+  return value === 'sv' || value === 'en' ? value : localeLang(io.env)
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io)
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`plus: ${error.message}\n\n${usage}`)
+      const lang = usageLang(argv, io)
+      io.err(`plus: ${error.text(lang)}\n\n${usages[lang]}`)
       return 2
     }
     throw error
@@ -64,22 +99,22 @@ async function run(argv: string[], io: Io): Promise<number> {
       },
     })
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError((error as Error).message, `felaktiga argument: ${(error as Error).message}`)
   }
   const { values, positionals } = parsed
   const [command, ...rest] = positionals
   if (values.help || command === 'help') {
-    io.out(usage)
+    io.out(usages[usageLang(argv, io)])
     return 0
   }
   const lang = pickLang(values.lang, io.env)
   const format = parseFormat(values.format)
   switch (command) {
     case 'check':
-      if (rest.length > 1) throw new UsageError('check takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('check takes at most one content folder', 'check tar högst en innehållsmapp')
       return runCompile(io, { contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
     case 'build':
-      if (rest.length > 1) throw new UsageError('build takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('build takes at most one content folder', 'build tar högst en innehållsmapp')
       if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
       return runCompile(io, {
         contentDir: rest[0] ?? 'content',
@@ -91,7 +126,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'dev':
       return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
     case 'report':
-      if (rest.length > 1) throw new UsageError('report takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('report takes at most one content folder', 'report tar högst en innehållsmapp')
       return runReport(io, rest[0] ?? 'content', format, lang)
     case 'diff':
       return runDiff(io, rest, format, lang)
@@ -100,9 +135,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
     case undefined:
-      throw new UsageError('missing command')
+      throw new UsageError('missing command', 'kommando saknas')
     default:
-      throw new UsageError(`unknown command "${command}"`)
+      throw new UsageError(`unknown command "${command}"`, `okänt kommando "${command}"`)
   }
 }
 
@@ -110,17 +145,17 @@ async function runNew(io: Io, args: string[], contentDir: string): Promise<numbe
   const [what, ...rest] = args
   switch (what) {
     case 'module': {
-      if (!rest[0]) throw new UsageError('plus new module <title>')
+      if (!rest[0]) throw new UsageError('plus new module <title>', 'plus new module <titel>')
       io.out(`${await newModule(io, rest.join(' '), contentDir)}\n`)
       return 0
     }
     case 'section': {
-      if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>')
+      if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>', 'plus new section <modulmapp> <titel>')
       io.out(`${await newSection(io, rest[0], rest.slice(1).join(' '), contentDir)}\n`)
       return 0
     }
     case 'step': {
-      if (!rest[0]) throw new UsageError('plus new step <section-file> [title]')
+      if (!rest[0]) throw new UsageError('plus new step <section-file> [title]', 'plus new step <avsnittsfil> [titel]')
       io.out(`#${await newStep(io, rest[0], rest.slice(1).join(' ') || 'Nytt steg', contentDir)}\n`)
       return 0
     }

@@ -38,17 +38,17 @@ function stepSkeleton(id: string, title: string): string {
 /** The module id declared in a module folder's module.md. */
 async function moduleIdOf(moduleDir: string): Promise<string> {
   const text = await readFile(path.join(moduleDir, 'module.md'), 'utf8').catch(() => {
-    throw new UsageError(`${moduleDir} is not a module folder (no module.md)`)
+    throw new UsageError(`${moduleDir} is not a module folder (no module.md)`, `${moduleDir} är ingen modulmapp (module.md saknas)`)
   })
   const id = /^id:\s*["']?([a-z0-9-]+)/m.exec(text)?.[1]
-  if (!id) throw new UsageError(`${path.join(moduleDir, 'module.md')} has no id`)
+  if (!id) throw new UsageError(`${path.join(moduleDir, 'module.md')} has no id`, `${path.join(moduleDir, 'module.md')} har inget id`)
   return id
 }
 
 export async function newStep(io: Io, sectionFile: string, title: string, contentDir: string): Promise<string> {
   const file = path.resolve(io.cwd, sectionFile)
   const text = await readFile(file, 'utf8').catch(() => {
-    throw new UsageError(`cannot read section file ${sectionFile}`)
+    throw new UsageError(`cannot read section file ${sectionFile}`, `avsnittsfilen ${sectionFile} kunde inte läsas`)
   })
   const moduleId = await moduleIdOf(path.dirname(file))
   const id = uniqueId(`${moduleId}-${slugify(title)}`, await knownIds(path.resolve(io.cwd, contentDir)))
@@ -85,9 +85,9 @@ export async function newModule(io: Io, title: string, contentDir: string): Prom
     if (order) orders.push(Number(order))
   }
   const order = (orders.length ? Math.max(...orders) : 0) + 1
-  if (order > 7) throw new UsageError(`PLUS has at most seven modules; ${orders.length} exist already`)
+  if (order > 7) throw new UsageError(`PLUS has at most seven modules; ${orders.length} exist already`, `PLUS har högst sju moduler; ${orders.length} finns redan`)
   await mkdir(dir, { recursive: false }).catch(() => {
-    throw new UsageError(`${path.relative(io.cwd, dir)} already exists`)
+    throw new UsageError(`${path.relative(io.cwd, dir)} already exists`, `${path.relative(io.cwd, dir)} finns redan`)
   })
   await atomicWrite(
     path.join(dir, 'module.md'),

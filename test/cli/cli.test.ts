@@ -23,7 +23,10 @@ describe('plus check / build', () => {
     try {
       const c = capture(path.dirname(dir))
       expect(await main(['check', 'content'], c.io)).toBe(0)
-      expect(c.err()).toContain('content: no errors (1 modules, 1 steps)')
+      expect(c.err()).toContain('content: no errors (1 module, 1 step)')
+      const sv = capture(path.dirname(dir), { LANG: 'sv_SE.UTF-8' })
+      expect(await main(['check', 'content'], sv.io)).toBe(0)
+      expect(sv.err()).toContain('content: inga fel (1 modul, 1 steg)')
     } finally {
       await cleanup()
     }
@@ -195,5 +198,28 @@ describe('plus fhir', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('usage follows the locale', () => {
+  it('prints --help in Swedish for a Swedish locale and in English otherwise, and --lang overrides', async () => {
+    const sv = capture(process.cwd(), { LANG: 'sv_SE.UTF-8' })
+    expect(await main(['--help'], sv.io)).toBe(0)
+    expect(sv.out()).toContain('Användning:')
+    const en = capture(process.cwd(), { LANG: 'C' })
+    expect(await main(['--help'], en.io)).toBe(0)
+    expect(en.out()).toContain('Usage:')
+    const flag = capture(process.cwd(), { LANG: 'C' })
+    await main(['help', '--lang', 'sv'], flag.io)
+    expect(flag.out()).toContain('Användning:')
+  })
+
+  it('explains misuse in the language of the locale (exit 2)', async () => {
+    const sv = capture(process.cwd(), { LANG: 'sv_SE.UTF-8' })
+    expect(await main(['frobnicate'], sv.io)).toBe(2)
+    expect(sv.err()).toMatch(/^plus: okänt kommando "frobnicate"\n\nplus — skriv/)
+    const en = capture(process.cwd(), { LANG: 'en_US.UTF-8' })
+    expect(await main(['check', 'a', 'b'], en.io)).toBe(2)
+    expect(en.err()).toMatch(/^plus: check takes at most one content folder\n\nplus — write/)
   })
 })
