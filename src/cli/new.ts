@@ -91,7 +91,7 @@ export async function newModule(io: Io, title: string, contentDir: string): Prom
   })
   await atomicWrite(
     path.join(dir, 'module.md'),
-    `---\nid: ${id}\ntitle: "${quote(title)}"\norder: ${order}\nsummary: "${SKELETON_MODULE_SUMMARY}"\nestimatedMinutes: 30\nreview:\n  status: draft\n---\n`,
+    `---\nid: ${id}\ntitle: "${quote(title)}"\norder: ${order}\nsummary: "${SKELETON_MODULE_SUMMARY}"\nestimatedMinutes: 1\nreview:\n  status: draft\n---\n`,
   )
   const sectionId = uniqueId(`${id}-introduktion`, taken)
   taken.add(sectionId)

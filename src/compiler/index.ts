@@ -81,7 +81,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
   const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
-  diagnostics.push(...validate({ tree, media, release }).filter((d) => !empty(d)))
+  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
   if (hasErrors(sorted) || !tree.programme) return { diagnostics: sorted, output: null, tree }

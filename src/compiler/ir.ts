@@ -85,6 +85,8 @@ export interface IRModule {
   span: Span
   /** Span of the `order` field, for order diagnostics. */
   orderSpan: Span
+  /** Span of the `estimatedMinutes` field, for the time estimate rule. */
+  estimatedSpan: Span
   /** True when the frontmatter was invalid: rules about the module's fields stay quiet. */
   unreadable: boolean
 }

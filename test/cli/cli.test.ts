@@ -109,8 +109,9 @@ describe('plus new', () => {
       await main(['new', 'step', 'content/mod/01-avsnitt.md', 'Ett steg'], d.io)
       expect(d.out().trim()).toBe('#mod-ett-steg-2')
       const result = await compile({ contentDir: dir })
-      // It compiles; the skeleton text is a warning until someone writes the step.
-      expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['PLUS314', 'warning', 19], ['PLUS314', 'warning', 23]])
+      // It compiles; the skeleton text is a warning until someone writes the step, and a module
+      // of three steps now needs a closing summary step.
+      expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['PLUS314', 'warning', 19], ['PLUS314', 'warning', 23], ['PLUS316', 'warning', 23]])
       expect(result.output?.bundle.programme.modules[0]!.sections[0]!.steps.map((s) => s.id)).toEqual(['mod-steg', 'mod-ett-steg', 'mod-ett-steg-2'])
     } finally {
       await cleanup()

@@ -708,6 +708,103 @@ export const catalogue = {
     },
   },
 
+  PLUS316: {
+    name: 'closing-step',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` slutar inte med ett sammanfattande textsteg: ${a.problem === 'kind' ? 'sista steget är inget textsteg' : a.problem === 'title' ? 'sista stegets rubrik säger inte ”Sammanfattning”' : 'sista steget säger inte när man ska kontakta vårdcentralen'}`,
+      en: (a) => `The module \`${a.id}\` does not end with a closing summary step: ${a.problem === 'kind' ? 'the last step is not a text step' : a.problem === 'title' ? 'the last step\'s title does not say “Sammanfattning”' : 'the last step does not say when to contact the vårdcentral'}`,
+    },
+    hint: {
+      sv: () => 'Avsluta modulen med ett textsteg med ”Sammanfattning” i rubriken som sammanfattar modulen och säger när man ska kontakta vårdcentralen.',
+      en: () => 'End the module with a text step titled with “Sammanfattning” that sums up the module and says when to contact the vårdcentral.',
+    },
+  },
+  PLUS317: {
+    name: 'captions-sparse',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Undertexterna har ${a.cues} textrutor för en film på ${a.duration}; det behövs minst ${a.needed} (en per tio sekunder)`,
+      en: (a) => `The captions have ${a.cues} cues for a film of ${a.duration}; at least ${a.needed} are needed (one per ten seconds)`,
+    },
+    hint: {
+      sv: () => 'Dela upp undertexterna i kortare textrutor som följer det som sägs, högst två rader åt gången.',
+      en: () => 'Split the captions into shorter cues that follow what is said, at most two lines at a time.',
+    },
+  },
+  PLUS318: {
+    name: 'transcript-short',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Transkriptionen av filmen \`${a.id}\` har ${a.words} ord, men undertexterna har ${a.captionWords}`,
+      en: (a) => `The transcript of the film \`${a.id}\` has ${a.words} words, but its captions have ${a.captionWords}`,
+    },
+    hint: {
+      sv: () => 'Transkriptionen ska ge allt som sägs och visas i filmen, för den som inte kan se eller höra den.',
+      en: () => 'The transcript gives everything said and shown in the film, for those who cannot see or hear it.',
+    },
+  },
+  PLUS319: {
+    name: 'guide-module-list',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.expected ? `Listan över moduler och avsnitt i författarguiden stämmer inte med innehållet: här ska stå \`${a.expected}\`` : `Listan över moduler och avsnitt i författarguiden har en rad för mycket: \`${a.actual}\``),
+      en: (a) => (a.expected ? `The authoring guide's list of modules and sections does not match the content: this line should read \`${a.expected}\`` : `The authoring guide's list of modules and sections has a line too many: \`${a.actual}\``),
+    },
+    hint: {
+      sv: () => 'Uppdatera listan i författarguiden när du lägger till, byter namn på eller tar bort en modul eller ett avsnitt.',
+      en: () => 'Update the list in the authoring guide when you add, rename or remove a module or section.',
+    },
+  },
+  PLUS320: {
+    name: 'estimated-time',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` anger ${a.stated} minuter, men läsning, filmer och formulär tar ungefär ${a.computed} minuter`,
+      en: (a) => `The module \`${a.id}\` states ${a.stated} minutes, but reading, films and forms take about ${a.computed} minutes`,
+    },
+    hint: {
+      sv: (a) => `Ändra \`estimatedMinutes\` till ungefär ${a.computed}, eller justera innehållet. Tiden räknas som i \`plus report\` och på sidan Kvalitet.`,
+      en: (a) => `Change \`estimatedMinutes\` to about ${a.computed}, or adjust the content. The time is computed as in \`plus report\` and on the Kvalitet page.`,
+    },
+  },
+  PLUS321: {
+    name: 'urgent-help-missing',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Steget \`${a.step}\` nämner självmordstankar men säger inte vart man vänder sig i akuta lägen`,
+      en: (a) => `The step \`${a.step}\` mentions suicidal thoughts but does not say where to turn in an emergency`,
+    },
+    hint: {
+      sv: () => 'Skriv ut 112 och Självmordslinjen 90101 (och gärna 1177) i samma steg.',
+      en: () => 'Give 112 and Självmordslinjen 90101 (and preferably 1177) in the same step.',
+    },
+  },
+  PLUS322: {
+    name: 'risk-question-alert',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Frågan \`${a.question}\` handlar om tankar på döden eller att skada sig, men larmar ${a.actual === '' ? 'inte' : `först från ${a.actual}`}; den ska larma från ${a.expected}`,
+      en: (a) => `The question \`${a.question}\` is about thoughts of death or self-harm but alerts ${a.actual === '' ? 'never' : `only from ${a.actual}`}; it should alert from ${a.expected}`,
+    },
+    hint: {
+      sv: (a) => `Skriv \`alert="${a.expected}"\` på frågan, så att varje svar utom ”aldrig” syns för behandlaren.`,
+      en: (a) => `Write \`alert="${a.expected}"\` on the question, so that every answer but “never” reaches the clinician.`,
+    },
+  },
+  PLUS323: {
+    name: 'band-text',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.problem === 'count' ? `Självskattningen \`${a.form}\` har ${a.count} tolkningsintervall; den behöver minst två` : a.problem === 'short' ? `Tolkningen ”${a.band}” i \`${a.form}\` är bara ${a.count} tecken` : `Den högsta tolkningen ”${a.band}” i \`${a.form}\` säger inte att man ska kontakta vårdcentralen`),
+      en: (a) => (a.problem === 'count' ? `The self-assessment \`${a.form}\` has ${a.count} bands; it needs at least two` : a.problem === 'short' ? `The band “${a.band}” of \`${a.form}\` is only ${a.count} characters` : `The highest band “${a.band}” of \`${a.form}\` does not say to contact the vårdcentral`),
+    },
+    hint: {
+      sv: () => 'Varje tolkning säger vad poängen betyder och vad man kan göra; den högsta säger när man ska kontakta vårdcentralen.',
+      en: () => 'Each band says what the score means and what to do; the highest says when to contact the vårdcentral.',
+    },
+  },
+
   // 4xx — writing the output
   PLUS401: {
     name: 'write-failed',

@@ -15,6 +15,9 @@ export interface RuleInput {
   media: Map<string, MediaFileState>
   /** Whether this is a release build (stricter rules). */
   release: boolean
+  /** The content folder, and as shown in messages, for rules that read its documentation. */
+  contentDir?: string
+  displayDir?: string
 }
 
 export type Rule = (input: RuleInput) => Diagnostic[]

@@ -8,6 +8,10 @@ import { svgProblem } from '../svg.ts'
 
 /** How far before the end of a film its captions may stop (closing music, credits). */
 export const CAPTION_TAIL_SECONDS = 10
+/** Captions need on average at least one cue per this many seconds of film (PLUS317). */
+export const SECONDS_PER_CUE = 10
+/** A transcript holds at least this share of the words the captions have (PLUS318). */
+export const TRANSCRIPT_SHARE = 0.8
 
 export const mediaFiles: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
@@ -40,6 +44,15 @@ export const captions: Rule = ({ tree, media }) => {
     }
     if (result.problems.length === 0 && result.end < film.durationSeconds - CAPTION_TAIL_SECONDS) {
       out.push(diagnostic('PLUS304', film.span, { end: clock(result.end), duration: clock(film.durationSeconds) }))
+    }
+    const needed = Math.ceil(film.durationSeconds / SECONDS_PER_CUE)
+    if (result.problems.length === 0 && result.cues < needed) {
+      out.push(diagnostic('PLUS317', film.span, { cues: result.cues, needed, duration: clock(film.durationSeconds) }))
+    }
+    const words = film.transcript.text.split(/\s+/).filter(Boolean).length
+    // An empty transcript is already an empty block (PLUS210).
+    if (result.problems.length === 0 && words > 0 && words < result.words * TRANSCRIPT_SHARE) {
+      out.push(diagnostic('PLUS318', film.span, { id: film.id, words, captionWords: result.words }))
     }
   }
   return out
