@@ -9,7 +9,7 @@ import remarkDirective from 'remark-directive'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import { build } from '../src/compiler/index.ts'
-import { watchContent } from '../src/cli/watch.ts'
+import { watchContent } from '../src/compiler/watch.ts'
 import { writeCorpus } from './corpus.ts'
 
 const [mode, stepsArg, work] = process.argv.slice(2)

@@ -5,6 +5,6 @@ export type { CompileOptions, CompileResult, BuildOptions, BuildResult, CompileC
 export { loadBundle, loadManifest, parseBundle, BundleError } from './bundle/load.ts'
 export { scoreForm, validateAnswers, bandFor, scoreRange, isScored, alertsFor, MAX_TEXT_ANSWER } from './scoring/index.ts'
 export type { Answers, AnswerValue, AnswerProblem, AnswerProblemCode, FormScore } from './scoring/index.ts'
-export { watchContent } from './cli/watch.ts'
-export type { WatchOptions, Watcher } from './cli/watch.ts'
+export { watchContent } from './compiler/watch.ts'
+export type { WatchOptions, Watcher } from './compiler/watch.ts'
 export type * from './types/index.ts'

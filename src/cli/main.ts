@@ -10,7 +10,7 @@ import { newModule, newSection, newStep } from './new.ts'
 import { runReport } from './report.ts'
 import { runDiff } from './diff.ts'
 import { runFhir } from './fhir.ts'
-import { watchContent } from './watch.ts'
+import { watchContent } from '../compiler/watch.ts'
 
 /** The usage text in each language. */
 export const usages = {
@@ -175,9 +175,11 @@ async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'
       if (hasErrors(result.diagnostics) || result.diagnostics.length) io.err(`${head}\n${formatText(result.diagnostics, lang)}\n`)
       else io.err(`${head}: ${result.write === 'unchanged' ? (lang === 'sv' ? 'oförändrat' : 'unchanged') : outDir}\n`)
     },
+    onLostTrack: (reason) =>
+      io.err(lang === 'sv' ? `Bevakningen kan ha missat ändringar (${reason}); bygger om allt från början.\n` : `The watcher may have missed changes (${reason}); rebuilding everything from scratch.\n`),
   })
   await watcher.ready
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
-  watcher.close()
+  await watcher.close()
   return 0
 }

@@ -184,7 +184,8 @@ async function textOf(file: string): Promise<string | null> {
 export async function positionProblems(diagnostics: Diagnostic[]): Promise<string[]> {
   const problems: string[] = []
   const texts = new Map<string, string[] | null>()
-  for (const d of diagnostics) {
+  const spans = diagnostics.flatMap((d) => (d.related ? [d, { ...d.related, code: `${d.code} (related)` }] : [d]))
+  for (const d of spans) {
     if (!texts.has(d.file)) {
       const text = await textOf(d.file)
       texts.set(d.file, text === null ? null : text.split('\n'))
@@ -192,7 +193,7 @@ export async function positionProblems(diagnostics: Diagnostic[]): Promise<strin
     const fileLines = texts.get(d.file)
     if (fileLines === null) {
       // Only "file missing" diagnostics may name a file that does not exist.
-      if (!['PLUS101', 'PLUS104', 'PLUS302', 'PLUS401'].includes(d.code)) problems.push(`${d.code} names a missing file ${d.file}`)
+      if (!['PLUS101', 'PLUS104', 'PLUS302', 'PLUS401'].includes(d.code.slice(0, 7))) problems.push(`${d.code} names a missing file ${d.file}`)
       continue
     }
     if (fileLines === undefined) continue

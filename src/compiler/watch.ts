@@ -1,0 +1,151 @@
+// Watch mode: rebuild the bundle after every save, reusing unchanged files' work. Part of the
+// compiler's API: `plus build --watch`, `plus dev` and the preview's dev server all use it.
+//
+// Editors save in many ways: writing in place, writing a temporary file and renaming it over the
+// original (vim, `sed -i`, JetBrains "safe write"), deleting and recreating, and authors move
+// files and rename whole module folders. Node's own recursive `fs.watch` follows inodes and
+// loses a file after a rename-style save; chokidar re-attaches to replaced files and folders and
+// folds the unlink+add of an atomic save into one change. Every event also drops the cached read
+// of its path, so a save that keeps size and modification time is never mistaken for no change.
+// If the watcher reports an error it may have lost track: it says so, starts a new watcher and
+// rebuilds from scratch.
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
+import path from 'node:path'
+import { build, createCache, type BuildResult, type CompileCache } from './index.ts'
+
+export interface WatchOptions {
+  contentDir: string
+  outDir: string
+  /** Called after every build, the first one included, with the paths (relative) that changed. */
+  onBuild: (result: BuildResult, changed: string[]) => void
+  /**
+   * Called when the watcher may have missed changes (a watcher error, the content folder
+   * removed); a full rebuild follows.
+   */
+  onLostTrack?: (reason: string) => void
+  /** Milliseconds to wait for more saves before rebuilding. */
+  debounceMs?: number
+}
+
+export interface Watcher {
+  /** Resolves after the first build. */
+  ready: Promise<BuildResult>
+  /** Builds now (used by tests and after bursts of events). */
+  rebuild: () => Promise<BuildResult>
+  /** Forgets every cached read and builds from scratch. */
+  rebuildFromScratch: (reason?: string) => Promise<BuildResult>
+  /** True while a build is running or one is scheduled. */
+  busy: () => boolean
+  /** The number of builds finished so far. */
+  builds: () => number
+  close: () => Promise<void>
+}
+
+export function watchContent(options: WatchOptions): Watcher {
+  const root = path.resolve(options.contentDir)
+  let cache: CompileCache = createCache()
+  let running: Promise<BuildResult> | null = null
+  let again = false
+  let changed = new Set<string>()
+  let timer: NodeJS.Timeout | null = null
+  let finished = 0
+  let closed = false
+  let watcher: FSWatcher
+
+  const rebuild = async (): Promise<BuildResult> => {
+    if (running) {
+      again = true
+      return running
+    }
+    const files = [...changed]
+    changed = new Set()
+    // The absolute folder keys the cache the way events name files; messages keep the given one.
+    running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache })
+    try {
+      const result = await running
+      finished++
+      options.onBuild(result, files)
+      return result
+    } finally {
+      running = null
+      if (again && !closed) {
+        again = false
+        void rebuild()
+      }
+    }
+  }
+
+  const schedule = () => {
+    if (closed) return
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      timer = null
+      void rebuild()
+    }, options.debounceMs ?? 30)
+  }
+
+  const forget = (absolute: string, isDir: boolean) => {
+    if (isDir) {
+      // A folder moved or renamed: every cached read under it may be stale.
+      const prefix = absolute + path.sep
+      for (const key of cache.sources.keys()) if (key === absolute || key.startsWith(prefix)) cache.sources.delete(key)
+      for (const key of cache.media.keys()) if (key === absolute || key.startsWith(prefix)) cache.media.delete(key)
+      return
+    }
+    cache.sources.delete(absolute)
+    cache.media.delete(absolute)
+  }
+
+  const rebuildFromScratch = (reason?: string) => {
+    if (reason) options.onLostTrack?.(reason)
+    cache = createCache()
+    return rebuild()
+  }
+
+  const start = () => {
+    const w = chokidarWatch(root, {
+      ignoreInitial: true,
+      // Folds the unlink + add of a safe save into one change.
+      atomic: true,
+      ignored: (file: string) => /(^|[\\/])(\.git|node_modules)([\\/]|$)/.test(file),
+    })
+    w.on('all', (event, file) => {
+      const absolute = path.resolve(root, file)
+      forget(absolute, event === 'addDir' || event === 'unlinkDir')
+      if (event === 'unlinkDir' && absolute === root) {
+        // The content folder itself is gone (moved away or replaced): start over when it is back.
+        void restart('the content folder was removed or replaced')
+        return
+      }
+      changed.add(path.relative(root, absolute).split(path.sep).join('/'))
+      schedule()
+    })
+    w.on('error', (error) => void restart(`the file watcher reported an error (${(error as Error).message ?? String(error)})`))
+    return w
+  }
+
+  const restart = async (reason: string) => {
+    if (closed) return
+    await watcher.close().catch(() => undefined)
+    if (closed) return
+    watcher = start()
+    await rebuildFromScratch(reason)
+  }
+
+  watcher = start()
+  const watching = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+
+  return {
+    // The first build waits for the watcher, so no save after `ready` can go unseen.
+    ready: watching.then(() => rebuild()),
+    rebuild,
+    rebuildFromScratch,
+    busy: () => running !== null || timer !== null || again,
+    builds: () => finished,
+    close: async () => {
+      closed = true
+      if (timer) clearTimeout(timer)
+      await watcher.close()
+    },
+  }
+}
