@@ -10,6 +10,7 @@
 // If the watcher reports an error it may have lost track: it says so, starts a new watcher and
 // rebuilds from scratch.
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar'
+import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { build, createCache, type BuildResult, type CompileCache } from './index.ts'
 
@@ -25,6 +26,13 @@ export interface WatchOptions {
   onLostTrack?: (reason: string) => void
   /** Milliseconds to wait for more saves before rebuilding. */
   debounceMs?: number
+  /**
+   * Milliseconds between checks that the files still match the last build (0: never). A change
+   * that no event announced means the watcher lost track.
+   */
+  auditMs?: number
+  /** Decides which watcher events are seen (all by default); tests use it to simulate lost events. */
+  filterEvent?: (event: string, file: string) => boolean
 }
 
 export interface Watcher {
@@ -52,6 +60,10 @@ export function watchContent(options: WatchOptions): Watcher {
   let closed = false
   let watcher: FSWatcher
 
+  // What the files looked like when the last build started, for the audit.
+  let snapshot: Map<string, string> | null = null
+  let suspicious = 0
+
   const rebuild = async (): Promise<BuildResult> => {
     if (running) {
       again = true
@@ -59,6 +71,8 @@ export function watchContent(options: WatchOptions): Watcher {
     }
     const files = [...changed]
     changed = new Set()
+    suspicious = 0
+    snapshot = await fingerprint(root)
     // The absolute folder keys the cache the way events name files; messages keep the given one.
     running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache })
     try {
@@ -110,6 +124,8 @@ export function watchContent(options: WatchOptions): Watcher {
       ignored: (file: string) => /(^|[\\/])(\.git|node_modules)([\\/]|$)/.test(file),
     })
     w.on('all', (event, file) => {
+      if (options.filterEvent && !options.filterEvent(event, file)) return
+      suspicious = 0
       const absolute = path.resolve(root, file)
       forget(absolute, event === 'addDir' || event === 'unlinkDir')
       if (event === 'unlinkDir' && absolute === root) {
@@ -133,6 +149,23 @@ export function watchContent(options: WatchOptions): Watcher {
   }
 
   watcher = start()
+  // The audit: when nothing is pending and the files differ from the last build's snapshot
+  // twice in a row (an event may still be on its way the first time), an event was lost.
+  const auditMs = options.auditMs ?? 2000
+  const audit =
+    auditMs > 0
+      ? setInterval(async () => {
+          if (closed || running || timer || again || !snapshot) return
+          const now = await fingerprint(root)
+          if (closed || running || timer || again) return
+          if (sameFingerprint(now, snapshot)) {
+            suspicious = 0
+            return
+          }
+          if (++suspicious >= 2) void rebuildFromScratch('files changed without the file watcher noticing')
+        }, auditMs)
+      : null
+  audit?.unref()
   const watching = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
 
   return {
@@ -145,7 +178,36 @@ export function watchContent(options: WatchOptions): Watcher {
     close: async () => {
       closed = true
       if (timer) clearTimeout(timer)
+      if (audit) clearInterval(audit)
       await watcher.close()
     },
   }
+}
+
+/** Files the compiler may read: Markdown and media, not editors' temporary and backup files. */
+const CONTENT_FILE = /\.(md|vtt|svg|png|jpe?g|webp|gif|mp4|webm)$/i
+
+/** Size and modification time of every content file, by path: cheap to take, enough to compare. */
+async function fingerprint(root: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+      const full = path.join(dir, entry.name)
+      if (entry.isDirectory() && depth < 3) await walk(full, depth + 1)
+      else if (entry.isFile() && CONTENT_FILE.test(entry.name)) {
+        const info = await stat(full).catch(() => null)
+        if (info) out.set(full, `${info.size}:${info.mtimeMs}`)
+      }
+    }
+  }
+  await walk(root, 0)
+  return out
+}
+
+function sameFingerprint(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false
+  for (const [key, value] of a) if (b.get(key) !== value) return false
+  return true
 }
