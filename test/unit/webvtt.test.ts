@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clock, parseTimestamp, readWebVtt } from '../../src/compiler/validate/webvtt.ts'
+import { clock, parseTimestamp, readWebVtt } from '../../src/compiler/load/webvtt.ts'
 
 describe('WebVTT reader', () => {
   it('reads cues with identifiers, settings, notes and voice tags', () => {

@@ -3,7 +3,7 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRFilm } from '../../ir.ts'
 import { mediaKey, type Rule } from '../rule.ts'
-import { clock, readWebVtt } from '../webvtt.ts'
+import { clock, readWebVtt } from '../../load/webvtt.ts'
 import { svgProblem } from '../svg.ts'
 
 /** How far before the end of a film its captions may stop (closing music, credits). */
@@ -38,7 +38,8 @@ export const captions: Rule = ({ tree, media }) => {
   for (const film of films(tree)) {
     const state = media.get(mediaKey(film.captions))
     if (state?.status !== 'ok') continue
-    const result = readWebVtt(decoder.decode(state.bytes))
+    // Parsed once, when the file was read; a captions file with another extension is parsed here.
+    const result = state.captions ?? readWebVtt(decoder.decode(state.bytes))
     for (const problem of result.problems) {
       out.push(diagnostic('PLUS303', film.captions.span, { path: film.captions.path, sv: `${problem.sv} (rad ${problem.line})`, en: `${problem.en} (line ${problem.line})` }))
     }
@@ -83,7 +84,3 @@ export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
   )
 }
 
-/** Captions cue counts, for the emitter. */
-export function cueCount(bytes: Uint8Array): number {
-  return readWebVtt(decoder.decode(bytes)).cues
-}
