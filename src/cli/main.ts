@@ -6,7 +6,7 @@ import { formatText } from '../compiler/index.ts'
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
 import { parseFormat, runCompile } from './compile-command.ts'
 import { localeLang, pickLang, UsageError, type Io, type Lang } from './io.ts'
-import { newModule, newSection, newStep } from './new.ts'
+import { newModule, newSection, newStep, ScaffoldError } from '../compiler/scaffold.ts'
 import { runReport } from './report.ts'
 import { runDiff } from './diff.ts'
 import { runFhir } from './fhir.ts'
@@ -143,24 +143,35 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 async function runNew(io: Io, args: string[], contentDir: string): Promise<number> {
   const [what, ...rest] = args
-  switch (what) {
-    case 'module': {
-      if (!rest[0]) throw new UsageError('plus new module <title>', 'plus new module <titel>')
-      io.out(`${await newModule(io, rest.join(' '), contentDir)}\n`)
-      return 0
+  const content = path.resolve(io.cwd, contentDir)
+  const shown = (file: string) => path.relative(io.cwd, file)
+  try {
+    switch (what) {
+      case 'module': {
+        if (!rest[0]) throw new UsageError('plus new module <title>', 'plus new module <titel>')
+        io.out(`${shown(await newModule(rest.join(' '), content))}\n`)
+        return 0
+      }
+      case 'section': {
+        if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>', 'plus new section <modulmapp> <titel>')
+        io.out(`${shown(await newSection(path.resolve(io.cwd, rest[0]), rest.slice(1).join(' '), content))}\n`)
+        return 0
+      }
+      case 'step': {
+        if (!rest[0]) throw new UsageError('plus new step <section-file> [title]', 'plus new step <avsnittsfil> [titel]')
+        io.out(`#${await newStep(path.resolve(io.cwd, rest[0]), rest.slice(1).join(' ') || 'Nytt steg', content)}\n`)
+        return 0
+      }
+      default:
+        throw new UsageError('plus new module|section|step …')
     }
-    case 'section': {
-      if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>', 'plus new section <modulmapp> <titel>')
-      io.out(`${await newSection(io, rest[0], rest.slice(1).join(' '), contentDir)}\n`)
-      return 0
+  } catch (error) {
+    // Scaffolding names absolute paths; the command line shows them as the user typed them.
+    if (error instanceof ScaffoldError) {
+      const relative = (text: string) => text.split(io.cwd + path.sep).join('')
+      throw new UsageError(relative(error.message), relative(error.sv))
     }
-    case 'step': {
-      if (!rest[0]) throw new UsageError('plus new step <section-file> [title]', 'plus new step <avsnittsfil> [titel]')
-      io.out(`#${await newStep(io, rest[0], rest.slice(1).join(' ') || 'Nytt steg', contentDir)}\n`)
-      return 0
-    }
-    default:
-      throw new UsageError('plus new module|section|step …')
+    throw error
   }
 }
 
