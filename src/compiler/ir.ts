@@ -98,6 +98,21 @@ export interface IRProgramme {
   durationDays: number
   welcome: RichText
   flags: Flag[]
+  /** What every module must hold (programme.md `requirements`); null when not stated. */
+  requirements: ProgrammeRequirements | null
+  /** Where each flag's text is, for the flag text rule. */
+  flagSpans: Span[]
+  span: Span
+}
+
+/** The programme's requirements of its modules, as written in programme.md. */
+export interface ProgrammeRequirements {
+  sections: number
+  steps: number
+  films: number
+  assessments: number
+  exercises: number
+  safetyModules: string[]
   span: Span
 }
 

@@ -22,7 +22,7 @@ const shipped: Record<string, string> = {
   PLUS113: 'control-character', PLUS225: 'unclosed-directive', PLUS226: 'duplicate-attribute', PLUS227: 'typographic-quotes',
   PLUS228: 'invisible-character', PLUS316: 'closing-step', PLUS317: 'captions-sparse', PLUS318: 'transcript-short',
   PLUS319: 'guide-module-list', PLUS320: 'estimated-time', PLUS321: 'urgent-help-missing', PLUS322: 'risk-question-alert',
-  PLUS323: 'band-text',
+  PLUS323: 'band-text', PLUS324: 'module-requirements', PLUS325: 'safety-information', PLUS326: 'flag-text',
 }
 
 describe('diagnostic catalogue', () => {
@@ -31,7 +31,7 @@ describe('diagnostic catalogue', () => {
   })
 
   it('renders a message and a hint in Swedish and English for every code', () => {
-    const args = { step: 'x', stated: 60, computed: 34, needed: 6, cues: 2, words: 1, captionWords: 6, actual: 'x', band: 'x', form: 'x', codepoint: 'U+202E', attribute: 'title', quote: '”', next: 9, id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6, whatEn: 'x' }
+    const args = { missing: '112,90101', word: 'stress', step: 'x', stated: 60, computed: 34, needed: 6, cues: 2, words: 1, captionWords: 6, actual: 'x', band: 'x', form: 'x', codepoint: 'U+202E', attribute: 'title', quote: '”', next: 9, id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6, whatEn: 'x' }
     for (const code of codes) {
       const entry = catalogue[code]
       for (const lang of ['sv', 'en'] as const) {

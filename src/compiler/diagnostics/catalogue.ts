@@ -805,6 +805,43 @@ export const catalogue = {
     },
   },
 
+  PLUS324: {
+    name: 'module-requirements',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` har ${a.count} ${({ sections: 'avsnitt', steps: 'steg', films: 'filmer', assessments: 'självskattningar', exercises: 'övningar' } as Record<string, string>)[String(a.what)] ?? a.what}; programmet kräver minst ${a.min}`,
+      en: (a) => `The module \`${a.id}\` has ${a.count} ${({ sections: 'sections', steps: 'steps', films: 'films', assessments: 'self-assessments', exercises: 'exercises' } as Record<string, string>)[String(a.what)] ?? a.what}; the programme requires at least ${a.min}`,
+    },
+    hint: {
+      sv: () => 'Se `requirements` i `programme.md`: vad varje modul ska innehålla.',
+      en: () => 'See `requirements` in `programme.md`: what every module must hold.',
+    },
+  },
+  PLUS325: {
+    name: 'safety-information',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.form ? `Den högsta tolkningen i \`${a.form}\` nämner inte ${list(a.missing)}` : `Modulen \`${a.id}\` nämner inte ${list(a.missing)}`),
+      en: (a) => (a.form ? `The highest band of \`${a.form}\` does not mention ${list(a.missing)}` : `The module \`${a.id}\` does not mention ${list(a.missing)}`),
+    },
+    hint: {
+      sv: () => 'Modulen står under `safetyModules` i `programme.md`: den ska säga vart man vänder sig i akuta lägen (112, 1177, Självmordslinjen 90101), också i den högsta tolkningen av varje självskattning.',
+      en: () => 'The module is listed under `safetyModules` in `programme.md`: it must say where to turn in an emergency (112, 1177, Självmordslinjen 90101), also in the highest band of each self-assessment.',
+    },
+  },
+  PLUS326: {
+    name: 'flag-text',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.problem === 'long' ? `Texten för flaggan \`${a.id}\` är ${a.count} tecken; ett sms får vara högst ${a.limit}` : `Texten för flaggan \`${a.id}\` nämner ”${a.word}” och avslöjar vad patienten får hjälp med`),
+      en: (a) => (a.problem === 'long' ? `The text of the flag \`${a.id}\` is ${a.count} characters; a text message may be at most ${a.limit}` : `The text of the flag \`${a.id}\` mentions “${a.word}”, which tells what the patient gets help with`),
+    },
+    hint: {
+      sv: () => 'Flaggor skickas som sms eller e-post: skriv kort och utan något om hälsa eller besvär, och hänvisa till 1177.se.',
+      en: () => 'Flags go out by text message or e-mail: keep them short, with nothing about health or problems, and refer to 1177.se.',
+    },
+  },
+
   // 4xx — writing the output
   PLUS401: {
     name: 'write-failed',

@@ -180,3 +180,67 @@ function checkGuideList(tree: IRTree, contentDir: string, displayDir: string): D
   }
   return []
 }
+
+/** PLUS324: every module holds what programme.md `requirements` asks for. */
+export const moduleRequirements: Rule = ({ tree }) => {
+  const wanted = tree.programme?.requirements
+  if (!wanted) return []
+  const out: Diagnostic[] = []
+  for (const module of tree.modules) {
+    if (module.unreadable || module.sections.some((s) => s.unreadable)) continue
+    const blocks = stepsOf(module).flatMap((s) => s.blocks)
+    const forms = blocks.filter((b) => b.type === 'form')
+    const counts: Array<[string, number, number]> = [
+      ['sections', module.sections.length, wanted.sections],
+      ['steps', stepsOf(module).length, wanted.steps],
+      ['films', blocks.filter((b) => b.type === 'film').length, wanted.films],
+      ['assessments', forms.filter((f) => f.scoring).length, wanted.assessments],
+      ['exercises', forms.filter((f) => !f.scoring).length, wanted.exercises],
+    ]
+    for (const [what, count, min] of counts) {
+      if (count < min) out.push(diagnostic('PLUS324', module.span, { id: module.id, what, count, min }))
+    }
+  }
+  return out
+}
+
+/** What a module must name for urgent help, when programme.md lists it as a safety module. */
+export const SAFETY_NEEDLES = ['112', '1177', '90101', 'Självmordslinjen']
+
+/** PLUS325: a safety module names where to turn, and its self-assessments' highest bands point there. */
+export const safetyInformation: Rule = ({ tree }) => {
+  const listed = new Set(tree.programme?.requirements?.safetyModules ?? [])
+  const out: Diagnostic[] = []
+  for (const module of tree.modules) {
+    if (!listed.has(module.id) || module.unreadable || module.sections.some((s) => s.unreadable)) continue
+    const text = [module.intro?.text ?? '', ...stepsOf(module).map(stepText)].join('\n')
+    const missing = SAFETY_NEEDLES.filter((needle) => !text.includes(needle))
+    if (missing.length > 0) out.push(diagnostic('PLUS325', module.span, { id: module.id, missing: missing.join(','), form: '' }))
+    for (const form of stepsOf(module).flatMap((s) => s.blocks)) {
+      if (form.type !== 'form' || !form.scoring || form.incomplete) continue
+      const top = form.scoring.bands.at(-1)?.text ?? ''
+      const absent = ['112', '90101'].filter((needle) => !top.includes(needle))
+      if (absent.length > 0) out.push(diagnostic('PLUS325', form.scoringSpan ?? form.span, { id: module.id, missing: absent.join(','), form: form.id }))
+    }
+  }
+  return out
+}
+
+/** Flag texts go out by SMS or e-mail: at most this many characters (PLUS326). */
+export const FLAG_TEXT_MAX = 160
+/** Words that would tell a reader of a flag what the patient is treated for (PLUS326). */
+export const CONDITION_WORDS = /stress|ångest|oro|nedstämd|depression|kris|sorg|alkohol|självmord/i
+
+/** PLUS326: a flag's text is short and says nothing about the patient's condition. */
+export const flagTexts: Rule = ({ tree }) => {
+  const programme = tree.programme
+  if (!programme) return []
+  const out: Diagnostic[] = []
+  programme.flags.forEach((flag, i) => {
+    const span = programme.flagSpans[i] ?? programme.span
+    if (flag.text.length > FLAG_TEXT_MAX) out.push(diagnostic('PLUS326', span, { id: flag.id, problem: 'long', count: flag.text.length, limit: FLAG_TEXT_MAX }))
+    const word = CONDITION_WORDS.exec(flag.text)?.[0]
+    if (word) out.push(diagnostic('PLUS326', span, { id: flag.id, problem: 'condition', word }))
+  })
+  return out
+}
