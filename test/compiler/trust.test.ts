@@ -126,6 +126,16 @@ describe('messages that name the real mistake', () => {
     }
   })
 
+  it.each([
+    ['title=”Din plan"', 26],
+    ['title="Din plan”', 35],
+    ['title=”Din plan', 26],
+  ])('reports a typographic quote mixed with a straight one or left open (%s) once, at the quote', async (attrs, column) => {
+    const d = await diagnosticsOf(STEP('Text.', `::::step{#mod-steg ${attrs}}`))
+    expect(d.map((x) => [x.code, x.line, x.column]).filter((x) => x[0] === 'PLUS227')).toEqual([['PLUS227', 6, column]])
+    if (attrs.endsWith('"') || attrs.endsWith('”')) expect(d.map((x) => x.code)).toEqual(['PLUS227'])
+  })
+
   it('keeps typographic apostrophes inside straight quotes', async () => {
     expect(await diagnosticsOf(STEP('Text.', '::::step{#mod-steg title="Det är ’bra’"}'))).toEqual([])
   })

@@ -11,9 +11,13 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts'
 import { spanAt, type LineIndex } from '../load/positions.ts'
 
 const DIRECTIVE_LINE = /^[ \t>]*:{2,}[A-Za-z][\w-]*/
-/** `=` followed by a value between typographic double or single quotes. */
-const CURLY_VALUE = /=([ \t]*)([“”„‟″«»])([^“”„‟″«»"\n}]*)([“”„‟″«»])|=([ \t]*)([‘’‚‛′])([^‘’‚‛′'\n}]*)([‘’‚‛′])/g
-
+/**
+ * `=` followed by a quoted value where at least one of the two quotes is typographic (double or
+ * single); the callback leaves values between two straight quotes alone.
+ */
+const CURLY_VALUE = /=([ \t]*)([“”„‟″«»"])([^“”„‟″«»"\n}]*)([“”„‟″«»"])|=([ \t]*)([‘’‚‛′'])([^‘’‚‛′'\n}]*)([‘’‚‛′'])/g
+/** A value that starts with a typographic quote but was not closed by any quote. */
+const CURLY_START = /=[ \t]*[“”„‟″«»‘’‚‛′]/
 /** The body with typographic attribute quotes read as straight ones, and one diagnostic per line. */
 export function straightenQuotes(index: LineIndex, body: string, bodyOffset: number): { body: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = []
@@ -29,12 +33,23 @@ export function straightenQuotes(index: LineIndex, body: string, bodyOffset: num
       const attrs = line.slice(brace)
       let first = -1
       const fixed = attrs.replace(CURLY_VALUE, (...m: Array<string | number | undefined>) => {
-        const [, s1, o1, v1, , s2, , v2, , offset] = m as [string, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, number]
+        const [whole, s1, o1, v1, c1, s2, o2, v2, c2, offset] = m as [string, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, number]
         const space = s1 ?? s2 ?? ''
-        const quote = o1 ? '"' : "'"
-        if (first === -1) first = offset + 1 + space.length
-        return `=${space}${quote}${v1 ?? v2}${quote}`
+        const [open, close] = o1 !== undefined ? [o1, c1] : [o2, c2]
+        const straight = o1 !== undefined ? '"' : "'"
+        if (open === straight && close === straight) return whole
+        // Report at the first typographic quote of the value.
+        if (first === -1) first = offset + 1 + space.length + (open === straight ? 1 + (v1 ?? v2 ?? '').length : 0)
+        return `=${space}${straight}${v1 ?? v2}${straight}`
       })
+      if (first === -1) {
+        // A typographic quote that nothing closes: reported, not repaired.
+        const open = CURLY_START.exec(attrs)
+        if (open) {
+          const at = lineStart + brace + open.index + open[0].length - 1
+          diagnostics.push(diagnostic('PLUS227', spanAt(index, at, at + 1), { quote: body[at]! }))
+        }
+      }
       if (first !== -1) {
         const at = lineStart + brace + first
         diagnostics.push(diagnostic('PLUS227', spanAt(index, at, at + 1), { quote: body[at]! }))
