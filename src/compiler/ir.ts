@@ -53,6 +53,8 @@ export interface IRStep {
   span: Span
   /** LIX of the step's reading text, computed once when the file is resolved. */
   lix: number
+  /** Estimated minutes for the step (see quality/report.ts), computed once when resolved. */
+  minutes: number
 }
 
 export interface IRSection {

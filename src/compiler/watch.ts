@@ -142,9 +142,11 @@ export function watchContent(options: WatchOptions): Watcher {
 
   const restart = async (reason: string) => {
     if (closed) return
+    suspicious = 0
     await watcher.close().catch(() => undefined)
     if (closed) return
     watcher = start()
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
     await rebuildFromScratch(reason)
   }
 
@@ -162,7 +164,8 @@ export function watchContent(options: WatchOptions): Watcher {
             suspicious = 0
             return
           }
-          if (++suspicious >= 2) void rebuildFromScratch('files changed without the file watcher noticing')
+          // A fresh watcher too: the old one may be attached to a folder that is no longer there.
+          if (++suspicious >= 2) void restart('files changed without the file watcher noticing')
         }, auditMs)
       : null
   audit?.unref()
@@ -190,6 +193,9 @@ const CONTENT_FILE = /\.(md|vtt|svg|png|jpe?g|webp|gif|mp4|webm)$/i
 /** Size and modification time of every content file, by path: cheap to take, enough to compare. */
 async function fingerprint(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>()
+  // The folder itself: replaced by another folder of the same name, it has another inode.
+  const rootInfo = await stat(root).catch(() => null)
+  out.set(root, rootInfo ? `dir:${rootInfo.ino}` : 'missing')
   const walk = async (dir: string, depth: number): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
     for (const entry of entries) {

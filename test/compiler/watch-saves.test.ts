@@ -194,8 +194,8 @@ describe('watch mode follows every save style', () => {
     }
   })
 
-  it('follows a content folder replaced under it', async () => {
-    const s = await session()
+  it('follows a content folder replaced under it (directly, or by noticing it lost track)', async () => {
+    const s = await session({ auditMs: 100 })
     try {
       await writeFile(file(s), section('mod-avsnitt', 'Före.'))
       await expectInStep(s)
@@ -207,6 +207,10 @@ describe('watch mode follows every save style', () => {
       await writeFile(file(s), section('mod-avsnitt', 'Efter.'))
       await expectInStep(s)
       expect(await plusJson(s)).toContain('Efter.')
+      // Whatever happened, later saves are followed again.
+      await writeFile(file(s), section('mod-avsnitt', 'Och sedan.'))
+      await expectInStep(s)
+      expect(await plusJson(s)).toContain('Och sedan.')
     } finally {
       await s.close()
     }

@@ -15,6 +15,7 @@ import { checkHeadingLevels } from './headings.ts'
 import { checkFence } from './fences.ts'
 import { reportUnknown } from './directives.ts'
 import { stepLix } from '../../quality/step-text.ts'
+import { stepMinutes } from '../../quality/report.ts'
 import { isBlank, toRichText } from './text.ts'
 
 /** Directive names that may appear directly in a step, for messages. */
@@ -63,7 +64,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
   if (written.length === 0 || isBlank(written)) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
   // With invalid attributes the step is still returned (its id empty), so that rules about
   // its section do not report follow-on problems; errors stop the build before emit.
-  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix }
+  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix, minutes: stepMinutes(blocks) }
 }
 
 /** A step's kind, derived from what it holds. */

@@ -5,7 +5,6 @@ import { readFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRBlock, IRModule, IRStep, IRTree } from '../../ir.ts'
-import { stepMinutes } from '../../../quality/report.ts'
 import type { Rule } from '../rule.ts'
 
 /** A module with at least this many steps ends with a closing summary step (PLUS316). */
@@ -68,7 +67,7 @@ export const estimatedTime: Rule = ({ tree }) => {
     if (module.unreadable || module.estimatedMinutes <= 0 || module.sections.some((s) => s.unreadable)) continue
     const steps = stepsOf(module)
     if (steps.length === 0) continue
-    const computed = steps.reduce((n, s) => n + stepMinutes(s.blocks), 0)
+    const computed = steps.reduce((n, s) => n + s.minutes, 0)
     if (Math.abs(module.estimatedMinutes - computed) > Math.max(computed * ESTIMATE_TOLERANCE, ESTIMATE_SLACK_MINUTES)) {
       out.push(diagnostic('PLUS320', module.estimatedSpan, { id: module.id, stated: module.estimatedMinutes, computed }))
     }
