@@ -6,5 +6,5 @@ export { loadBundle, loadManifest, parseBundle, BundleError } from './bundle/loa
 export { scoreForm, validateAnswers, bandFor, scoreRange, isScored, alertsFor, MAX_TEXT_ANSWER } from './scoring/index.ts'
 export type { Answers, AnswerValue, AnswerProblem, AnswerProblemCode, FormScore } from './scoring/index.ts'
 export { watchContent } from './compiler/watch.ts'
-export type { WatchOptions, Watcher } from './compiler/watch.ts'
+export type { WatchOptions, Watcher, LostTrack } from './compiler/watch.ts'
 export type * from './types/index.ts'

@@ -187,7 +187,7 @@ async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'
       else io.err(`${head}: ${result.write === 'unchanged' ? (lang === 'sv' ? 'oförändrat' : 'unchanged') : outDir}\n`)
     },
     onLostTrack: (reason) =>
-      io.err(lang === 'sv' ? `Bevakningen kan ha missat ändringar (${reason}); bygger om allt från början.\n` : `The watcher may have missed changes (${reason}); rebuilding everything from scratch.\n`),
+      io.err(lang === 'sv' ? `Bevakningen kan ha missat ändringar (${reason.sv}); bygger om allt från början.\n` : `The watcher may have missed changes (${reason.en}); rebuilding everything from scratch.\n`),
   })
   await watcher.ready
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))

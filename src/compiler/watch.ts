@@ -23,7 +23,7 @@ export interface WatchOptions {
    * Called when the watcher may have missed changes (a watcher error, the content folder
    * removed); a full rebuild follows.
    */
-  onLostTrack?: (reason: string) => void
+  onLostTrack?: (reason: LostTrack) => void
   /** Milliseconds to wait for more saves before rebuilding. */
   debounceMs?: number
   /**
@@ -35,13 +35,19 @@ export interface WatchOptions {
   filterEvent?: (event: string, file: string) => boolean
 }
 
+/** Why the watcher may have missed changes, in both languages. */
+export interface LostTrack {
+  sv: string
+  en: string
+}
+
 export interface Watcher {
   /** Resolves after the first build. */
   ready: Promise<BuildResult>
   /** Builds now (used by tests and after bursts of events). */
   rebuild: () => Promise<BuildResult>
   /** Forgets every cached read and builds from scratch. */
-  rebuildFromScratch: (reason?: string) => Promise<BuildResult>
+  rebuildFromScratch: (reason?: LostTrack) => Promise<BuildResult>
   /** True while a build is running or one is scheduled. */
   busy: () => boolean
   /** The number of builds finished so far. */
@@ -110,7 +116,7 @@ export function watchContent(options: WatchOptions): Watcher {
     cache.media.delete(absolute)
   }
 
-  const rebuildFromScratch = (reason?: string) => {
+  const rebuildFromScratch = (reason?: LostTrack) => {
     if (reason) options.onLostTrack?.(reason)
     cache = createCache()
     return rebuild()
@@ -130,17 +136,20 @@ export function watchContent(options: WatchOptions): Watcher {
       forget(absolute, event === 'addDir' || event === 'unlinkDir')
       if (event === 'unlinkDir' && absolute === root) {
         // The content folder itself is gone (moved away or replaced): start over when it is back.
-        void restart('the content folder was removed or replaced')
+        void restart({ sv: 'innehållsmappen togs bort eller byttes ut', en: 'the content folder was removed or replaced' })
         return
       }
       changed.add(path.relative(root, absolute).split(path.sep).join('/'))
       schedule()
     })
-    w.on('error', (error) => void restart(`the file watcher reported an error (${(error as Error).message ?? String(error)})`))
+    w.on('error', (error) => {
+      const detail = (error as Error).message ?? String(error)
+      void restart({ sv: `filbevakningen rapporterade ett fel (${detail})`, en: `the file watcher reported an error (${detail})` })
+    })
     return w
   }
 
-  const restart = async (reason: string) => {
+  const restart = async (reason: LostTrack) => {
     if (closed) return
     suspicious = 0
     await watcher.close().catch(() => undefined)
@@ -165,7 +174,7 @@ export function watchContent(options: WatchOptions): Watcher {
             return
           }
           // A fresh watcher too: the old one may be attached to a folder that is no longer there.
-          if (++suspicious >= 2) void restart('files changed without the file watcher noticing')
+          if (++suspicious >= 2) void restart({ sv: 'filer ändrades utan att filbevakningen märkte det', en: 'files changed without the file watcher noticing' })
         }, auditMs)
       : null
   audit?.unref()

@@ -43,7 +43,7 @@ async function session(extra: Pick<Parameters<typeof watchContent>[0], 'auditMs'
       last = result
       lastAt = Date.now()
     },
-    onLostTrack: (reason) => void lost.push(reason),
+    onLostTrack: (reason) => void lost.push(reason.en),
     ...extra,
   })
   await watcher.ready
@@ -301,7 +301,7 @@ describe('watch mode, property', () => {
           await s.close()
         }
       }),
-      { numRuns: Number(process.env.WATCH_RUNS ?? 12), seed: 20261130 },
+      { numRuns: Number(process.env.WATCH_RUNS ?? 12), seed: Number(process.env.WATCH_SEED ?? 20261130) },
     )
   })
 })
