@@ -45,7 +45,16 @@ function blockText(block: IRBlock): string {
   }
 }
 
-const stepText = (step: IRStep) => [step.title, ...step.blocks.map(blockText)].join('\n')
+/**
+ * A step's text, kept per resolved step: in watch mode unchanged files keep their resolved steps
+ * (the same objects), so only edited steps are read again.
+ */
+const stepTexts = new WeakMap<IRStep, string>()
+function stepText(step: IRStep): string {
+  let text = stepTexts.get(step)
+  if (text === undefined) stepTexts.set(step, (text = [step.title, ...step.blocks.map(blockText)].join('\n')))
+  return text
+}
 
 /** PLUS316: a module of three steps or more ends with a text step that sums up and names the vårdcentral. */
 export const closingStep: Rule = ({ tree }) => {
