@@ -66,8 +66,9 @@ export function watchContent(options: WatchOptions): Watcher {
   let closed = false
   let watcher: FSWatcher
 
-  // What the files looked like when the last build started, for the audit.
+  // What the files looked like just after the last build, for the audit.
   let snapshot: Map<string, string> | null = null
+  let builds = 0
   let suspicious = 0
 
   const rebuild = async (): Promise<BuildResult> => {
@@ -78,13 +79,19 @@ export function watchContent(options: WatchOptions): Watcher {
     const files = [...changed]
     changed = new Set()
     suspicious = 0
-    snapshot = await fingerprint(root)
+    const generation = ++builds
     // The absolute folder keys the cache the way events name files; messages keep the given one.
     running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache })
     try {
       const result = await running
       finished++
       options.onBuild(result, files)
+      // The audit's reference, taken after the build and off its path (a save must not wait
+      // for a walk of the folder); a change in between has an event of its own, or the
+      // next audit sees it.
+      void fingerprint(root).then((taken) => {
+        if (generation === builds) snapshot = taken
+      })
       return result
     } finally {
       running = null

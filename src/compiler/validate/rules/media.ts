@@ -33,6 +33,14 @@ export const mediaFiles: Rule = ({ tree, media }) => {
 
 const decoder = new TextDecoder('utf-8', { fatal: false })
 
+/** Words of a film's transcript, kept per resolved film (watch rebuilds reuse unchanged ones). */
+const wordCounts = new WeakMap<IRFilm, number>()
+function transcriptWords(film: IRFilm): number {
+  let words = wordCounts.get(film)
+  if (words === undefined) wordCounts.set(film, (words = film.transcript.text.split(/\s+/).filter(Boolean).length))
+  return words
+}
+
 export const captions: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
   for (const film of films(tree)) {
@@ -50,7 +58,7 @@ export const captions: Rule = ({ tree, media }) => {
     if (result.problems.length === 0 && result.cues < needed) {
       out.push(diagnostic('PLUS317', film.span, { cues: result.cues, needed, duration: clock(film.durationSeconds) }))
     }
-    const words = film.transcript.text.split(/\s+/).filter(Boolean).length
+    const words = transcriptWords(film)
     // An empty transcript is already an empty block (PLUS210).
     if (result.problems.length === 0 && words > 0 && words < result.words * TRANSCRIPT_SHARE) {
       out.push(diagnostic('PLUS318', film.span, { id: film.id, words, captionWords: result.words }))

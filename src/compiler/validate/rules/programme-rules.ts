@@ -84,11 +84,21 @@ export const estimatedTime: Rule = ({ tree }) => {
   return out
 }
 
+/** The PLUS321 verdict per resolved step, kept like its text. */
+const lacksUrgentHelp = new WeakMap<IRStep, boolean>()
+
 /** PLUS321: a step that mentions suicidal thoughts also says where to turn (112 or 90101). */
 export const urgentHelp: Rule = ({ tree }) =>
   tree.modules.flatMap((m) =>
     stepsOf(m)
-      .filter((step) => SUICIDE_WORDS.test(stepText(step)) && !URGENT_NUMBERS.test(stepText(step)))
+      .filter((step) => {
+        let lacks = lacksUrgentHelp.get(step)
+        if (lacks === undefined) {
+          const text = stepText(step)
+          lacksUrgentHelp.set(step, (lacks = SUICIDE_WORDS.test(text) && !URGENT_NUMBERS.test(text)))
+        }
+        return lacks
+      })
       .map((step) => diagnostic('PLUS321', step.span, { step: step.id })),
   )
 
