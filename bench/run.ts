@@ -42,7 +42,7 @@ await mkdir(work, { recursive: true })
 console.log(`PLUS benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`)
 console.log(`outputs written to ${work} (${base === '/dev/shm' ? 'in memory' : 'temporary folder on disk'})\n`)
 
-console.log('Full compile (plus build) against the bare floor (read + gray-matter + remark-parse + remark-directive)')
+console.log('Full compile (plus build) against the bare floor (read + yaml + remark-parse + remark-directive)')
 console.log(`${pad('steps', 6)} ${pad('floor ms', 9)} ${pad('build ms', 9)} ${pad('µs/step', 8)} ${pad('floor µs/step', 14)} ${pad('ratio', 6)} ${pad('peak MB floor', 14)} ${pad('peak MB build', 14)}`)
 const results: Array<{ steps: number; ratio: number }> = []
 for (const steps of sizes) {

@@ -4,5 +4,5 @@
 // compiled bundles does not install them.
 export { compile, build, createCache, formatText, formatDiagnostic, toJson, catalogue, codes, BUNDLE_SCHEMA_VERSION } from './compiler/index.ts'
 export type { CompileOptions, CompileResult, BuildOptions, BuildResult, CompileCache, Diagnostic, Lang, Severity, Span, Code } from './compiler/index.ts'
-export { watchContent } from './cli/watch.ts'
-export type { WatchOptions, Watcher } from './cli/watch.ts'
+export { watchContent } from './compiler/watch.ts'
+export type { WatchOptions, Watcher, LostTrack } from './compiler/watch.ts'

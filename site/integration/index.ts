@@ -1,6 +1,6 @@
 // The Astro integration that ties the preview to the content pipeline:
 // - build: the site reads the bundle written by `plus build`; the media are copied alongside.
-// - dev: the content watcher (src/cli/watch.ts) rebuilds the bundle on every save; the browser
+// - dev: the content watcher (src/compiler/watch.ts) rebuilds the bundle on every save; the browser
 //   reloads after each rebuild, and while the content has errors every page is replaced by a
 //   list of them, which the terminal prints too.
 import type { AstroIntegration } from 'astro'
@@ -11,7 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatText, type BuildResult, type Diagnostic, type Lang } from '../../src/compiler/index.ts'
 import { hasErrors } from '../../src/compiler/diagnostics/diagnostic.ts'
-import { watchContent, type Watcher } from '../../src/cli/watch.ts'
+import { watchContent, type LostTrack, type Watcher } from '../../src/compiler/watch.ts'
 import { errorPage } from './error-page.ts'
 import { externalSrc } from './external-src.ts'
 import { copyMedia, serveMedia } from './media.ts'
@@ -75,7 +75,9 @@ export default function plusPreview(options: PlusPreviewOptions = {}): AstroInte
           }
           if (builds++ > 0 && (result.write === 'written' || before || now)) reload(server)
         }
-        const watcher: Watcher = watchContent({ contentDir: watchedDir, outDir: bundleDir, onBuild })
+        const onLostTrack = (reason: LostTrack) =>
+          logger.warn(lang === 'sv' ? `bevakningen kan ha missat ändringar (${reason.sv}); bygger om allt från början` : `the watcher may have missed changes (${reason.en}); rebuilding everything from scratch`)
+        const watcher: Watcher = watchContent({ contentDir: watchedDir, outDir: bundleDir, onBuild, onLostTrack })
         server.httpServer?.once('close', () => watcher.close())
 
         server.middlewares.use(serveMedia(bundleDir))

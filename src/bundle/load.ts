@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { PlusBundle, PlusManifest } from '../types/bundle.generated.ts'
-import { schemaProblems, validator } from '../compiler/schemas.ts'
-import { BUNDLE_SCHEMA_VERSION } from '../compiler/emit/bundle.ts'
+import { BUNDLE_SCHEMA_MAJOR, bundleProblems, manifestProblems, supportedVersion } from './contract.ts'
 
 /** Thrown when a bundle cannot be used: unreadable, not JSON, invalid or of an unknown version. */
 export class BundleError extends Error {
@@ -19,15 +18,11 @@ export class BundleError extends Error {
 
 /** Validates a parsed bundle and returns it typed. Throws BundleError when it is not valid. */
 export function parseBundle(data: unknown): PlusBundle {
-  const validate = validator('bundle.schema.json')
-  if (!validate(data)) {
-    const problems = schemaProblems(validate.errors).map((p) => `${p.field || '(root)'}: ${p.en}`)
-    throw new BundleError('the bundle does not match bundle.schema.json', problems)
-  }
+  const problems = bundleProblems(data)
+  if (problems.length > 0) throw new BundleError('the bundle does not match bundle.schema.json', problems)
   const bundle = data as PlusBundle
-  const major = (v: string) => v.split('.')[0]
-  if (major(bundle.schemaVersion) !== major(BUNDLE_SCHEMA_VERSION)) {
-    throw new BundleError(`bundle format ${bundle.schemaVersion} is not supported (this version reads ${major(BUNDLE_SCHEMA_VERSION)}.x)`)
+  if (!supportedVersion(bundle.schemaVersion)) {
+    throw new BundleError(`bundle format ${bundle.schemaVersion} is not supported (this version reads ${BUNDLE_SCHEMA_MAJOR}.x)`)
   }
   return bundle
 }
@@ -61,9 +56,7 @@ export async function loadManifest(dir: string): Promise<PlusManifest> {
   } catch (error) {
     throw new BundleError(`cannot read ${file} (${(error as Error).message})`)
   }
-  const validate = validator('manifest.schema.json')
-  if (!validate(data)) {
-    throw new BundleError('the manifest does not match manifest.schema.json', schemaProblems(validate.errors).map((p) => `${p.field}: ${p.en}`))
-  }
+  const problems = manifestProblems(data)
+  if (problems.length > 0) throw new BundleError('the manifest does not match manifest.schema.json', problems)
   return data as PlusManifest
 }

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { build, compile, formatText, toJson, type Diagnostic } from '../compiler/index.ts'
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
-import { UsageError, type Io, type Lang } from './io.ts'
+import { plural, UsageError, type Io, type Lang } from './io.ts'
 
 export interface CompileCommandOptions {
   contentDir: string
@@ -14,7 +14,7 @@ export interface CompileCommandOptions {
 
 export function parseFormat(value: string | undefined): 'text' | 'json' {
   if (value === undefined || value === 'text' || value === 'json') return value ?? 'text'
-  throw new UsageError(`--format must be text or json, not "${value}"`)
+  throw new UsageError(`--format must be text or json, not "${value}"`, `--format ska vara text eller json, inte "${value}"`)
 }
 
 /** Prints diagnostics in the chosen format. */
@@ -41,8 +41,8 @@ export async function runCompile(io: Io, options: CompileCommandOptions): Promis
     const steps = modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0)
     io.err(
       options.lang === 'sv'
-        ? `${contentDir}: inga fel (${modules.length} moduler, ${steps} steg)\n`
-        : `${contentDir}: no errors (${modules.length} modules, ${steps} steps)\n`,
+        ? `${contentDir}: inga fel (${plural(modules.length, 'modul', 'moduler')}, ${plural(steps, 'steg', 'steg')})\n`
+        : `${contentDir}: no errors (${plural(modules.length, 'module', 'modules')}, ${plural(steps, 'step', 'steps')})\n`,
     )
   }
   if (options.format === 'text' && !failed && options.outDir !== null && 'write' in result) {

@@ -6,7 +6,7 @@ import { diffBundles, formatDiff, hasBreakingChanges } from '../diff/index.ts'
 import { UsageError, type Io, type Lang } from './io.ts'
 
 export async function runDiff(io: Io, args: string[], format: 'text' | 'json', lang: Lang): Promise<number> {
-  if (args.length !== 2) throw new UsageError('plus diff <old bundle> <new bundle> (a bundle folder or its plus.json)')
+  if (args.length !== 2) throw new UsageError('plus diff <old bundle> <new bundle> (a bundle folder or its plus.json)', 'plus diff <gammalt paket> <nytt paket> (en paketmapp eller dess plus.json)')
   const [before, after] = await Promise.all(
     args.map(async (arg) => {
       try {

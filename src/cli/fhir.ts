@@ -7,7 +7,7 @@ import { allQuestionnaires } from '../fhir/index.ts'
 import { UsageError, type Io } from './io.ts'
 
 export async function runFhir(io: Io, args: string[], out: string | undefined, baseUrl: string | undefined): Promise<number> {
-  if (args.length > 1) throw new UsageError('plus fhir [bundle] [--out file] [--base-url url]')
+  if (args.length > 1) throw new UsageError('plus fhir [bundle] [--out file] [--base-url url]', 'plus fhir [paket] [--out fil] [--base-url url]')
   const location = path.resolve(io.cwd, args[0] ?? 'dist/bundle')
   let bundle
   try {
@@ -16,7 +16,7 @@ export async function runFhir(io: Io, args: string[], out: string | undefined, b
     if (error instanceof BundleError) throw new UsageError(`${args[0] ?? 'dist/bundle'}: ${error.message}`)
     throw error
   }
-  if (baseUrl !== undefined && !/^https:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError('--base-url must be an https URL')
+  if (baseUrl !== undefined && !/^https:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError('--base-url must be an https URL', '--base-url ska vara en https-adress')
   const json = JSON.stringify(allQuestionnaires(bundle, baseUrl ? { baseUrl } : {}), null, 2) + '\n'
   if (!out) {
     io.out(json)

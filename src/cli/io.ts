@@ -7,9 +7,24 @@ export interface Io {
   cwd: string
 }
 
-/** Thrown for misuse of the command line (exit code 2). */
+/** Thrown for misuse of the command line (exit code 2), with its text in both languages. */
 export class UsageError extends Error {
   override name = 'UsageError'
+  /** The Swedish text; `message` is the English one. */
+  readonly sv: string
+  constructor(en: string, sv: string = en) {
+    super(en)
+    this.sv = sv
+  }
+  /** The text in the given language. */
+  text(lang: Lang): string {
+    return lang === 'sv' ? this.sv : this.message
+  }
+}
+
+/** `1 modul`, `7 moduler`: a count with the right form of its noun. */
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
 }
 
 export type Lang = 'sv' | 'en'
@@ -17,9 +32,14 @@ export type Lang = 'sv' | 'en'
 /** The language of diagnostics: `--lang`, else the locale (sv_* → Swedish), else English. */
 export function pickLang(flag: string | undefined, env: Io['env']): Lang {
   if (flag !== undefined) {
-    if (flag !== 'sv' && flag !== 'en') throw new UsageError(`--lang must be sv or en, not "${flag}"`)
+    if (flag !== 'sv' && flag !== 'en') throw new UsageError(`--lang must be sv or en, not "${flag}"`, `--lang ska vara sv eller en, inte "${flag}"`)
     return flag
   }
+  return localeLang(env)
+}
+
+/** The language of the locale alone (sv_* → Swedish, else English). */
+export function localeLang(env: Io['env']): Lang {
   const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || ''
   return locale.toLowerCase().startsWith('sv') ? 'sv' : 'en'
 }

@@ -5,14 +5,16 @@ import path from 'node:path'
 import { formatText } from '../compiler/index.ts'
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
 import { parseFormat, runCompile } from './compile-command.ts'
-import { pickLang, UsageError, type Io } from './io.ts'
-import { newModule, newSection, newStep } from './new.ts'
+import { localeLang, pickLang, UsageError, type Io, type Lang } from './io.ts'
+import { newModule, newSection, newStep, ScaffoldError } from '../compiler/scaffold.ts'
 import { runReport } from './report.ts'
 import { runDiff } from './diff.ts'
 import { runFhir } from './fhir.ts'
-import { watchContent } from './watch.ts'
+import { watchContent } from '../compiler/watch.ts'
 
-export const usage = `plus — write, check and build the PLUS programme
+/** The usage text in each language. */
+export const usages = {
+  en: `plus — write, check and build the PLUS programme
 
 Usage:
   plus check [content-dir]             validate only
@@ -33,14 +35,47 @@ Options:
   --content dir        content folder for \`plus new\` (default content)
   --base-url url       canonical base of FHIR Questionnaire urls (plus fhir)
   -h, --help           this text
-`
+`,
+  sv: `plus — skriv, kontrollera och bygg PLUS-programmet
+
+Användning:
+  plus check [innehållsmapp]           kontrollera bara
+  plus build [innehållsmapp] [--out mapp]  kontrollera och skriv paketet (standard dist/bundle)
+  plus build --watch | plus dev        bygg om vid varje sparning
+  plus new module <titel>              en ny modulmapp med ett första avsnitt
+  plus new section <modulmapp> <titel>
+  plus new step <avsnittsfil> [titel]
+  plus report [innehållsmapp]          ord, LIX, lästid, filmer och formulär per steg
+  plus diff <gammalt-paket> <nytt-paket>  vad som ändrats, med varningar för sparade svar
+  plus fhir [paket] [--out fil]        varje formulär som ett FHIR R4 Questionnaire
+
+Flaggor:
+  --format text|json   fel som text (standard) eller som JSON på stdout
+  --lang sv|en         språk för meddelanden (standard: från språkinställningen)
+  --release            vägra om inte varje modul är godkänd; spara godkännandena
+  --content mapp       innehållsmapp för \`plus new\` (standard content)
+  --base-url url       bas för FHIR-formulärens url:er (plus fhir)
+  -h, --help           den här texten
+`,
+} as const
+
+/** The English usage text (kept for callers of the earlier API). */
+export const usage = usages.en
+
+/** The language for usage and misuse messages: a valid `--lang` in argv, else the locale. */
+function usageLang(argv: string[], io: Io): Lang {
+  const at = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='))
+  const value = at === -1 ? undefined : argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1]
+  return value === 'sv' || value === 'en' ? value : localeLang(io.env)
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io)
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`plus: ${error.message}\n\n${usage}`)
+      const lang = usageLang(argv, io)
+      io.err(`plus: ${error.text(lang)}\n\n${usages[lang]}`)
       return 2
     }
     throw error
@@ -66,22 +101,22 @@ async function run(argv: string[], io: Io): Promise<number> {
       },
     })
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    throw new UsageError((error as Error).message, `felaktiga argument: ${(error as Error).message}`)
   }
   const { values, positionals } = parsed
   const [command, ...rest] = positionals
   if (values.help || command === 'help') {
-    io.out(usage)
+    io.out(usages[usageLang(argv, io)])
     return 0
   }
   const lang = pickLang(values.lang, io.env)
   const format = parseFormat(values.format)
   switch (command) {
     case 'check':
-      if (rest.length > 1) throw new UsageError('check takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('check takes at most one content folder', 'check tar högst en innehållsmapp')
       return runCompile(io, { contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
     case 'build':
-      if (rest.length > 1) throw new UsageError('build takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('build takes at most one content folder', 'build tar högst en innehållsmapp')
       if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
       return runCompile(io, {
         contentDir: rest[0] ?? 'content',
@@ -93,7 +128,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'dev':
       return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
     case 'report':
-      if (rest.length > 1) throw new UsageError('report takes at most one content folder')
+      if (rest.length > 1) throw new UsageError('report takes at most one content folder', 'report tar högst en innehållsmapp')
       return runReport(io, rest[0] ?? 'content', format, lang)
     case 'diff':
       return runDiff(io, rest, format, lang)
@@ -104,32 +139,43 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'sandbox':
       return sandbox(io, values.port)
     case undefined:
-      throw new UsageError('missing command')
+      throw new UsageError('missing command', 'kommando saknas')
     default:
-      throw new UsageError(`unknown command "${command}"`)
+      throw new UsageError(`unknown command "${command}"`, `okänt kommando "${command}"`)
   }
 }
 
 async function runNew(io: Io, args: string[], contentDir: string): Promise<number> {
   const [what, ...rest] = args
-  switch (what) {
-    case 'module': {
-      if (!rest[0]) throw new UsageError('plus new module <title>')
-      io.out(`${await newModule(io, rest.join(' '), contentDir)}\n`)
-      return 0
+  const content = path.resolve(io.cwd, contentDir)
+  const shown = (file: string) => path.relative(io.cwd, file)
+  try {
+    switch (what) {
+      case 'module': {
+        if (!rest[0]) throw new UsageError('plus new module <title>', 'plus new module <titel>')
+        io.out(`${shown(await newModule(rest.join(' '), content))}\n`)
+        return 0
+      }
+      case 'section': {
+        if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>', 'plus new section <modulmapp> <titel>')
+        io.out(`${shown(await newSection(path.resolve(io.cwd, rest[0]), rest.slice(1).join(' '), content))}\n`)
+        return 0
+      }
+      case 'step': {
+        if (!rest[0]) throw new UsageError('plus new step <section-file> [title]', 'plus new step <avsnittsfil> [titel]')
+        io.out(`#${await newStep(path.resolve(io.cwd, rest[0]), rest.slice(1).join(' ') || 'Nytt steg', content)}\n`)
+        return 0
+      }
+      default:
+        throw new UsageError('plus new module|section|step …')
     }
-    case 'section': {
-      if (!rest[0] || !rest[1]) throw new UsageError('plus new section <module-dir> <title>')
-      io.out(`${await newSection(io, rest[0], rest.slice(1).join(' '), contentDir)}\n`)
-      return 0
+  } catch (error) {
+    // Scaffolding names absolute paths; the command line shows them as the user typed them.
+    if (error instanceof ScaffoldError) {
+      const relative = (text: string) => text.split(io.cwd + path.sep).join('')
+      throw new UsageError(relative(error.message), relative(error.sv))
     }
-    case 'step': {
-      if (!rest[0]) throw new UsageError('plus new step <section-file> [title]')
-      io.out(`#${await newStep(io, rest[0], rest.slice(1).join(' ') || 'Nytt steg', contentDir)}\n`)
-      return 0
-    }
-    default:
-      throw new UsageError('plus new module|section|step …')
+    throw error
   }
 }
 
@@ -155,9 +201,11 @@ async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'
       if (hasErrors(result.diagnostics) || result.diagnostics.length) io.err(`${head}\n${formatText(result.diagnostics, lang)}\n`)
       else io.err(`${head}: ${result.write === 'unchanged' ? (lang === 'sv' ? 'oförändrat' : 'unchanged') : outDir}\n`)
     },
+    onLostTrack: (reason) =>
+      io.err(lang === 'sv' ? `Bevakningen kan ha missat ändringar (${reason.sv}); bygger om allt från början.\n` : `The watcher may have missed changes (${reason.en}); rebuilding everything from scratch.\n`),
   })
   await watcher.ready
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
-  watcher.close()
+  await watcher.close()
   return 0
 }

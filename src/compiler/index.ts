@@ -79,7 +79,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 
   const tree = assemble(resolved)
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
-  diagnostics.push(...validate({ tree, media, release }))
+  // A module whose section file could not be read is not also reported as empty.
+  const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
+  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
   if (hasErrors(sorted) || !tree.programme) return { diagnostics: sorted, output: null, tree }

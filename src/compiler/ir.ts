@@ -53,6 +53,8 @@ export interface IRStep {
   span: Span
   /** LIX of the step's reading text, computed once when the file is resolved. */
   lix: number
+  /** Estimated minutes for the step (see quality/report.ts), computed once when resolved. */
+  minutes: number
 }
 
 export interface IRSection {
@@ -85,6 +87,8 @@ export interface IRModule {
   span: Span
   /** Span of the `order` field, for order diagnostics. */
   orderSpan: Span
+  /** Span of the `estimatedMinutes` field, for the time estimate rule. */
+  estimatedSpan: Span
   /** True when the frontmatter was invalid: rules about the module's fields stay quiet. */
   unreadable: boolean
 }
@@ -96,6 +100,21 @@ export interface IRProgramme {
   durationDays: number
   welcome: RichText
   flags: Flag[]
+  /** What every module must hold (programme.md `requirements`); null when not stated. */
+  requirements: ProgrammeRequirements | null
+  /** Where each flag's text is, for the flag text rule. */
+  flagSpans: Span[]
+  span: Span
+}
+
+/** The programme's requirements of its modules, as written in programme.md. */
+export interface ProgrammeRequirements {
+  sections: number
+  steps: number
+  films: number
+  assessments: number
+  exercises: number
+  safetyModules: string[]
   span: Span
 }
 

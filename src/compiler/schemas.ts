@@ -1,17 +1,10 @@
 // The JSON Schemas of schemas/, compiled once with ajv, and the translation of schema errors
 // into author-facing Swedish and English phrases.
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { schemasDir } from '../bundle/contract.ts'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 
-/**
- * The folder holding the schemas, shipped with the package: `schemas/` at the package root,
- * two levels above this file in src/ and three above its compiled copy in dist/lib/.
- */
-export const schemasDir = ['../../schemas/', '../../../schemas/']
-  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-  .find((dir) => existsSync(dir + 'bundle.schema.json')) ?? fileURLToPath(new URL('../../schemas/', import.meta.url))
-
+export { schemasDir } from '../bundle/contract.ts'
 const load = (name: string) => JSON.parse(readFileSync(schemasDir + name, 'utf8'))
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true })

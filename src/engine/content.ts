@@ -1,5 +1,6 @@
 // Indexes a compiled bundle for the engine: where each module, step and form sits. Ids are stable
 // across content versions, which is what lets a running programme move to a new bundle.
+import { BUNDLE_SCHEMA_MAJOR } from '../bundle/contract.ts'
 import type { FormBlock, Module, PlusBundle, Section, Step } from '../types/bundle.generated.ts'
 
 /** A step with the module and section it sits in. */
@@ -23,8 +24,8 @@ export interface ContentIndex {
   forms: ReadonlyMap<string, FormEntry>
 }
 
-/** Major versions of the bundle format this engine understands. */
-export const SUPPORTED_SCHEMA_MAJOR = 1
+/** Major version of the bundle format this engine understands (the bundle contract's). */
+export const SUPPORTED_SCHEMA_MAJOR = BUNDLE_SCHEMA_MAJOR
 
 /** Builds the lookups. Throws when the bundle is not one this engine can run (misuse). */
 export function indexContent(bundle: PlusBundle): ContentIndex {

@@ -67,6 +67,23 @@ function blockHtml(block: Block): string {
   }
 }
 
+/** The blocks of a step as the time estimate needs them (bundle blocks or the compiler's IR). */
+export type TimedBlock = { type: string; text?: unknown; durationSeconds?: number; questions?: readonly unknown[] }
+
+/**
+ * Estimated minutes to read, watch and fill in a step: reading at WORDS_PER_MINUTE, each film
+ * its length, each question SECONDS_PER_QUESTION; at least one minute. The one formula behind
+ * `plus report`, the preview's quality page and the compiler's time estimate rule (PLUS320).
+ */
+export function stepMinutes(blocks: readonly TimedBlock[]): number {
+  const words = lix(readingText(blocks as Parameters<typeof readingText>[0])).words
+  const seconds =
+    (words / WORDS_PER_MINUTE) * 60 +
+    blocks.reduce((n, b) => n + (b.type === 'film' ? (b.durationSeconds ?? 0) : 0), 0) +
+    blocks.reduce((n, b) => n + (b.type === 'form' ? (b.questions?.length ?? 0) * SECONDS_PER_QUESTION : 0), 0)
+  return Math.max(1, Math.round(seconds / 60))
+}
+
 export function stepReport(step: Step): StepReport {
   const counts = lix(readingText(step.blocks))
   const films = step.blocks.flatMap((b) =>
@@ -77,10 +94,6 @@ export function stepReport(step: Step): StepReport {
   const forms = step.blocks.flatMap((b) =>
     b.type === 'form' ? [{ id: b.id, kind: b.kind, questions: b.questions.length, bands: b.scoring?.bands.length ?? 0 }] : [],
   )
-  const seconds =
-    (counts.words / WORDS_PER_MINUTE) * 60 +
-    films.reduce((n, f) => n + f.seconds, 0) +
-    forms.reduce((n, f) => n + f.questions * SECONDS_PER_QUESTION, 0)
   return {
     id: step.id,
     title: step.title,
@@ -90,7 +103,7 @@ export function stepReport(step: Step): StepReport {
     sentences: counts.sentences,
     lix: counts.lix,
     lixWarning: step.kind === 'text' && counts.lix > LIX_TARGET,
-    minutes: Math.max(1, Math.round(seconds / 60)),
+    minutes: stepMinutes(step.blocks),
     films,
     forms,
     images: step.blocks.flatMap((b) => (b.type === 'image' ? [{ alt: b.alt }] : [])),

@@ -4,8 +4,8 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { loadBundle } from '../bundle/load.ts'
-import { watchContent } from '../cli/watch.ts'
-import { build, formatText, type Diagnostic } from '../compiler/index.ts'
+import { watchContent } from '../compiler/watch.ts'
+import { build, formatText, type BuildResult, type Diagnostic } from '../compiler/index.ts'
 import type { PlusBundle } from '../types/bundle.generated.ts'
 
 /** Folders the content comes from and goes to. */
@@ -48,7 +48,7 @@ export function watchBundle(paths: ContentPaths, onBuild: (build: ContentBuild) 
   const watcher = watchContent({
     contentDir: paths.contentDir,
     outDir: paths.bundleDir,
-    onBuild: (result) => {
+    onBuild: (result: BuildResult) => {
       if (result.write === null) {
         onBuild({ bundle: null, problems: errorLines(result.diagnostics) })
         return

@@ -20,6 +20,7 @@ export interface ProgrammeFrontmatter {
    */
   durationDays: number
   flags: FlagFrontmatter[]
+  requirements?: Requirements
 }
 /**
  * This interface was referenced by `ProgrammeFrontmatter`'s JSON-Schema
@@ -41,6 +42,40 @@ export interface FlagFrontmatter {
    * Sent by SMS or e-mail: no patient data.
    */
   text: string
+}
+/**
+ * What the programme asks of every module; plus check warns where a module falls short (PLUS324, PLUS325).
+ *
+ * This interface was referenced by `ProgrammeFrontmatter`'s JSON-Schema
+ * via the `definition` "Requirements".
+ */
+export interface Requirements {
+  /**
+   * Least number of sections per module.
+   */
+  sections?: number
+  /**
+   * Least number of steps per module.
+   */
+  steps?: number
+  /**
+   * Least number of films per module.
+   */
+  films?: number
+  /**
+   * Least number of scored forms (self-assessments) per module.
+   */
+  assessments?: number
+  /**
+   * Least number of unscored forms (exercises) per module.
+   */
+  exercises?: number
+  /**
+   * Modules that must say where to turn for urgent help (112, 1177, Självmordslinjen 90101) and point there from the highest band of their self-assessments.
+   *
+   * Items: A stable identifier: lowercase a–z, digits and single hyphens, at most 64 characters.
+   */
+  safetyModules?: string[]
 }
 
 // From schemas/module.schema.json

@@ -23,7 +23,10 @@ describe('plus check / build', () => {
     try {
       const c = capture(path.dirname(dir))
       expect(await main(['check', 'content'], c.io)).toBe(0)
-      expect(c.err()).toContain('content: no errors (1 modules, 1 steps)')
+      expect(c.err()).toContain('content: no errors (1 module, 1 step)')
+      const sv = capture(path.dirname(dir), { LANG: 'sv_SE.UTF-8' })
+      expect(await main(['check', 'content'], sv.io)).toBe(0)
+      expect(sv.err()).toContain('content: inga fel (1 modul, 1 steg)')
     } finally {
       await cleanup()
     }
@@ -106,8 +109,9 @@ describe('plus new', () => {
       await main(['new', 'step', 'content/mod/01-avsnitt.md', 'Ett steg'], d.io)
       expect(d.out().trim()).toBe('#mod-ett-steg-2')
       const result = await compile({ contentDir: dir })
-      // It compiles; the skeleton text is a warning until someone writes the step.
-      expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['PLUS314', 'warning', 19], ['PLUS314', 'warning', 23]])
+      // It compiles; the skeleton text is a warning until someone writes the step, and a module
+      // of three steps now needs a closing summary step.
+      expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['PLUS314', 'warning', 19], ['PLUS314', 'warning', 23], ['PLUS316', 'warning', 23]])
       expect(result.output?.bundle.programme.modules[0]!.sections[0]!.steps.map((s) => s.id)).toEqual(['mod-steg', 'mod-ett-steg', 'mod-ett-steg-2'])
     } finally {
       await cleanup()
@@ -195,5 +199,28 @@ describe('plus fhir', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('usage follows the locale', () => {
+  it('prints --help in Swedish for a Swedish locale and in English otherwise, and --lang overrides', async () => {
+    const sv = capture(process.cwd(), { LANG: 'sv_SE.UTF-8' })
+    expect(await main(['--help'], sv.io)).toBe(0)
+    expect(sv.out()).toContain('Användning:')
+    const en = capture(process.cwd(), { LANG: 'C' })
+    expect(await main(['--help'], en.io)).toBe(0)
+    expect(en.out()).toContain('Usage:')
+    const flag = capture(process.cwd(), { LANG: 'C' })
+    await main(['help', '--lang', 'sv'], flag.io)
+    expect(flag.out()).toContain('Användning:')
+  })
+
+  it('explains misuse in the language of the locale (exit 2)', async () => {
+    const sv = capture(process.cwd(), { LANG: 'sv_SE.UTF-8' })
+    expect(await main(['frobnicate'], sv.io)).toBe(2)
+    expect(sv.err()).toMatch(/^plus: okänt kommando "frobnicate"\n\nplus — skriv/)
+    const en = capture(process.cwd(), { LANG: 'en_US.UTF-8' })
+    expect(await main(['check', 'a', 'b'], en.io)).toBe(2)
+    expect(en.err()).toMatch(/^plus: check takes at most one content folder\n\nplus — write/)
   })
 })

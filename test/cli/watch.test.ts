@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { watchContent } from '../../src/cli/watch.ts'
+import { watchContent } from '../../src/compiler/watch.ts'
 import { materialise } from '../helpers/fixture.ts'
 
 describe('watch', () => {

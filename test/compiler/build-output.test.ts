@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { build, compile, createCache } from '../../src/compiler/index.ts'
 import { loadBundle, loadManifest, parseBundle, BundleError } from '../../src/bundle/load.ts'
-import { validator } from '../../src/compiler/schemas.ts'
+import { bundleProblems } from '../../src/bundle/contract.ts'
 import { contentWith, materialise } from '../helpers/fixture.ts'
 
 const temps: string[] = []
@@ -27,7 +27,7 @@ describe('build output', () => {
       expect(result.write).toBe('written')
       expect((await readdir(out)).sort()).toEqual(['bundle.schema.json', 'manifest.json', 'manifest.schema.json', 'media', 'plus.json'])
       const bundle = await loadBundle(out)
-      expect(validator('bundle.schema.json')(bundle)).toBe(true)
+      expect(bundleProblems(bundle)).toEqual([])
       const manifest = await loadManifest(out)
       expect(manifest.programmeVersion).toBe('1.2.3')
       expect(manifest.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/)

@@ -43,7 +43,8 @@ describe('diff of the real programme', () => {
     await replaceIn(path.join(dir, 'programme.md'), 'version: 1.0.0', 'version: 1.1.0')
     await replaceIn(path.join(dir, 'stress/module.md'), '  status: draft', '  status: approved\n  reviewer: Anna Berg\n  date: 2025-02-03')
     const section = path.join(dir, 'stress/02-tecken-pa-stress.md')
-    await replaceIn(section, '- [0] Aldrig\n- [1] Ibland\n- [2] Ofta\n- [3] Nästan hela tiden', '- [0] Aldrig\n- [1] Ibland\n- [2] Ofta\n- [4] Nästan hela tiden')
+    // A new value is a new answer unless the option keeps its id explicitly.
+    await replaceIn(section, '- [0] Aldrig\n- [1] Ibland\n- [2] Ofta\n- [3] Nästan hela tiden', '- [0] Aldrig\n- [1] Ibland\n- [2] Ofta\n- [4] Nästan hela tiden {#trott-trots-somn-3}')
     await replaceIn(section, '- [19–24] Många', '- [19–25] Många')
     const after = await compileDir(dir)
 
@@ -55,13 +56,23 @@ describe('diff of the real programme', () => {
       'score-range-changed',
       'bands-changed ! bands-differ',
     ])
-    expect(diff.changes[2]).toMatchObject({ form: { id: 'stress-kartlaggning-form' }, question: { id: 'trott-trots-somn' }, option: { id: 'nastan-hela-tiden' }, before: 3, after: 4 })
+    expect(diff.changes[2]).toMatchObject({ form: { id: 'stress-kartlaggning-form' }, question: { id: 'trott-trots-somn' }, option: { id: 'trott-trots-somn-3' }, before: 3, after: 4 })
     expect(hasBreakingChanges(diff)).toBe(true)
     const sv = formatDiff(diff, 'sv')
     expect(sv).toMatch(/^PLUS 1\.0\.0 → 1\.1\.0: 5 ändringar, 2 med varning\./)
     expect(sv).toContain('Granskning: utkast → godkänd (Anna Berg, 2025-02-03).')
-    expect(sv).toContain('VARNING: Frågan ”Hur ofta har du känt dig trött, även när du har sovit?” (trott-trots-somn): svarsalternativet ”Nästan hela tiden” (nastan-hela-tiden) ger nu 4 poäng (förut 3 poäng) – sparade poäng stämmer inte med en ny beräkning.')
+    expect(sv).toContain('VARNING: Frågan ”Hur ofta har du känt dig trött, även när du har sovit?” (trott-trots-somn): svarsalternativet ”Nästan hela tiden” (trott-trots-somn-3) ger nu 4 poäng (förut 3 poäng) – sparade poäng stämmer inte med en ny beräkning.')
     expect(formatDiff(diff, 'en')).toContain('WARNING: Bands changed:')
+  })
+
+  it('keeps stored answers when a typo in a scored option is fixed: the option is relabelled, nothing more', async () => {
+    const dir = path.join(work, 'relabel')
+    await cp(contentDir, dir, { recursive: true })
+    const section = path.join(dir, 'stress/02-tecken-pa-stress.md')
+    await replaceIn(section, '- [3] Nästan hela tiden', '- [3] Nästan jämt')
+    const diff = diffBundles(real, await compileDir(dir))
+    expect(diff.changes.map((c) => [c.type, c.warnings])).toEqual([['option-relabelled', []]])
+    expect(hasBreakingChanges(diff)).toBe(false)
   })
 
   it('reports a removed module with every form in it', () => {

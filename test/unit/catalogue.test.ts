@@ -19,6 +19,10 @@ const shipped: Record<string, string> = {
   PLUS304: 'captions-coverage', PLUS305: 'module-order', PLUS306: 'empty-section', PLUS307: 'empty-module',
   PLUS308: 'unresolved-reference', PLUS309: 'band-coverage', PLUS310: 'media-outside-module',
   PLUS311: 'film-pending', PLUS312: 'release-not-approved', PLUS313: 'readability', PLUS314: 'skeleton-text', PLUS315: 'unsafe-svg', PLUS401: 'write-failed',
+  PLUS113: 'control-character', PLUS225: 'unclosed-directive', PLUS226: 'duplicate-attribute', PLUS227: 'typographic-quotes',
+  PLUS228: 'invisible-character', PLUS316: 'closing-step', PLUS317: 'captions-sparse', PLUS318: 'transcript-short',
+  PLUS319: 'guide-module-list', PLUS320: 'estimated-time', PLUS321: 'urgent-help-missing', PLUS322: 'risk-question-alert',
+  PLUS323: 'band-text', PLUS324: 'module-requirements', PLUS325: 'safety-information', PLUS326: 'flag-text',
 }
 
 describe('diagnostic catalogue', () => {
@@ -27,7 +31,7 @@ describe('diagnostic catalogue', () => {
   })
 
   it('renders a message and a hint in Swedish and English for every code', () => {
-    const args = { id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6, whatEn: 'x' }
+    const args = { missing: '112,90101', word: 'stress', step: 'x', stated: 60, computed: 34, needed: 6, cues: 2, words: 1, captionWords: 6, actual: 'x', band: 'x', form: 'x', codepoint: 'U+202E', attribute: 'title', quote: '”', next: 9, id: 'x', name: 'x', field: 'x', sv: 'x', en: 'x', path: 'x', reason: 'x', size: 1, limit: 1, dir: 'x', lang: 'js', tag: '!x', fence: ':::', expected: 'a,b', parent: 'x', url: 'x', depth: 1, text: 'x', type: 'x', count: 1, option: 'x', question: 'x', value: 'x', scope: 'x', end: '0:01', duration: '0:02', order: 1, problem: 'gap', from: 1, to: 2, min: 0, max: 3, suggestion: 'y', status: 'draft', what: 'long', chars: '*', kind: 'module', lix: 45, child: ':::tips', fix: '::::step', line: 6, whatEn: 'x' }
     for (const code of codes) {
       const entry = catalogue[code]
       for (const lang of ['sv', 'en'] as const) {
@@ -49,8 +53,16 @@ describe('diagnostic catalogue', () => {
     }
   })
 
-  it('is documented in the authoring guide', () => {
+  it('is documented in the authoring guide, one table row per code with its name, in order', () => {
     const guide = readFileSync(new URL('../../content/README.md', import.meta.url), 'utf8')
-    for (const code of codes) expect(guide, code).toContain(code)
+    const rows = [...guide.matchAll(/^\| `(PLUS\d{3})` \| ([a-z0-9-]+) \|/gm)].map((m) => [m[1], m[2]])
+    expect(rows).toEqual(codes.map((code) => [code, catalogue[code].name]))
+  })
+
+  it('lists exactly the warnings as warnings in the authoring guide', () => {
+    const guide = readFileSync(new URL('../../content/README.md', import.meta.url), 'utf8')
+    const sentence = /^\S+ koder är varningar: (.+)$/m.exec(guide)?.[1] ?? ''
+    const listed = [...sentence.matchAll(/PLUS\d{3}/g)].map((m) => m[0]).sort()
+    expect(listed).toEqual(codes.filter((code) => catalogue[code].severity === 'warning').sort())
   })
 })

@@ -11,7 +11,7 @@ import { slugify } from '../../src/compiler/resolve/slug.ts'
 import { plainText } from '../../src/compiler/resolve/plain-text.ts'
 import { validate } from '../../src/compiler/validate/index.ts'
 import { emit } from '../../src/compiler/emit/bundle.ts'
-import type { MediaFileState } from '../../src/compiler/validate/rule.ts'
+import { mediaRecord, type MediaFileState } from '../../src/compiler/load/media.ts'
 
 const file = (text: string, kind: SourceFile['kind'] = 'section', rel = 'mod/01-a.md'): SourceFile => ({
   kind,
@@ -104,7 +104,7 @@ describe('emit', () => {
   it('writes the bundle in a fixed key order with media copied under the module id', () => {
     const files = [programme, module, section('::::step{#mod-s title="S"}\n::image{src="media/b.svg" alt="Bild"}\n::::\n')].map(resolveFile)
     const tree = assemble(files)
-    const media = new Map<string, MediaFileState>([['mod/media/b.svg', { status: 'ok', bytes: new TextEncoder().encode('<svg/>') }]])
+    const media = new Map<string, MediaFileState>([['mod/media/b.svg', mediaRecord('b.svg', new TextEncoder().encode('<svg/>'))]])
     const { bundle, files: out, manifest } = emit(tree, media)
     expect(Object.keys(bundle.programme)).toEqual(['type', 'id', 'title', 'version', 'durationDays', 'welcome', 'flags', 'modules'])
     expect([...out.keys()].sort()).toEqual(['bundle.schema.json', 'manifest.json', 'manifest.schema.json', 'media/mod/b.svg', 'plus.json'])

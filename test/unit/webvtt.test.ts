@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { clock, parseTimestamp, readWebVtt } from '../../src/compiler/validate/webvtt.ts'
+import { clock, parseTimestamp, readWebVtt } from '../../src/compiler/load/webvtt.ts'
 
 describe('WebVTT reader', () => {
   it('reads cues with identifiers, settings, notes and voice tags', () => {
     const result = readWebVtt('WEBVTT - Svenska\nKind: captions\n\nNOTE en kommentar\n\n1\n00:00.000 --> 00:02.500 align:start\n<v Maria>Hej.\n\n00:00:02.500 --> 00:01:05.000\nRad ett\nRad två\n')
-    expect(result).toEqual({ cues: 2, end: 65, problems: [] })
+    expect(result).toEqual({ cues: 2, end: 65, words: 5, problems: [] })
   })
 
   it.each([

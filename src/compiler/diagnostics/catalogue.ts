@@ -173,13 +173,26 @@ export const catalogue = {
     },
   },
 
+  PLUS113: {
+    name: 'control-character',
+    severity: 'error',
+    message: {
+      sv: (a) => `Osynligt styrtecken ${a.codepoint}${a.kind === 'bidi' ? ' (ändrar textens läsriktning)' : ''} i filen`,
+      en: (a) => `Invisible control character ${a.codepoint}${a.kind === 'bidi' ? ' (changes the reading direction)' : ''} in the file`,
+    },
+    hint: {
+      sv: () => 'Ta bort tecknet. Det kommer ofta med text som klistrats in från en annan källa; skriv om stycket eller klistra in som oformaterad text.',
+      en: () => 'Remove the character. It often comes with text pasted from elsewhere; retype the passage or paste it as plain text.',
+    },
+  },
+
   // 2xx — Markdown and directives inside one file
   PLUS201: {
     name: 'unknown-directive',
     severity: 'error',
     message: {
-      sv: (a) => `Okänt direktiv \`${a.fence}${a.name}\`, förväntade ett av ${list(a.expected)}`,
-      en: (a) => `Unknown directive \`${a.fence}${a.name}\`, expected one of ${list(a.expected)}`,
+      sv: (a) => `Okänt direktiv \`${a.fence}${a.name}\`${a.suggestion ? ` — menade du \`${a.suggestion}\`?` : a.expected ? `, förväntade ett av ${list(a.expected)}` : ''}`,
+      en: (a) => `Unknown directive \`${a.fence}${a.name}\`${a.suggestion ? ` — did you mean \`${a.suggestion}\`?` : a.expected ? `, expected one of ${list(a.expected)}` : ''}`,
     },
     hint: {
       sv: () => 'Kontrollera stavningen. Om raden ska vara vanlig text, skriv `\\:` i stället för det första kolonet.',
@@ -464,6 +477,55 @@ export const catalogue = {
     },
   },
 
+  PLUS225: {
+    name: 'unclosed-directive',
+    severity: 'error',
+    message: {
+      sv: (a) => `\`${a.fence}${a.name}\` stängs aldrig${Number(a.next) > 0 ? `: nästa \`${a.name}\` på rad ${a.next} börjar innan den är slut` : ''}`,
+      en: (a) => `\`${a.fence}${a.name}\` is never closed${Number(a.next) > 0 ? `: the next \`${a.name}\` on line ${a.next} starts before it ends` : ''}`,
+    },
+    hint: {
+      sv: (a) => `Avsluta med en rad med bara \`${a.fence}\` där \`${a.name}\` ska ta slut.`,
+      en: (a) => `End it with a line of just \`${a.fence}\` where the \`${a.name}\` should end.`,
+    },
+  },
+  PLUS226: {
+    name: 'duplicate-attribute',
+    severity: 'error',
+    message: {
+      sv: (a) => `Attributet \`${a.attribute === 'id' ? '#id' : a.attribute}\` står två gånger på \`${a.name}\``,
+      en: (a) => `The attribute \`${a.attribute === 'id' ? '#id' : a.attribute}\` is given twice on \`${a.name}\``,
+    },
+    hint: {
+      sv: () => 'Behåll ett av dem; bara det sista skulle annars användas, utan att det syns.',
+      en: () => 'Keep one of them; otherwise only the last would be used, silently.',
+    },
+  },
+  PLUS227: {
+    name: 'typographic-quotes',
+    severity: 'error',
+    message: {
+      sv: (a) => `Typografiskt citattecken ${a.quote} runt ett attributvärde`,
+      en: (a) => `Typographic quote ${a.quote} around an attribute value`,
+    },
+    hint: {
+      sv: () => 'Använd raka citattecken: `title="Din plan"`. Ordbehandlare och autokorrigering byter ofta ut dem; stäng av "smarta citattecken" eller skriv om dem.',
+      en: () => 'Use straight quotes: `title="Your plan"`. Word processors and autocorrect often swap them; turn off "smart quotes" or retype them.',
+    },
+  },
+  PLUS228: {
+    name: 'invisible-character',
+    severity: 'error',
+    message: {
+      sv: (a) => `Osynligt tecken ${a.codepoint} (utan bredd) i metadata eller i ett id eller attribut`,
+      en: (a) => `Invisible zero-width character ${a.codepoint} in the frontmatter or in an id or attribute`,
+    },
+    hint: {
+      sv: () => 'Ta bort tecknet (det syns inte i editorn: radera och skriv om ordet). Annars stämmer id:t inte med länkar och sparade svar.',
+      en: () => 'Remove the character (it does not show in the editor: delete and retype the word). Otherwise the id will not match links and stored answers.',
+    },
+  },
+
   // 3xx — rules across files
   PLUS301: {
     name: 'duplicate-id',
@@ -646,6 +708,140 @@ export const catalogue = {
     },
   },
 
+  PLUS316: {
+    name: 'closing-step',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` slutar inte med ett sammanfattande textsteg: ${a.problem === 'kind' ? 'sista steget är inget textsteg' : a.problem === 'title' ? 'sista stegets rubrik säger inte ”Sammanfattning”' : 'sista steget säger inte när man ska kontakta vårdcentralen'}`,
+      en: (a) => `The module \`${a.id}\` does not end with a closing summary step: ${a.problem === 'kind' ? 'the last step is not a text step' : a.problem === 'title' ? 'the last step\'s title does not say “Sammanfattning”' : 'the last step does not say when to contact the vårdcentral'}`,
+    },
+    hint: {
+      sv: () => 'Avsluta modulen med ett textsteg med ”Sammanfattning” i rubriken som sammanfattar modulen och säger när man ska kontakta vårdcentralen.',
+      en: () => 'End the module with a text step titled with “Sammanfattning” that sums up the module and says when to contact the vårdcentral.',
+    },
+  },
+  PLUS317: {
+    name: 'captions-sparse',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Undertexterna har ${a.cues} textrutor för en film på ${a.duration}; det behövs minst ${a.needed} (en per tio sekunder)`,
+      en: (a) => `The captions have ${a.cues} cues for a film of ${a.duration}; at least ${a.needed} are needed (one per ten seconds)`,
+    },
+    hint: {
+      sv: () => 'Dela upp undertexterna i kortare textrutor som följer det som sägs, högst två rader åt gången.',
+      en: () => 'Split the captions into shorter cues that follow what is said, at most two lines at a time.',
+    },
+  },
+  PLUS318: {
+    name: 'transcript-short',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Transkriptionen av filmen \`${a.id}\` har ${a.words} ord, men undertexterna har ${a.captionWords}`,
+      en: (a) => `The transcript of the film \`${a.id}\` has ${a.words} words, but its captions have ${a.captionWords}`,
+    },
+    hint: {
+      sv: () => 'Transkriptionen ska ge allt som sägs och visas i filmen, för den som inte kan se eller höra den.',
+      en: () => 'The transcript gives everything said and shown in the film, for those who cannot see or hear it.',
+    },
+  },
+  PLUS319: {
+    name: 'guide-module-list',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.expected ? `Listan över moduler och avsnitt i författarguiden stämmer inte med innehållet: här ska stå \`${a.expected}\`` : `Listan över moduler och avsnitt i författarguiden har en rad för mycket: \`${a.actual}\``),
+      en: (a) => (a.expected ? `The authoring guide's list of modules and sections does not match the content: this line should read \`${a.expected}\`` : `The authoring guide's list of modules and sections has a line too many: \`${a.actual}\``),
+    },
+    hint: {
+      sv: () => 'Uppdatera listan i författarguiden när du lägger till, byter namn på eller tar bort en modul eller ett avsnitt.',
+      en: () => 'Update the list in the authoring guide when you add, rename or remove a module or section.',
+    },
+  },
+  PLUS320: {
+    name: 'estimated-time',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` anger ${a.stated} minuter, men läsning, filmer och formulär tar ungefär ${a.computed} minuter`,
+      en: (a) => `The module \`${a.id}\` states ${a.stated} minutes, but reading, films and forms take about ${a.computed} minutes`,
+    },
+    hint: {
+      sv: (a) => `Ändra \`estimatedMinutes\` till ungefär ${a.computed}, eller justera innehållet. Tiden räknas som i \`plus report\` och på sidan Kvalitet.`,
+      en: (a) => `Change \`estimatedMinutes\` to about ${a.computed}, or adjust the content. The time is computed as in \`plus report\` and on the Kvalitet page.`,
+    },
+  },
+  PLUS321: {
+    name: 'urgent-help-missing',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Steget \`${a.step}\` nämner självmordstankar men säger inte vart man vänder sig i akuta lägen`,
+      en: (a) => `The step \`${a.step}\` mentions suicidal thoughts but does not say where to turn in an emergency`,
+    },
+    hint: {
+      sv: () => 'Skriv ut 112 och Självmordslinjen 90101 (och gärna 1177) i samma steg.',
+      en: () => 'Give 112 and Självmordslinjen 90101 (and preferably 1177) in the same step.',
+    },
+  },
+  PLUS322: {
+    name: 'risk-question-alert',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Frågan \`${a.question}\` handlar om tankar på döden eller att skada sig, men larmar ${a.actual === '' ? 'inte' : `först från ${a.actual}`}; den ska larma från ${a.expected}`,
+      en: (a) => `The question \`${a.question}\` is about thoughts of death or self-harm but alerts ${a.actual === '' ? 'never' : `only from ${a.actual}`}; it should alert from ${a.expected}`,
+    },
+    hint: {
+      sv: (a) => `Skriv \`alert="${a.expected}"\` på frågan, så att varje svar utom ”aldrig” syns för behandlaren.`,
+      en: (a) => `Write \`alert="${a.expected}"\` on the question, so that every answer but “never” reaches the clinician.`,
+    },
+  },
+  PLUS323: {
+    name: 'band-text',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.problem === 'count' ? `Självskattningen \`${a.form}\` har ${a.count} tolkningsintervall; den behöver minst två` : a.problem === 'short' ? `Tolkningen ”${a.band}” i \`${a.form}\` är bara ${a.count} tecken` : `Den högsta tolkningen ”${a.band}” i \`${a.form}\` säger inte att man ska kontakta vårdcentralen`),
+      en: (a) => (a.problem === 'count' ? `The self-assessment \`${a.form}\` has ${a.count} bands; it needs at least two` : a.problem === 'short' ? `The band “${a.band}” of \`${a.form}\` is only ${a.count} characters` : `The highest band “${a.band}” of \`${a.form}\` does not say to contact the vårdcentral`),
+    },
+    hint: {
+      sv: () => 'Varje tolkning säger vad poängen betyder och vad man kan göra; den högsta säger när man ska kontakta vårdcentralen.',
+      en: () => 'Each band says what the score means and what to do; the highest says when to contact the vårdcentral.',
+    },
+  },
+
+  PLUS324: {
+    name: 'module-requirements',
+    severity: 'warning',
+    message: {
+      sv: (a) => `Modulen \`${a.id}\` har ${a.count} ${({ sections: 'avsnitt', steps: 'steg', films: 'filmer', assessments: 'självskattningar', exercises: 'övningar' } as Record<string, string>)[String(a.what)] ?? a.what}; programmet kräver minst ${a.min}`,
+      en: (a) => `The module \`${a.id}\` has ${a.count} ${({ sections: 'sections', steps: 'steps', films: 'films', assessments: 'self-assessments', exercises: 'exercises' } as Record<string, string>)[String(a.what)] ?? a.what}; the programme requires at least ${a.min}`,
+    },
+    hint: {
+      sv: () => 'Se `requirements` i `programme.md`: vad varje modul ska innehålla.',
+      en: () => 'See `requirements` in `programme.md`: what every module must hold.',
+    },
+  },
+  PLUS325: {
+    name: 'safety-information',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.form ? `Den högsta tolkningen i \`${a.form}\` nämner inte ${list(a.missing)}` : `Modulen \`${a.id}\` nämner inte ${list(a.missing)}`),
+      en: (a) => (a.form ? `The highest band of \`${a.form}\` does not mention ${list(a.missing)}` : `The module \`${a.id}\` does not mention ${list(a.missing)}`),
+    },
+    hint: {
+      sv: () => 'Modulen står under `safetyModules` i `programme.md`: den ska säga vart man vänder sig i akuta lägen (112, 1177, Självmordslinjen 90101), också i den högsta tolkningen av varje självskattning.',
+      en: () => 'The module is listed under `safetyModules` in `programme.md`: it must say where to turn in an emergency (112, 1177, Självmordslinjen 90101), also in the highest band of each self-assessment.',
+    },
+  },
+  PLUS326: {
+    name: 'flag-text',
+    severity: 'warning',
+    message: {
+      sv: (a) => (a.problem === 'long' ? `Texten för flaggan \`${a.id}\` är ${a.count} tecken; ett sms får vara högst ${a.limit}` : `Texten för flaggan \`${a.id}\` nämner ”${a.word}” och avslöjar vad patienten får hjälp med`),
+      en: (a) => (a.problem === 'long' ? `The text of the flag \`${a.id}\` is ${a.count} characters; a text message may be at most ${a.limit}` : `The text of the flag \`${a.id}\` mentions “${a.word}”, which tells what the patient gets help with`),
+    },
+    hint: {
+      sv: () => 'Flaggor skickas som sms eller e-post: skriv kort och utan något om hälsa eller besvär, och hänvisa till 1177.se.',
+      en: () => 'Flags go out by text message or e-mail: keep them short, with nothing about health or problems, and refer to 1177.se.',
+    },
+  },
+
   // 4xx — writing the output
   PLUS401: {
     name: 'write-failed',
@@ -660,6 +856,7 @@ export const catalogue = {
     },
   },
 } as const satisfies Record<string, Entry>
+
 
 /** Every diagnostic code. */
 export type Code = keyof typeof catalogue

@@ -15,12 +15,10 @@ import type {
   Step,
 } from '../../types/bundle.generated.ts'
 import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../ir.ts'
-import { schemasDir } from '../schemas.ts'
-import { mediaKey, type MediaFileState } from '../validate/rule.ts'
-import { cueCount } from '../validate/rules/media.ts'
+import { BUNDLE_SCHEMA_VERSION, schemasDir } from '../../bundle/contract.ts'
+import { mediaKey, type MediaFileState } from '../load/media.ts'
 
-/** The version of the bundle format this compiler writes. */
-export const BUNDLE_SCHEMA_VERSION = '1.0.0'
+export { BUNDLE_SCHEMA_VERSION } from '../../bundle/contract.ts'
 
 /** The files of a bundle folder, by path relative to it. */
 export type BundleFiles = Map<string, Uint8Array>
@@ -29,17 +27,6 @@ export interface EmitResult {
   bundle: PlusBundle
   manifest: PlusManifest
   files: BundleFiles
-}
-
-const mediaTypes: Record<string, string> = {
-  '.vtt': 'text/vtt',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
 }
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
@@ -59,11 +46,10 @@ export interface EmitOptions {
  */
 export interface EmitCache {
   sections: WeakMap<IRSection, { key: string; section: Section; json: Uint8Array }>
-  hashes: WeakMap<Uint8Array, string>
 }
 
 export function createEmitCache(): EmitCache {
-  return { sections: new WeakMap(), hashes: new WeakMap() }
+  return { sections: new WeakMap() }
 }
 
 /** Builds the bundle. Call only when validation found no errors. */
@@ -73,11 +59,6 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   const files: BundleFiles = new Map()
   const moduleIds = new Map(tree.modules.map((m) => [m.dir, m.id]))
   const cache = options.cache ?? createEmitCache()
-  const hashOf = (bytes: Uint8Array) => {
-    let hash = cache.hashes.get(bytes)
-    if (!hash) cache.hashes.set(bytes, (hash = sha256(bytes)))
-    return hash
-  }
 
   const file = (ref: MediaRef): MediaFile => {
     const state = media.get(mediaKey(ref))
@@ -87,9 +68,9 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     files.set(target, state.bytes)
     return {
       path: target,
-      mediaType: mediaTypes[path.posix.extname(ref.path).toLowerCase()] ?? 'application/octet-stream',
+      mediaType: state.mediaType,
       bytes: state.bytes.byteLength,
-      sha256: hashOf(state.bytes),
+      sha256: state.sha256,
     }
   }
 
@@ -112,7 +93,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
             file: file(b.captions),
             lang: 'sv',
             label: 'Svenska',
-            cues: captionsState?.status === 'ok' ? cueCount(captionsState.bytes) : 0,
+            cues: captionsState?.status === 'ok' ? (captionsState.captions?.cues ?? 0) : 0,
           },
           poster: file(b.poster),
           durationSeconds: b.durationSeconds,
@@ -163,7 +144,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
         const refs = b.type === 'image' ? [b.image] : b.type === 'film' ? [b.captions, b.poster, ...(b.video ? [b.video] : [])] : []
         for (const ref of refs) {
           const state = media.get(mediaKey(ref))
-          hashes.push(state?.status === 'ok' ? hashOf(state.bytes) : '')
+          hashes.push(state?.status === 'ok' ? state.sha256 : '')
         }
       }
     }

@@ -11,6 +11,8 @@ export interface LoadedContent {
   root: string
   files: SourceFile[]
   diagnostics: Diagnostic[]
+  /** Module folders (relative) with a file that could not be read. */
+  failedDirs: Set<string>
 }
 
 const isMarkdown = (name: string) => name.endsWith('.md') && name !== 'README.md' && !name.startsWith('.')
@@ -62,9 +64,11 @@ export async function loadContent(root: string, display: string = root, cache?: 
       readSource(path.join(root, rel), { kind, moduleDir, rel, path: displayPath(display, rel) }, cache),
     ),
   )
-  for (const result of results) {
+  const failedDirs = new Set<string>()
+  results.forEach((result, i) => {
     diagnostics.push(...result.diagnostics)
     if (result.file) files.push(result.file)
-  }
-  return { root, files, diagnostics }
+    else if (wanted[i]!.moduleDir) failedDirs.add(wanted[i]!.moduleDir!)
+  })
+  return { root, files, diagnostics, failedDirs }
 }

@@ -1,11 +1,10 @@
 // Splits a content file into frontmatter and body, and reads the frontmatter as plain YAML.
 //
-// Frontmatter is data, never code. gray-matter runs `---js` / `---javascript` frontmatter through
-// eval by default, and `engines: {js: false}` does not stop it, so: the opening line is checked
-// here before gray-matter sees the file, and gray-matter's `js` and `javascript` engines are
-// replaced by ones that throw. YAML is read with the `yaml` package (1.2 core schema: dates stay
-// strings), refusing anchors, aliases and explicit tags, keeping node ranges for positions.
-import matter from 'gray-matter'
+// Frontmatter is data, never code. Frontmatter libraries such as gray-matter run `---js`
+// frontmatter through eval, so the split is done here: a first line other than `---` is refused
+// (PLUS107) and the text between the delimiters goes to the `yaml` package only (1.2 core
+// schema: dates stay strings), refusing anchors, aliases and explicit tags, keeping node ranges
+// for positions.
 import { isAlias, isNode, isPair, isScalar, parseDocument, visit, type Document } from 'yaml'
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts'
 import { lineIndex, spanAt, type LineIndex } from './positions.ts'
@@ -30,11 +29,6 @@ export interface SplitFile {
   /** Offset where the body starts (after the closing `---` line). */
   bodyOffset: number
 }
-
-const refuse = () => {
-  throw new Error('executable frontmatter is disabled')
-}
-const engines = { js: refuse, javascript: refuse, coffee: refuse, coffeescript: refuse, cson: refuse }
 
 export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnostics: Diagnostic[] } {
   const index = lineIndex(file.path, file.text)
@@ -62,36 +56,25 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
   // `---js`, `---javascript`, `--- coffee` …: refused before gray-matter could evaluate it.
   const language = firstLine.slice(3).trim()
   if (language !== '' || /^-{4,}/.test(firstLine)) {
-    diagnostics.push(diagnostic('PLUS107', spanAt(index, 0, firstLineEnd), { lang: firstLine.slice(3) }))
+    const langStart = 3 + firstLine.slice(3).length - firstLine.slice(3).trimStart().length
+    diagnostics.push(diagnostic('PLUS107', spanAt(index, langStart, firstLineEnd), { lang: firstLine.slice(3) }))
     return { split: { ...none, body, bodyOffset }, diagnostics }
   }
 
-  // gray-matter splits the file and hands our engine the text between the delimiters,
-  // starting with the newline that ends the opening line.
+  // The YAML is the text between the two delimiter lines, read here rather than by a
+  // frontmatter library so that offsets are exact and nothing is cached or evaluated.
   const options = { uniqueKeys: true, prettyErrors: false, version: '1.2', schema: 'core' } as const
-  let yamlOffset = firstLineEnd
-  let doc: Document | null = null
-  try {
-    const result = matter(text, {
-      language: 'yaml',
-      engines: { ...engines, yaml: (source: string) => ((doc = parseDocument(source, options)), {}) } as never,
-    })
-    if (text.slice(firstLineEnd, firstLineEnd + result.matter.length) !== result.matter) doc = null
-  } catch {
-    doc = null
-  }
-  if (!doc) {
-    // Empty frontmatter (gray-matter does not call the engine) or a split we do not agree with.
-    yamlOffset = firstLineEnd + 1
-    doc = parseDocument(rest.slice(0, match.index), options)
-  }
+  const yamlOffset = firstLineEnd + 1
+  const source = rest.slice(0, match.index)
+  const doc = parseDocument(source, options)
   const parsed: Document = doc
   let data: unknown = null
   const at = (offset: number, end = offset) => spanAt(index, yamlOffset + offset, yamlOffset + end)
 
   for (const error of parsed.errors) {
-    const [start, end] = error.pos
-    diagnostics.push(diagnostic('PLUS108', at(start, end), yamlReason(error.code, firstSentence(error.message))))
+    const reason = yamlReason(error.code, firstSentence(error.message), source, error.pos[0])
+    const start = Math.min(reason.at, source.length)
+    diagnostics.push(diagnostic('PLUS108', at(start, Math.min(source.length, Math.max(start + 1, error.pos[1]))), { sv: reason.sv, en: reason.en }))
   }
   let unsafe = false
   visit(parsed, {
@@ -107,7 +90,12 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
       }
       if (isNode(node) && node.tag) {
         unsafe = true
-        diagnostics.push(diagnostic('PLUS110', at(node.range?.[0] ?? 0, node.range?.[1] ?? 0), { tag: node.tag.replace('tag:yaml.org,2002:', '!!') }))
+        // The node's range starts after its tag; point at the tag as written.
+        const valueStart = node.range?.[0] ?? 0
+        const written = /!\S*\s*$/.exec(source.slice(0, valueStart))
+        const tagStart = written ? written.index : valueStart
+        const tagEnd = written ? tagStart + written[0].trimEnd().length : valueStart
+        diagnostics.push(diagnostic('PLUS110', at(tagStart, tagEnd), { tag: written ? written[0].trim() : node.tag.replace('tag:yaml.org,2002:', '!!') }))
       }
     },
   })

@@ -1,8 +1,56 @@
-// Reads the media files the content refers to. Paths stay inside their module folder.
+// Reads the media files the content refers to, once: the one home of what is known about a
+// media file — its bytes, hash and media type, and for captions the parsed cues. Validation
+// and emit read these records; neither reads or parses a media file itself. Paths stay inside
+// their module folder.
+import { createHash } from 'node:crypto'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaRef } from '../ir.ts'
-import { mediaKey, type MediaFileState } from '../validate/rule.ts'
+import { readWebVtt, type VttResult } from './webvtt.ts'
+
+/** A media file that could be read: everything later phases need to know about it. */
+export interface MediaRecord {
+  status: 'ok'
+  bytes: Uint8Array
+  /** Hex SHA-256 of the bytes. */
+  sha256: string
+  /** By the file's extension; `application/octet-stream` when unknown. */
+  mediaType: string
+  /** For WebVTT captions: the parsed cues, their end, words and problems; otherwise null. */
+  captions: VttResult | null
+}
+
+/** A media file as read from disk: its record, or why it could not be used. */
+export type MediaFileState = MediaRecord | { status: 'missing' } | { status: 'outside' }
+
+/** The key of a media reference: its path relative to the content folder. */
+export function mediaKey(ref: Pick<MediaRef, 'moduleDir' | 'path'>): string {
+  return ref.moduleDir ? `${ref.moduleDir}/${ref.path}` : ref.path
+}
+
+/** Media types by extension, as written into the bundle. */
+export const MEDIA_TYPES: Record<string, string> = {
+  '.vtt': 'text/vtt',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+}
+
+/** The complete record of a media file's bytes. */
+export function mediaRecord(file: string, bytes: Uint8Array): MediaRecord {
+  const mediaType = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+  return {
+    status: 'ok',
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    mediaType,
+    captions: mediaType === 'text/vtt' ? readWebVtt(new TextDecoder('utf-8', { fatal: false }).decode(bytes)) : null,
+  }
+}
 
 /** Cache of media reads by absolute path, reused across watch-mode rebuilds. */
 export type MediaCache = Map<string, { mtimeMs: number; size: number; state: MediaFileState }>
@@ -56,7 +104,7 @@ async function readMedia(absolute: string, cache?: MediaCache): Promise<MediaFil
     if (!info.isFile()) return { status: 'missing' }
     const cached = cache?.get(absolute)
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.state
-    const state: MediaFileState = { status: 'ok', bytes: new Uint8Array(await readFile(absolute)) }
+    const state: MediaFileState = mediaRecord(absolute, new Uint8Array(await readFile(absolute)))
     cache?.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, state })
     return state
   } catch {

@@ -53,7 +53,7 @@ export async function readSource(
     try {
       raw = decoder.decode(bytes)
     } catch {
-      return { file: null, diagnostics: [diagnostic('PLUS103', span)] }
+      return { file: null, diagnostics: [diagnostic('PLUS103', invalidByteSpan(meta.path, bytes), { byte: invalidByteHex(bytes) })] }
     }
     const file = { ...meta, text: normaliseText(raw) }
     cache?.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, file })
@@ -62,4 +62,53 @@ export async function readSource(
     const reason = (error as NodeJS.ErrnoException).code ?? 'unknown'
     return { file: null, diagnostics: [diagnostic('PLUS101', span, { reason })] }
   }
+}
+
+/** The offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]!
+    let need: number
+    let min = 0x80
+    let max = 0xbf
+    if (b < 0x80) {
+      i++
+      continue
+    } else if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2
+      // No overlong forms (E0 80–9F) and no surrogates (ED A0–BF).
+      if (b === 0xe0) min = 0xa0
+      if (b === 0xed) max = 0x9f
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3
+      if (b === 0xf0) min = 0x90
+      if (b === 0xf4) max = 0x8f
+    } else return i
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]
+      if (c === undefined) return i
+      const lo = k === 1 ? min : 0x80
+      const hi = k === 1 ? max : 0xbf
+      if (c < lo || c > hi) return i
+    }
+    i += need + 1
+  }
+  return -1
+}
+
+/** The line and column (UTF-16 code units, as for every other position) of the first bad byte. */
+function invalidByteSpan(file: string, bytes: Uint8Array) {
+  const at = Math.max(0, firstInvalidUtf8(bytes))
+  const before = normaliseText(new TextDecoder('utf-8').decode(bytes.subarray(0, at)))
+  const lines = before.split('\n')
+  const line = lines.length
+  const column = lines.at(-1)!.length + 1
+  return { file, line, column, endLine: line, endColumn: column + 1 }
+}
+
+function invalidByteHex(bytes: Uint8Array): string {
+  const at = firstInvalidUtf8(bytes)
+  return at === -1 ? '' : `0x${bytes[at]!.toString(16).toUpperCase().padStart(2, '0')}`
 }

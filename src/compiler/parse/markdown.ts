@@ -8,6 +8,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts'
 import { spanAt } from '../load/positions.ts'
 import type { SplitFile } from '../load/frontmatter.ts'
 import { guardBlocks } from './guard.ts'
+import { scanDepth } from './prescan.ts'
 
 /** The deepest nesting of Markdown nodes the compiler accepts. */
 export const MAX_DEPTH = 40
@@ -15,6 +16,8 @@ export const MAX_DEPTH = 40
 const processor = unified().use(remarkParse).use(remarkDirective)
 
 export function parseMarkdown(split: SplitFile): { tree: Root | null; diagnostics: Diagnostic[] } {
+  const tooDeep = scanDepth(split.index, split.body, split.bodyOffset, MAX_DEPTH)
+  if (tooDeep) return { tree: null, diagnostics: [tooDeep] }
   const refused = guardBlocks(split)
   if (refused) return { tree: null, diagnostics: [refused] }
   let tree: Root

@@ -2,11 +2,13 @@
 import type { Nodes } from 'mdast'
 import { directiveSchema, schemaProblems, validator } from '../schemas.ts'
 import { headSpan, report, type ResolveContext } from './context.ts'
+import { checkDuplicateAttributes } from './directives.ts'
 
 type Directive = Extract<Nodes, { type: 'containerDirective' | 'leafDirective' | 'textDirective' }>
 
 /** The directive's attributes when they are valid; null (after reporting) when they are not. */
 export function checkAttributes<T>(ctx: ResolveContext, node: Directive): T | null {
+  if (node.type !== 'textDirective') checkDuplicateAttributes(ctx, node)
   const attributes: Record<string, string> = {}
   for (const [key, value] of Object.entries(node.attributes ?? {})) {
     if (value !== null && value !== undefined) attributes[key] = value

@@ -12,6 +12,7 @@ import { headSpan, report, type ResolveContext } from './context.ts'
 import { resolveQuestion } from './question.ts'
 import { resolveBands } from './scoring.ts'
 import { checkFence } from './fences.ts'
+import { KNOWN_DIRECTIVES, reportUnknown } from './directives.ts'
 import { isBlank, toRichText } from './text.ts'
 
 export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRForm | null {
@@ -48,12 +49,15 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
       scoringSpan = headSpan(ctx, child)
       bands = resolveBands(ctx, child)
     } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
-      report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: 'form', expected: 'step' })
+      if (KNOWN_DIRECTIVES.includes(child.name)) report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: 'form', expected: 'step' })
+      else reportUnknown(ctx, child, ['question', 'scoring'])
     } else {
       intro.push(child)
     }
   }
-  if (questions.length === 0 && !node.children.some((c) => c.type === 'containerDirective' && c.name === 'question')) {
+  // A misspelled `:::qestion` is reported as such, not again as a form without questions.
+  const misspelled = node.children.some((c) => (c.type === 'containerDirective' || c.type === 'leafDirective') && !KNOWN_DIRECTIVES.includes(c.name))
+  if (questions.length === 0 && !misspelled && !node.children.some((c) => c.type === 'containerDirective' && c.name === 'question')) {
     report(ctx, 'PLUS215', span, { id })
   }
   if (bands) {

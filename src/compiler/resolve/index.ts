@@ -7,6 +7,9 @@ import { splitFrontmatter } from '../load/frontmatter.ts'
 import type { SourceFile } from '../load/source-file.ts'
 import { parseMarkdown } from '../parse/markdown.ts'
 import { createContext } from './context.ts'
+import { checkClosed } from './directives.ts'
+import { scanControls, scanZeroWidth } from '../load/characters.ts'
+import { straightenQuotes } from '../parse/prescan.ts'
 import { resolveModule } from './module.ts'
 import { resolveProgramme } from './programme.ts'
 import { resolveSection } from './section.ts'
@@ -18,12 +21,17 @@ export type ResolvedFile =
   | { kind: 'section'; file: SourceFile; node: IRSection | null; collected: Collected; diagnostics: Diagnostic[] }
 
 export function resolveFile(file: SourceFile): ResolvedFile {
-  const { split, diagnostics: splitDiagnostics } = splitFrontmatter(file)
+  const { split: raw, diagnostics: splitDiagnostics } = splitFrontmatter(file)
+  const quotes = straightenQuotes(raw.index, raw.body, raw.bodyOffset)
+  const split = { ...raw, body: quotes.body }
   const ctx = createContext(split)
   ctx.diagnostics.push(...splitDiagnostics)
+  ctx.diagnostics.push(...scanControls(split.index, file.text), ...scanZeroWidth(split.index, file.text, split.bodyOffset))
+  ctx.diagnostics.push(...quotes.diagnostics)
   const { tree, diagnostics: parseDiagnostics } = parseMarkdown(split)
   ctx.diagnostics.push(...parseDiagnostics)
-  const done = () => ({ file, collected: ctx.collected, diagnostics: withoutStrayFences(ctx.diagnostics) })
+  if (tree) checkClosed(ctx, tree)
+  const done = () => ({ file, collected: ctx.collected, diagnostics: withoutFollowOns(ctx.diagnostics) })
   if (!tree && file.kind === 'programme') return { kind: 'programme', node: null, ...done() }
   // A module or section whose body could not be parsed still stands, empty, so that the
   // problem is reported once and not again as an empty module.
@@ -45,11 +53,17 @@ export function resolveFile(file: SourceFile): ResolvedFile {
 }
 
 /**
- * Once a too-short outer fence is reported (PLUS224), the closing lines it leaves behind
- * (PLUS208) are consequences of the same mistake, not news.
+ * Drops diagnostics that only repeat a mistake already reported where it can be fixed: once a
+ * too-short outer fence is reported (PLUS224), the closing lines it leaves behind (PLUS208);
+ * once an invisible character in an id or attribute is reported (PLUS228), the schema's
+ * complaint about that value on the same line (PLUS202, PLUS111).
  */
-function withoutStrayFences(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.some((d) => d.code === 'PLUS224') ? diagnostics.filter((d) => d.code !== 'PLUS208') : diagnostics
+function withoutFollowOns(diagnostics: Diagnostic[]): Diagnostic[] {
+  const fence = diagnostics.some((d) => d.code === 'PLUS224')
+  const invisible = new Set(diagnostics.filter((d) => d.code === 'PLUS228').map((d) => d.line))
+  return diagnostics.filter(
+    (d) => !(fence && d.code === 'PLUS208') && !((d.code === 'PLUS202' || d.code === 'PLUS111') && invisible.has(d.line)),
+  )
 }
 
 /** Puts resolved files together: sections into their modules, modules in order. */

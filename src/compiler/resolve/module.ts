@@ -32,6 +32,7 @@ export function resolveModule(ctx: ResolveContext, tree: Root): IRModule | null 
     sections: [],
     span,
     orderSpan: spanOfPath(ctx.split, ['order']),
+    estimatedSpan: spanOfPath(ctx.split, ['estimatedMinutes']),
     unreadable: data === null,
   }
 }

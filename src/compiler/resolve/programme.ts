@@ -33,6 +33,18 @@ export function resolveProgramme(ctx: ResolveContext, tree: Root): IRProgramme |
       title: flag.title,
       text: flag.text,
     })),
+    requirements: data.requirements
+      ? {
+          sections: data.requirements.sections ?? 0,
+          steps: data.requirements.steps ?? 0,
+          films: data.requirements.films ?? 0,
+          assessments: data.requirements.assessments ?? 0,
+          exercises: data.requirements.exercises ?? 0,
+          safetyModules: data.requirements.safetyModules ?? [],
+          span: spanOfPath(ctx.split, ['requirements'], true),
+        }
+      : null,
+    flagSpans: data.flags.map((_, i) => spanOfPath(ctx.split, ['flags', i, 'text'])),
     span,
   }
 }

@@ -7,6 +7,7 @@ import type { QuestionAttributes } from '../../types/content.generated.ts'
 import { checkAttributes, idOf } from './attributes.ts'
 import { headSpan, report, spanOf, type ResolveContext } from './context.ts'
 import { resolveOptions } from './options.ts'
+import { KNOWN_DIRECTIVES, reportUnknown } from './directives.ts'
 import { isBlank, toPlainText, toRichText } from './text.ts'
 
 const CHOICE = new Set(['scale', 'single', 'multiple'])
@@ -19,7 +20,9 @@ export function resolveQuestion(ctx: ResolveContext, node: ContainerDirective): 
   const lists = body.filter((c): c is List => c.type === 'list')
   const help = body.filter((c) => c !== promptNode && c.type !== 'list') as RootContent[]
   for (const child of body) {
-    if (child.type === 'containerDirective' || child.type === 'leafDirective') {
+    if ((child.type === 'containerDirective' || child.type === 'leafDirective') && !KNOWN_DIRECTIVES.includes(child.name)) {
+      reportUnknown(ctx, child, [])
+    } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
       report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: 'question', expected: child.name === 'question' || child.name === 'scoring' ? 'form' : 'step' })
     }
   }

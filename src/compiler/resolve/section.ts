@@ -6,12 +6,15 @@ import { headSpan, report, spanOf, type ResolveContext } from './context.ts'
 import { checkFrontmatter } from './frontmatter-data.ts'
 import { spanOfPath } from '../load/frontmatter.ts'
 import { DIRECTIVES, resolveStep } from './step.ts'
+import { reportUnknown } from './directives.ts'
 import { isBlank, toRichText } from './text.ts'
 
 export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   const data = checkFrontmatter<SectionFrontmatter>(ctx, 'section')
   const steps: IRStep[] = []
   let outside = false
+  // A misspelled `::::steg` is reported as such, not again as an empty section.
+  let misspelled = false
   for (const child of tree.children) {
     if (child.type === 'containerDirective' && child.name === 'step') {
       outside = false
@@ -19,7 +22,10 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
     } else if (child.type === 'containerDirective' || child.type === 'leafDirective') {
       outside = false
       if (DIRECTIVES.includes(child.name)) report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: '', expected: 'step' })
-      else report(ctx, 'PLUS201', headSpan(ctx, child), { name: child.name, fence: child.type === 'containerDirective' ? ':::' : '::', expected: 'step' })
+      else {
+        reportUnknown(ctx, child, ['step'])
+        misspelled = true
+      }
     } else if (child.type === 'html') {
       report(ctx, 'PLUS204', spanOf(ctx, child))
     } else if (!isBlank([child])) {
@@ -36,6 +42,6 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   if (data) ctx.collected.ids.push({ id: data.id, kind: 'section', span })
   // Returned even with invalid frontmatter (id empty) so the module is not reported as empty
   // on top of the real problem; errors stop the build before emit.
-  const unreadable = !data || ctx.diagnostics.some((d) => d.code === 'PLUS209' || d.code === 'PLUS220')
+  const unreadable = !data || misspelled || ctx.diagnostics.some((d) => d.code === 'PLUS209' || d.code === 'PLUS220')
   return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, rel: ctx.split.file.rel, span, unreadable }
 }

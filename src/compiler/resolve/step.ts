@@ -13,7 +13,9 @@ import { resolveForm } from './form.ts'
 import { resolveImage } from './image.ts'
 import { checkHeadingLevels } from './headings.ts'
 import { checkFence } from './fences.ts'
+import { reportUnknown } from './directives.ts'
 import { stepLix } from '../../quality/step-text.ts'
+import { stepMinutes } from '../../quality/report.ts'
 import { isBlank, toRichText } from './text.ts'
 
 /** Directive names that may appear directly in a step, for messages. */
@@ -50,7 +52,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
     else if (DIRECTIVES.includes(child.name)) {
       report(ctx, 'PLUS203', headSpan(ctx, child), { name: child.name, parent: 'step', expected: PARENT_OF[child.name] ?? 'step' })
     } else {
-      report(ctx, 'PLUS201', headSpan(ctx, child), { name: child.name, fence: isContainer ? ':::' : '::', expected: STEP_BLOCKS.join(',') })
+      reportUnknown(ctx, child, STEP_BLOCKS)
     }
     if (block) blocks.push(block)
   }
@@ -62,7 +64,7 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
   if (written.length === 0 || isBlank(written)) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
   // With invalid attributes the step is still returned (its id empty), so that rules about
   // its section do not report follow-on problems; errors stop the build before emit.
-  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix }
+  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix, minutes: stepMinutes(blocks) }
 }
 
 /** A step's kind, derived from what it holds. */

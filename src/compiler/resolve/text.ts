@@ -12,6 +12,7 @@ import { toString } from 'mdast-util-to-string'
 import type { RichText } from '../../types/bundle.generated.ts'
 import { headSpan, report, sourceOf, spanOf, type ResolveContext } from './context.ts'
 import { plainText } from './plain-text.ts'
+import { KNOWN_DIRECTIVES, reportUnknown } from './directives.ts'
 
 const schema: Schema = {
   ...defaultSchema,
@@ -55,7 +56,8 @@ function transform(ctx: ResolveContext, node: Nodes): Nodes | null {
       return { type: 'text', value: sourceOf(ctx, node), position: node.position }
     case 'leafDirective':
     case 'containerDirective':
-      report(ctx, 'PLUS203', headSpan(ctx, node), { name: node.name, parent: '', expected: 'step' })
+      if (KNOWN_DIRECTIVES.includes(node.name)) report(ctx, 'PLUS203', headSpan(ctx, node), { name: node.name, parent: '', expected: 'step' })
+      else reportUnknown(ctx, node, [])
       return null
     case 'html': {
       // `<b>x</b>` is two html nodes; one diagnostic per line is enough.

@@ -10,6 +10,7 @@ import { references } from './rules/references.ts'
 import { releaseApproval } from './rules/release.ts'
 import { readability } from './rules/readability.ts'
 import { skeletonText } from './rules/skeleton.ts'
+import { bandTexts, closingStep, estimatedTime, flagTexts, guideList, moduleRequirements, riskQuestions, safetyInformation, urgentHelp } from './rules/programme-rules.ts'
 
 /** Every cross-file rule, in the order their diagnostics are most useful. */
 export const rules: Record<string, Rule> = {
@@ -25,6 +26,15 @@ export const rules: Record<string, Rule> = {
   releaseApproval,
   readability,
   skeletonText,
+  closingStep,
+  guideList,
+  estimatedTime,
+  urgentHelp,
+  riskQuestions,
+  bandTexts,
+  moduleRequirements,
+  safetyInformation,
+  flagTexts,
 }
 
 export function validate(input: RuleInput): Diagnostic[] {

@@ -3,11 +3,15 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRFilm } from '../../ir.ts'
 import { mediaKey, type Rule } from '../rule.ts'
-import { clock, readWebVtt } from '../webvtt.ts'
+import { clock, readWebVtt } from '../../load/webvtt.ts'
 import { svgProblem } from '../svg.ts'
 
 /** How far before the end of a film its captions may stop (closing music, credits). */
 export const CAPTION_TAIL_SECONDS = 10
+/** Captions need on average at least one cue per this many seconds of film (PLUS317). */
+export const SECONDS_PER_CUE = 10
+/** A transcript holds at least this share of the words the captions have (PLUS318). */
+export const TRANSCRIPT_SHARE = 0.8
 
 export const mediaFiles: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
@@ -29,17 +33,35 @@ export const mediaFiles: Rule = ({ tree, media }) => {
 
 const decoder = new TextDecoder('utf-8', { fatal: false })
 
+/** Words of a film's transcript, kept per resolved film (watch rebuilds reuse unchanged ones). */
+const wordCounts = new WeakMap<IRFilm, number>()
+function transcriptWords(film: IRFilm): number {
+  let words = wordCounts.get(film)
+  if (words === undefined) wordCounts.set(film, (words = film.transcript.text.split(/\s+/).filter(Boolean).length))
+  return words
+}
+
 export const captions: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
   for (const film of films(tree)) {
     const state = media.get(mediaKey(film.captions))
     if (state?.status !== 'ok') continue
-    const result = readWebVtt(decoder.decode(state.bytes))
+    // Parsed once, when the file was read; a captions file with another extension is parsed here.
+    const result = state.captions ?? readWebVtt(decoder.decode(state.bytes))
     for (const problem of result.problems) {
       out.push(diagnostic('PLUS303', film.captions.span, { path: film.captions.path, sv: `${problem.sv} (rad ${problem.line})`, en: `${problem.en} (line ${problem.line})` }))
     }
     if (result.problems.length === 0 && result.end < film.durationSeconds - CAPTION_TAIL_SECONDS) {
       out.push(diagnostic('PLUS304', film.span, { end: clock(result.end), duration: clock(film.durationSeconds) }))
+    }
+    const needed = Math.ceil(film.durationSeconds / SECONDS_PER_CUE)
+    if (result.problems.length === 0 && result.cues < needed) {
+      out.push(diagnostic('PLUS317', film.span, { cues: result.cues, needed, duration: clock(film.durationSeconds) }))
+    }
+    const words = transcriptWords(film)
+    // An empty transcript is already an empty block (PLUS210).
+    if (result.problems.length === 0 && words > 0 && words < result.words * TRANSCRIPT_SHARE) {
+      out.push(diagnostic('PLUS318', film.span, { id: film.id, words, captionWords: result.words }))
     }
   }
   return out
@@ -70,7 +92,3 @@ export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
   )
 }
 
-/** Captions cue counts, for the emitter. */
-export function cueCount(bytes: Uint8Array): number {
-  return readWebVtt(decoder.decode(bytes)).cues
-}

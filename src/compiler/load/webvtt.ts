@@ -14,6 +14,8 @@ export interface VttResult {
   cues: number
   /** End time of the last cue, in seconds. */
   end: number
+  /** Words in the cues' text (tags left out). */
+  words: number
   problems: VttProblem[]
 }
 
@@ -31,11 +33,12 @@ export function readWebVtt(source: string): VttResult {
   const lines = text.split('\n')
   const problems: VttProblem[] = []
   if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) {
-    return { cues: 0, end: 0, problems: [{ line: 1, sv: 'första raden ska vara `WEBVTT`', en: 'the first line must be `WEBVTT`' }] }
+    return { cues: 0, end: 0, words: 0, problems: [{ line: 1, sv: 'första raden ska vara `WEBVTT`', en: 'the first line must be `WEBVTT`' }] }
   }
   let i = 1
   while (i < lines.length && lines[i] !== '') i++ // header lines
   let cues = 0
+  let words = 0
   let end = 0
   let previousStart = 0
   while (i < lines.length) {
@@ -70,13 +73,14 @@ export function readWebVtt(source: string): VttResult {
       problems.push({ line: lineNo, sv: 'en textruta saknar text', en: 'a cue has no text' })
     }
     previousStart = start
+    words += block.slice(timingIndex + 1).join(' ').replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length
     end = Math.max(end, stop)
     cues++
   }
   if (cues === 0 && problems.length === 0) {
     problems.push({ line: 1, sv: 'filen har inga textrutor', en: 'the file has no cues' })
   }
-  return { cues, end, problems }
+  return { cues, end, words, problems }
 }
 
 /** `m:ss` of a number of seconds, for messages. */
