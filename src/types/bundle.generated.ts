@@ -50,6 +50,13 @@ export type FormKind = 'assessment' | 'exercise'
  * via the `definition` "QuestionType".
  */
 export type QuestionType = 'scale' | 'single' | 'multiple' | 'text' | 'number'
+/**
+ * How serious a band's result is. `info`: no action needed beyond the module; `attention`: the patient should contact care; `urgent`: the patient should act now (the band sends them to 112 or Självmordslinjen 90101). There is deliberately no level for good news: a self-assessment result is never presented as a success.
+ *
+ * This interface was referenced by `PlusBundle`'s JSON-Schema
+ * via the `definition` "BandLevel".
+ */
+export type BandLevel = 'info' | 'attention' | 'urgent'
 
 /**
  * The compiled PLUS runtime bundle: the programme with its modules, sections, steps and blocks, as plain tagged JSON.
@@ -331,6 +338,7 @@ export interface Band {
   min: number
   max: number
   label: string
+  level: BandLevel
   html: string
   text: string
 }

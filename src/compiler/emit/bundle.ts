@@ -132,7 +132,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
                 method: 'sum',
                 min: b.scoring.min,
                 max: b.scoring.max,
-                bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, html: band.html, text: band.text })),
+                bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, level: band.level, html: band.html, text: band.text })),
               }
             : null,
         }

@@ -1,11 +1,15 @@
-// `:::scoring`: interpretation bands, a list of `[min–max] Label` items each followed by a text.
+// `:::scoring`: interpretation bands, a list of `[min–max] Label {level="…"}` items each followed
+// by a text.
 import type { ContainerDirective } from 'mdast-util-directive'
-import type { Band } from '../../types/bundle.generated.ts'
+import type { Band, BandLevel } from '../../types/bundle.generated.ts'
 import { checkAttributes } from './attributes.ts'
 import { report, spanOf, type ResolveContext } from './context.ts'
 import { isBlank, toPlainText, toRichText } from './text.ts'
 
 const BAND = /^\[\s*(-?\d+)\s*[-–—]\s*(-?\d+)\s*\]\s*(\S.*)$/
+/** The optional level after the label: `{level="urgent"}` (quotes optional). */
+const LEVEL = /\s*\{\s*level\s*=\s*(?:"([^"]*)"|([^\s"}]*))\s*\}\s*$/
+const LEVELS: readonly BandLevel[] = ['info', 'attention', 'urgent']
 
 export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Band[] {
   checkAttributes(ctx, node)
@@ -23,12 +27,34 @@ export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Ban
         report(ctx, 'PLUS214', spanOf(ctx, item), { text: headText.length > 50 ? headText.slice(0, 47) + '…' : headText })
         continue
       }
+      const level = LEVEL.exec(match[3]!)
+      const levelValue = level ? (level[1] ?? level[2] ?? '') : 'info'
+      if (!LEVELS.includes(levelValue as BandLevel)) {
+        report(ctx, 'PLUS214', spanOf(ctx, item), { text: headText.length > 50 ? headText.slice(0, 47) + '…' : headText })
+        continue
+      }
+      const label = (level ? match[3]!.slice(0, level.index) : match[3]!).trim()
       const rich = toRichText(ctx, rest)
-      bands.push({ min: Number(match[1]), max: Number(match[2]), label: match[3]!.trim(), html: rich.html, text: rich.text })
+      const emergency = emergencyNumber(rich.text)
+      if (emergency && levelValue !== 'urgent') {
+        report(ctx, 'PLUS316', spanOf(ctx, item), { label, number: emergency, level: level ? levelValue : '' })
+      }
+      bands.push({ min: Number(match[1]), max: Number(match[2]), label, level: levelValue as BandLevel, html: rich.html, text: rich.text })
     }
   }
   if (bands.length === 0 && !node.children.some((c) => c.type !== 'list')) {
     report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'scoring' })
   }
   return bands
+}
+
+/**
+ * The emergency number a band's text gives — 112 or Självmordslinjen 90101, as a `tel:` link or
+ * written out — if any. A band that gives one tells the patient to act now, so it must be
+ * `urgent`; otherwise its result would look as calm as any other. Digits that are part of a
+ * longer number (`020-84 44 48`, `1 112`) do not count.
+ */
+export function emergencyNumber(text: string): string | null {
+  const match = /(?<![\d-])(?<!\d )(112|90 ?101)(?!\d)(?! \d)/.exec(text)
+  return match ? match[1]!.replace(' ', '') : null
 }
