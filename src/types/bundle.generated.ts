@@ -51,7 +51,7 @@ export type FormKind = 'assessment' | 'exercise'
  */
 export type QuestionType = 'scale' | 'single' | 'multiple' | 'text' | 'number'
 /**
- * How serious a band's result is. `info`: no action needed beyond the module; `attention`: the patient should contact care; `urgent`: the patient should act now (the band sends them to 112 or Självmordslinjen 90101). There is deliberately no level for good news: a self-assessment result is never presented as a success.
+ * How serious a band's result is. `info`: no action needed beyond the module; `attention`: the patient should contact care; `urgent`: the patient should act now (the band sends them to 112 or Självmordslinjen 90101). There is deliberately no level for good news: a self-assessment result is never presented as a success. Absent only in bundles written before format 1.1.0, where it reads as `info`.
  *
  * This interface was referenced by `PlusBundle`'s JSON-Schema
  * via the `definition` "BandLevel".
@@ -338,7 +338,7 @@ export interface Band {
   min: number
   max: number
   label: string
-  level: BandLevel
+  level?: BandLevel
   html: string
   text: string
 }

@@ -20,7 +20,7 @@ import { mediaKey, type MediaFileState } from '../validate/rule.ts'
 import { cueCount } from '../validate/rules/media.ts'
 
 /** The version of the bundle format this compiler writes. */
-export const BUNDLE_SCHEMA_VERSION = '1.0.0'
+export const BUNDLE_SCHEMA_VERSION = '1.1.0'
 
 /** The files of a bundle folder, by path relative to it. */
 export type BundleFiles = Map<string, Uint8Array>
