@@ -119,6 +119,8 @@ export const en: DiffText = {
         return 'stored answers refer to something that no longer exists'
       case 'answer-type-changed':
         return 'stored answers are of another type than the new question'
+      case 'answers-meaning-changed':
+        return 'stored answers still fit but now mean something else'
       case 'scores-differ':
         return 'stored scores differ from a new calculation'
       case 'bands-differ':

@@ -119,6 +119,8 @@ export const sv: DiffText = {
         return 'sparade svar pekar på något som inte längre finns'
       case 'answer-type-changed':
         return 'sparade svar är av en annan typ än den nya frågan'
+      case 'answers-meaning-changed':
+        return 'sparade svar passar fortfarande men betyder nu något annat'
       case 'scores-differ':
         return 'sparade poäng stämmer inte med en ny beräkning'
       case 'bands-differ':

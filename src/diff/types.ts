@@ -12,6 +12,11 @@ export type Warning =
   | 'answers-orphaned'
   /** Stored answers were given for another question type (an option id where a number is now expected, …). */
   | 'answer-type-changed'
+  /**
+   * Stored answers still fit but now read as something else: an option kept its id under a new
+   * label, or a question changed between `scale` and `single`.
+   */
+  | 'answers-meaning-changed'
   /** Scoring a stored submission again with the new content gives another score than the stored one. */
   | 'scores-differ'
   /** The band stored with a submission may not be the band its score falls in now. */
