@@ -166,6 +166,7 @@ export interface Section {
   summary: string | null
   steps: Step[]
   source: SourceLocation
+  signoff?: SignOff
 }
 /**
  * This interface was referenced by `PlusBundle`'s JSON-Schema
@@ -178,6 +179,7 @@ export interface Step {
   kind: StepKind
   blocks: Block[]
   source: SourceLocation
+  signoff?: SignOff
 }
 /**
  * Consecutive Markdown content between directives.
@@ -351,6 +353,17 @@ export interface Band {
 export interface SourceLocation {
   file: string
   line: number
+}
+/**
+ * A reviewer's sign-off of a step or section, against its content hash at the time (present only when recorded; format 1.1.0). Compare `hash` with the content hash of the same step or section now (src/quality/content-hash.ts) to know whether it changed since.
+ *
+ * This interface was referenced by `PlusBundle`'s JSON-Schema
+ * via the `definition` "SignOff".
+ */
+export interface SignOff {
+  reviewer: string
+  date: string
+  hash: string
 }
 
 // From schemas/manifest.schema.json

@@ -657,6 +657,18 @@ export const catalogue = {
       en: () => 'Add `{level="urgent"}` at the end of the band\'s line, for example `- [21–27] Very strong {level="urgent"}`. The result then leads with the help numbers. If the number is only for those who gave a certain answer, put it next to that question instead.',
     },
   },
+  PLUS317: {
+    name: 'signoff-unknown-step',
+    severity: 'error',
+    message: {
+      sv: (a) => `Granskningen gäller steget \`${a.step}\`, men avsnittet \`${a.section}\` har inget sådant steg`,
+      en: (a) => `The sign-off is for the step \`${a.step}\`, but the section \`${a.section}\` has no such step`,
+    },
+    hint: {
+      sv: () => 'Skriv id:t för ett steg i den här filen. Har steget flyttats till ett annat avsnitt behöver det granskas där.',
+      en: () => 'Give the id of a step in this file. A step that moved to another section needs to be reviewed there.',
+    },
+  },
 
   // 4xx — writing the output
   PLUS401: {
