@@ -191,12 +191,13 @@ export function wordDiff(before: string[], after: string[]): DiffPart[] {
       words.push({ kind: 'same', word: b[i]! })
       i++
       j++
-    } else if (j < a.length && (i === b.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      words.push({ kind: 'added', word: a[j]! })
-      j++
-    } else {
+    } else if (i < b.length && (j === a.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removed words before added ones, as a reader expects "old → new".
       words.push({ kind: 'removed', word: b[i]! })
       i++
+    } else {
+      words.push({ kind: 'added', word: a[j]! })
+      j++
     }
   }
   words.push(...before.slice(endB).map((word) => ({ kind: 'same' as const, word })))

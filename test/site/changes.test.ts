@@ -66,6 +66,15 @@ describe('wordDiff', () => {
     ])
   })
 
+  it('puts removed words before the words that replace them', () => {
+    expect(wordDiff(['Ring', 'Press', 'nu'], ['Ring', 'Stress', 'nu'])).toEqual([
+      { kind: 'same', text: 'Ring' },
+      { kind: 'removed', text: 'Press' },
+      { kind: 'added', text: 'Stress' },
+      { kind: 'same', text: 'nu' },
+    ])
+  })
+
   it('gives back both texts: the same and removed words make the old one, the same and added the new one', () => {
     const before = 'a b c d e f g h'.split(' ')
     const after = 'a x c d y f g z h'.split(' ')
