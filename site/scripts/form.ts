@@ -1,6 +1,6 @@
 // Client script for forms in the preview: reads the answers, checks them and scores them with
 // the shared scoring code (the engine's own), and shows the result. Nothing leaves the page.
-import { alertsFor, bandLevel, moreSerious, scoreForm, validateAnswers, type AnswerProblem, type Answers } from '../../src/scoring/index.ts'
+import { alertsFor, bandLevel, emergencyNumber, moreSerious, scoreForm, validateAnswers, type AnswerProblem, type Answers } from '../../src/scoring/index.ts'
 import type { BandLevel, FormBlock, Question } from '../../src/types/bundle.generated.ts'
 import { bandLevelLabel } from '../lib/labels.ts'
 
@@ -192,15 +192,15 @@ function showResult(element: HTMLFormElement, form: FormBlock): void {
 }
 
 /**
- * The paragraphs (and list items) of `container` that hold a phone link, moved out of it in
- * document order; empty when it has none.
+ * The paragraphs (and list items) of `container` that give a phone number to call — a `tel:`
+ * link, or 112 or 90101 written out — moved out of it in document order; empty when it has none.
  */
 function helpParagraphs(container: HTMLElement | null): HTMLElement[] {
   if (!container) return []
   const found: HTMLElement[] = []
-  for (const link of container.querySelectorAll<HTMLAnchorElement>('a[href^="tel:"]')) {
-    const holder = link.closest<HTMLElement>('p, li') ?? link
-    if (!found.includes(holder) && !found.some((f) => f.contains(holder))) found.push(holder)
+  for (const holder of container.querySelectorAll<HTMLElement>('p, li')) {
+    const gives = holder.querySelector('a[href^="tel:"]') !== null || emergencyNumber(holder.textContent ?? '') !== null
+    if (gives && !found.some((f) => f.contains(holder) || holder.contains(f))) found.push(holder)
   }
   for (const holder of found) holder.remove()
   return found

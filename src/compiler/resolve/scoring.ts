@@ -5,6 +5,7 @@ import type { Band, BandLevel } from '../../types/bundle.generated.ts'
 import { checkAttributes } from './attributes.ts'
 import { report, spanOf, type ResolveContext } from './context.ts'
 import { isBlank, toPlainText, toRichText } from './text.ts'
+import { emergencyNumber } from '../../scoring/index.ts'
 
 const BAND = /^\[\s*(-?\d+)\s*[-–—]\s*(-?\d+)\s*\]\s*(\S.*)$/
 /** The optional level after the label: `{level="urgent"}` (quotes optional). */
@@ -46,15 +47,4 @@ export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Ban
     report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'scoring' })
   }
   return bands
-}
-
-/**
- * The emergency number a band's text gives — 112 or Självmordslinjen 90101, as a `tel:` link or
- * written out — if any. A band that gives one tells the patient to act now, so it must be
- * `urgent`; otherwise its result would look as calm as any other. Digits that are part of a
- * longer number (`020-84 44 48`, `1 112`) do not count.
- */
-export function emergencyNumber(text: string): string | null {
-  const match = /(?<![\d-])(?<!\d )(112|90 ?101)(?!\d)(?! \d)/.exec(text)
-  return match ? match[1]!.replace(' ', '') : null
 }
