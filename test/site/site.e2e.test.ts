@@ -235,8 +235,14 @@ describe('forms', () => {
   })
 
   it('never styles a result as a success: an urgent band leads with the help numbers, in a calm style that is not green', async () => {
-    const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && (b.scoring?.bands ?? []).some((band) => band.level === 'urgent')))
-    const form = step.blocks.find((b): b is FormBlock => b.type === 'form' && b.scoring !== null) as FormBlock
+    // A self-assessment whose highest band is urgent and gives 112 as a link, and whose lowest is not urgent.
+    const fits = (b: Step['blocks'][number]): b is FormBlock => {
+      if (b.type !== 'form' || !b.scoring) return false
+      const bands = [...b.scoring.bands].sort((x, y) => x.min - y.min)
+      return bands.at(-1)!.level === 'urgent' && bands.at(-1)!.html.includes('href="tel:112"') && bands[0]!.level !== 'urgent'
+    }
+    const { module, step } = findStep((s) => s.blocks.some(fits))
+    const form = step.blocks.find(fits) as FormBlock
     await page.goto(server.origin + stepPath(module, step))
     const styles: Record<string, { background: string; border: string }> = {}
     for (const pick of ['lowest', 'highest'] as const) {
@@ -259,6 +265,7 @@ describe('forms', () => {
         // What to do now comes first, with the phone numbers as links, before the score.
         const order = await box.evaluate((el) => [...el.querySelectorAll('.help-now, .score, a[href^="tel:"]')].map((e) => (e.matches('.score') ? 'score' : e.matches('.help-now') ? 'help' : 'tel')))
         expect(order[0]).toBe('help')
+        expect(order.indexOf('tel')).toBeGreaterThan(0)
         expect(order.indexOf('tel')).toBeLessThan(order.indexOf('score'))
         const numbers = await box.locator('.help-now a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
         expect(numbers).toEqual(expect.arrayContaining(['tel:112']))
@@ -346,7 +353,9 @@ describe('print view', () => {
     expect(levels[0]).toBe(1)
     expect(levels.filter((level, i) => i > 0 && level > (levels[i - 1] as number) + 1)).toEqual([])
     const pdfFile = path.join(out ?? tmpdir(), `print-${module!.id}.pdf`)
+    await page.emulateMedia({ media: 'print' })
     await writeFile(pdfFile, await page.pdf({ format: 'A4' }))
+    await page.emulateMedia({ media: 'screen' })
     const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdfFile, '-'])
     const pages = stdout.split('\f').filter((p) => p.trim() !== '')
     expect(pages.length).toBeGreaterThan(1)
