@@ -1,6 +1,6 @@
 // Changes inside one form kept between versions: questions, options, scoring and bands, with a
 // warning wherever answers or scores already stored for the form stop matching the content.
-import { isScored } from '../scoring/index.ts'
+import { bandLevel, isScored } from '../scoring/index.ts'
 import type { Band, FormBlock, Option, Question, QuestionType } from '../types/bundle.generated.ts'
 import { mergedOrder, movedIds } from './order.ts'
 import type { BandSummary, Change, FormPlace, OptionSummary, QuestionChanged, QuestionRef, Ref, Warning } from './types.ts'
@@ -122,7 +122,9 @@ function diffScoring(form: Ref, at: FormPlace, a: FormBlock, b: FormBlock): Chan
   const before = a.scoring.bands.map(bandSummary)
   const after = b.scoring.bands.map(bandSummary)
   if (JSON.stringify(before) !== JSON.stringify(after)) {
-    changes.push({ type: 'bands-changed', form, at, before, after, warnings: ['bands-differ'] })
+    const withoutLevel = (list: BandSummary[]) => JSON.stringify(list.map(({ level: _, ...rest }) => rest))
+    const warnings: Warning[] = withoutLevel(before) !== withoutLevel(after) ? ['bands-differ'] : []
+    changes.push({ type: 'bands-changed', form, at, before, after, warnings })
   }
   for (const band of b.scoring.bands) {
     const same = a.scoring.bands.find((x) => x.min === band.min && x.max === band.max && x.label === band.label)
@@ -142,5 +144,5 @@ function optionSummary(o: Option): OptionSummary {
 }
 
 function bandSummary(band: Band): BandSummary {
-  return { min: band.min, max: band.max, label: band.label }
+  return { min: band.min, max: band.max, label: band.label, level: bandLevel(band) }
 }

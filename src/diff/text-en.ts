@@ -48,7 +48,8 @@ function review(r: Review): string {
 
 const sectionAt = (p: SectionPlace) => `module ${q(p.module.title)}, position ${p.index + 1}`
 const stepAt = (p: StepPlace) => `${q(p.module.title)} › ${q(p.section.title)}, position ${p.index + 1}`
-const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)}`
+const levels: Record<BandSummary['level'], string> = { info: 'info', attention: 'attention', urgent: 'urgent' }
+const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)} (${levels[b.level]})`
 const bands = (list: BandSummary[]) => list.map(band).join(', ')
 
 function field(f: FieldChange): string {

@@ -48,7 +48,8 @@ function review(r: Review): string {
 
 const sectionAt = (p: SectionPlace) => `i modulen ${q(p.module.title)}, plats ${p.index + 1}`
 const stepAt = (p: StepPlace) => `i ${q(p.module.title)} › ${q(p.section.title)}, plats ${p.index + 1}`
-const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)}`
+const levels: Record<BandSummary['level'], string> = { info: 'information', attention: 'uppmärksamhet', urgent: 'akut' }
+const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)} (${levels[b.level]})`
 const bands = (list: BandSummary[]) => list.map(band).join(', ')
 
 function field(f: FieldChange): string {

@@ -1,7 +1,7 @@
 // The result of comparing two bundles: plain tagged data, no classes, so it can be printed,
 // serialised as JSON (`plus diff --json`) or asserted on in tests. Identity is by id: ids are
 // stable across content versions, titles are not.
-import type { FlagTrigger, QuestionType, Recipient, Review, StepKind } from '../types/bundle.generated.ts'
+import type { BandLevel, FlagTrigger, QuestionType, Recipient, Review, StepKind } from '../types/bundle.generated.ts'
 
 /**
  * Why a change matters for data that patients have already submitted. A change with at least
@@ -306,6 +306,8 @@ export interface BandSummary {
   min: number
   max: number
   label: string
+  /** How serious the band is (`info` for bands of bundles before format 1.1). */
+  level: BandLevel
 }
 
 /** Forms are compared by id across the whole programme, wherever they sit. */
@@ -492,7 +494,10 @@ export interface ScoreRangeChanged {
   warnings: Warning[]
 }
 
-/** The bands' ranges or labels changed. */
+/**
+ * The bands' ranges, labels or levels changed. `bands-differ` only when ranges or labels did:
+ * the engine finds a stored band by its label, while a level is read from the form each time.
+ */
 export interface BandsChanged {
   type: 'bands-changed'
   form: Ref
