@@ -12,6 +12,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { loadBundle } from '../../src/bundle/load.ts'
+import { stepHash } from '../../src/quality/content-hash.ts'
 import type { FilmBlock, FormBlock, Module, PlusBundle, Step } from '../../src/types/bundle.generated.ts'
 import { launchBrowser } from './browser.ts'
 import { axeViolations, crawl, type CrawlResult } from './crawl.ts'
@@ -21,6 +22,8 @@ import { serveStatic, type StaticServer } from './static-server.ts'
 let out: string | null = null
 /** What the released bundle made for the tests differs in (null when testing an existing site). */
 let release: { version: string; newStep: Step; changedStep: Step; removedStepId: string; module: Module } | null = null
+/** Steps given a reviewer's sign-off in the built bundle: one as it is, one with an older hash. */
+let signedOff: { module: Module; current: Step; changed: Step } | null = null
 let SITE = path.join(ROOT, 'dist/site')
 let BUNDLE = path.join(ROOT, 'dist/bundle')
 let bundle: PlusBundle
@@ -54,6 +57,7 @@ beforeAll(async () => {
     ] as [string, ...string[]][]) {
       if (command === 'release') {
         release = await writeReleased(await loadBundle(BUNDLE), RELEASED)
+        signedOff = await signOff(BUNDLE)
         continue
       }
       const step = await run(command, args, env)
@@ -489,6 +493,27 @@ describe('patient and clinician views', () => {
   })
 })
 
+describe('review per step', () => {
+  it.skipIf(!!process.env.PLUS_E2E_NO_BUILD)('shows each step\'s sign-off, whether it changed since, its content hash and its source file and line', async () => {
+    const { module, current, changed } = signedOff!
+    await page.goto(server.origin + `/behandlare/${module.id}/`)
+    const row = (step: Step) => page.locator('.tree .steps li').filter({ has: page.locator(`a[href="${clinicianPath(module, step)}"]`) })
+    expect(await row(current).locator('.signoff').innerText()).toBe('Granskat')
+    expect(await row(changed).locator('.signoff').innerText()).toBe('Ändrat efter granskning')
+
+    await page.goto(server.origin + clinicianPath(module, changed))
+    const facts = page.locator('.step-facts')
+    expect(await facts.locator('[data-signoff]').getAttribute('data-signoff')).toBe('changed')
+    expect(await facts.innerText()).toContain('Anna Berg, leg. psykolog')
+    expect(await facts.locator('code.hash').innerText()).toBe(stepHash(changed))
+    expect(await facts.innerText()).toContain(`${changed.source.file}:${changed.source.line}`)
+    const editor = await facts.locator('a', { hasText: 'öppna i redigeraren' }).getAttribute('href')
+    expect(editor).toMatch(new RegExp(`^vscode://file/.*${changed.source.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${changed.source.line}$`))
+    await page.goto(server.origin + clinicianPath(module, current))
+    expect(await page.locator('.step-facts [data-signoff]').getAttribute('data-signoff')).toBe('current')
+  })
+})
+
 describe('changes since the last release', () => {
   it.skipIf(!!process.env.PLUS_E2E_NO_BUILD)('badges new, changed and removed steps on the start page and in the module tree, and lists the changes with links', async () => {
     const r = release!
@@ -655,6 +680,17 @@ function isGreen(colour: string): boolean {
   const min = Math.min(r, g, b)
   if (max === 0 || (max - min) / max < 0.15) return false
   return g === max && g - Math.max(r, b) > 10
+}
+
+/** Signs off two steps of the last module in the bundle: one as it is, one as it was before an edit. */
+async function signOff(dir: string): Promise<NonNullable<typeof signedOff>> {
+  const bundle = await loadBundle(dir)
+  const module = [...bundle.programme.modules].sort((a, b) => a.order - b.order).at(-1) as Module
+  const [current, changed] = module.sections[0]!.steps as [Step, Step]
+  current.signoff = { reviewer: 'Anna Berg, leg. psykolog', date: '2025-11-20', hash: stepHash(current) }
+  changed.signoff = { reviewer: 'Anna Berg, leg. psykolog', date: '2025-11-20', hash: stepHash({ ...changed, title: `${changed.title} (före ändringen)` }) }
+  await writeFile(path.join(dir, 'plus.json'), JSON.stringify(bundle))
+  return { module, current, changed }
 }
 
 /**
