@@ -192,16 +192,23 @@ function showResult(element: HTMLFormElement, form: FormBlock): void {
 }
 
 /**
- * The paragraphs (and list items) of `container` that give a phone number to call — a `tel:`
- * link, or 112 or 90101 written out — moved out of it in document order; empty when it has none.
+ * The paragraphs (and list items) of `container` that say what to do now, moved out of it in
+ * document order: those that give 112 or Självmordslinjen 90101 (as a link or written out), or,
+ * when none does, those with any phone link. Empty when there are none.
  */
 function helpParagraphs(container: HTMLElement | null): HTMLElement[] {
   if (!container) return []
-  const found: HTMLElement[] = []
-  for (const holder of container.querySelectorAll<HTMLElement>('p, li')) {
-    const gives = holder.querySelector('a[href^="tel:"]') !== null || emergencyNumber(holder.textContent ?? '') !== null
-    if (gives && !found.some((f) => f.contains(holder) || holder.contains(f))) found.push(holder)
+  const holders = [...container.querySelectorAll<HTMLElement>('p, li')]
+  const emergency = (el: HTMLElement) =>
+    emergencyNumber(el.textContent ?? '') !== null ||
+    [...el.querySelectorAll<HTMLAnchorElement>('a[href^="tel:"]')].some((a) => emergencyNumber(a.getAttribute('href')?.slice(4) ?? '') !== null)
+  const phone = (el: HTMLElement) => el.querySelector('a[href^="tel:"]') !== null
+  const pick = (test: (el: HTMLElement) => boolean) => {
+    const found: HTMLElement[] = []
+    for (const holder of holders) if (test(holder) && !found.some((f) => f.contains(holder) || holder.contains(f))) found.push(holder)
+    return found
   }
+  const found = holders.some(emergency) ? pick(emergency) : pick(phone)
   for (const holder of found) holder.remove()
   return found
 }
