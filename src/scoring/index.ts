@@ -176,7 +176,7 @@ export function moreSerious(a: BandLevel, b: BandLevel): BandLevel {
 /**
  * The emergency number a text gives — 112 or Självmordslinjen 90101, as a `tel:` link or written
  * out — if any. A band that gives one tells the patient to act now, so it must be `urgent`
- * (the compiler's PLUS316), and the preview puts that text first. Digits that are part of a
+ * (the compiler's PLUS327), and the preview puts that text first. Digits that are part of a
  * longer number (`020-84 44 48`, `1 112`) do not count.
  */
 export function emergencyNumber(text: string): string | null {

@@ -1,5 +1,5 @@
 // Band levels in the shared scoring code: the level of a band (older bundles have none), the
-// more serious of two, and which texts give an emergency number (PLUS316, and what an urgent
+// more serious of two, and which texts give an emergency number (PLUS327, and what an urgent
 // result in the preview puts first).
 import { describe, expect, it } from 'vitest'
 import { bandLevel, emergencyNumber, moreSerious } from '../../src/scoring/index.ts'

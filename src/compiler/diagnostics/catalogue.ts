@@ -645,7 +645,7 @@ export const catalogue = {
       en: () => 'A picture may only draw: no scripts, no event attributes (onload …), no links or files outside the picture. Save it again as plain SVG or as PNG.',
     },
   },
-  PLUS316: {
+  PLUS327: {
     name: 'band-level-urgent',
     severity: 'error',
     message: {
@@ -657,7 +657,7 @@ export const catalogue = {
       en: () => 'Add `{level="urgent"}` at the end of the band\'s line, for example `- [21–27] Very strong {level="urgent"}`. The result then leads with the help numbers. If the number is only for those who gave a certain answer, put it next to that question instead.',
     },
   },
-  PLUS317: {
+  PLUS328: {
     name: 'signoff-unknown-step',
     severity: 'error',
     message: {

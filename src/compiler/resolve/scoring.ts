@@ -38,7 +38,7 @@ export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Ban
       const rich = toRichText(ctx, rest)
       const emergency = emergencyNumber(rich.text)
       if (emergency && levelValue !== 'urgent') {
-        report(ctx, 'PLUS316', spanOf(ctx, item), { label, number: emergency, level: level ? levelValue : '' })
+        report(ctx, 'PLUS327', spanOf(ctx, item), { label, number: emergency, level: level ? levelValue : '' })
       }
       bands.push({ min: Number(match[1]), max: Number(match[2]), label, level: levelValue as BandLevel, html: rich.html, text: rich.text })
     }

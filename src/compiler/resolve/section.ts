@@ -39,7 +39,7 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   const signoffs: IRSection['signoffs'] = []
   for (const [i, signoff] of (data?.signoffs ?? []).entries()) {
     if (signoff.step !== undefined && !steps.some((st) => st.id === signoff.step)) {
-      report(ctx, 'PLUS317', spanOfPath(ctx.split, ['signoffs', i, 'step']), { step: signoff.step, section: data?.id ?? '' })
+      report(ctx, 'PLUS328', spanOfPath(ctx.split, ['signoffs', i, 'step']), { step: signoff.step, section: data?.id ?? '' })
       continue
     }
     signoffs.push({ step: signoff.step ?? null, reviewer: signoff.reviewer, date: signoff.date, hash: signoff.hash })
