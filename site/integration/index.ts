@@ -37,8 +37,12 @@ export default function plusPreview(options: PlusPreviewOptions = {}): AstroInte
         root = fileURLToPath(config.root)
         contentDir = path.resolve(root, process.env.PLUS_CONTENT_DIR ?? options.contentDir ?? 'content')
         bundleDir = path.resolve(root, process.env.PLUS_BUNDLE_DIR ?? options.bundleDir ?? 'dist/bundle')
-        // Pages read the bundle folder from here (site/lib/bundle.ts).
+        // Pages read the bundle folder from here (site/lib/bundle.ts), the content folder for
+        // links to source files (site/lib/source.ts) and the released bundle to compare with
+        // (site/lib/released.ts).
         process.env.PLUS_BUNDLE_DIR = bundleDir
+        process.env.PLUS_CONTENT_DIR = contentDir
+        process.env.PLUS_RELEASED_DIR = path.resolve(root, process.env.PLUS_RELEASED_DIR ?? 'dist/released')
         updateConfig({
           vite: {
             plugins: [externalSrc(path.join(root, 'src'))],

@@ -1,6 +1,6 @@
 // The preview's Swedish words for values in the bundle, so every page names things the same way
 // (the terms follow 1177 Stöd och behandling: modul, avsnitt, steg).
-import type { FlagTrigger, FormKind, Recipient, ReviewStatus, StepKind } from '../../src/types/bundle.generated.ts'
+import type { BandLevel, FlagTrigger, FormKind, Recipient, ReviewStatus, StepKind } from '../../src/types/bundle.generated.ts'
 
 export const stepKindLabel: Record<StepKind, string> = {
   text: 'Text',
@@ -18,6 +18,13 @@ export const reviewStatusLabel: Record<ReviewStatus, string> = {
   draft: 'Utkast',
   'in-review': 'Granskas',
   approved: 'Godkänd',
+}
+
+/** How serious a band is, as the clinician view names it. */
+export const bandLevelLabel: Record<BandLevel, string> = {
+  info: 'Information',
+  attention: 'Uppmärksamhet',
+  urgent: 'Akut',
 }
 
 export const recipientLabel: Record<Recipient, string> = {

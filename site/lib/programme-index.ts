@@ -1,7 +1,7 @@
 // Lookups over the programme for the pages: modules in order, each module's steps in reading
 // order (for previous/next), and where every id in the programme is shown (for internal links).
 import type { Module, Programme, Section, Step } from '../../src/types/bundle.generated.ts'
-import { moduleUrl, printUrl, stepUrl } from './urls.ts'
+import { moduleUrl, printUrl, stepUrl, type View } from './urls.ts'
 
 /** A step with its place in the module. */
 export interface StepPlace {
@@ -63,21 +63,22 @@ export function indexProgramme(programme: Programme): ProgrammeIndex {
  * The URL an internal link to `id` goes to. A module goes to its page, a section to its place in
  * the module's tree, a step to its page, and a form, film or image to its anchor on the step's
  * page. In a print view (`printOf` set) targets inside that module become anchors on the page.
+ * Links stay in the view (patient or clinician) they are shown in.
  */
-export function urlForId(index: ProgrammeIndex, id: string, printOf: Module | null = null): string | null {
+export function urlForId(index: ProgrammeIndex, id: string, printOf: Module | null = null, view: View = 'patient'): string | null {
   const target = index.ids.get(id)
   if (!target) return null
   if (printOf && target.module.id === printOf.id) return target.kind === 'module' ? '#top' : `#${id}`
   switch (target.kind) {
     case 'module':
-      return printOf ? printUrl(target.module) : moduleUrl(target.module)
+      return printOf ? printUrl(target.module) : moduleUrl(target.module, view)
     case 'section':
-      return `${moduleUrl(target.module)}#${id}`
+      return `${moduleUrl(target.module, view)}#${id}`
     case 'step':
-      return stepUrl(target.module, target.step as Step)
+      return stepUrl(target.module, target.step as Step, view)
     case 'form':
     case 'film':
     case 'image':
-      return `${stepUrl(target.module, target.step as Step)}#${id}`
+      return `${stepUrl(target.module, target.step as Step, view)}#${id}`
   }
 }

@@ -8,8 +8,11 @@ interface PagefindResultData {
 }
 interface Pagefind {
   init: () => Promise<void>
-  search: (query: string) => Promise<{ results: { data: () => Promise<PagefindResultData> }[] }>
+  search: (query: string, options?: { filters?: Record<string, string> }) => Promise<{ results: { data: () => Promise<PagefindResultData> }[] }>
 }
+
+/** Hits per page of results. */
+export const PAGE_SIZE = 20
 
 let pagefind: Promise<Pagefind> | null = null
 
@@ -41,17 +44,41 @@ function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name] ?? '')
 }
 
+/** The search as the URL holds it: words, module (a title, or empty for all) and page. */
+interface Query {
+  q: string
+  modul: string
+  sida: number
+}
+
+function queryOf(url: URL): Query {
+  const sida = Number.parseInt(url.searchParams.get('sida') ?? '1', 10)
+  return { q: url.searchParams.get('q') ?? '', modul: url.searchParams.get('modul') ?? '', sida: Number.isFinite(sida) && sida > 0 ? sida : 1 }
+}
+
+function urlOf(query: Query): string {
+  const url = new URL('/sok/', location.origin)
+  url.searchParams.set('q', query.q)
+  if (query.modul) url.searchParams.set('modul', query.modul)
+  if (query.sida > 1) url.searchParams.set('sida', String(query.sida))
+  return url.pathname + url.search
+}
+
 export function enhanceSearch(): void {
   const form = document.querySelector<HTMLFormElement>('[data-search-form]')
   const input = form?.querySelector<HTMLInputElement>('input[name="q"]')
+  const select = form?.querySelector<HTMLSelectElement>('select[name="modul"]')
   const status = document.querySelector<HTMLElement>('[data-search-status]')
   const list = document.querySelector<HTMLOListElement>('[data-search-results]')
-  if (!form || !input || !status || !list) return
+  const pages = document.querySelector<HTMLElement>('[data-search-pages]')
+  if (!form || !input || !select || !status || !list || !pages) return
 
-  const run = async (query: string): Promise<void> => {
-    const q = query.trim()
+  const run = async (query: Query): Promise<void> => {
+    const q = query.q.trim()
     list.replaceChildren()
     list.hidden = true
+    pages.replaceChildren()
+    pages.hidden = true
     if (q === '') {
       status.textContent = 'Skriv ett eller flera ord.'
       return
@@ -65,10 +92,18 @@ export function enhanceSearch(): void {
       status.textContent = 'Sökningen fungerar bara i den byggda webbplatsen. Kör npm run build och öppna dist/site.'
       return
     }
-    const search = await engine.search(q)
-    const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()))
+    const search = await engine.search(q, query.modul ? { filters: { modul: query.modul } } : {})
+    const total = search.results.length
+    const last = Math.max(1, Math.ceil(total / PAGE_SIZE))
+    const sida = Math.min(query.sida, last)
+    const first = (sida - 1) * PAGE_SIZE
+    const results = await Promise.all(search.results.slice(first, first + PAGE_SIZE).map((r) => r.data()))
+    const where = query.modul ? ` i modulen ${query.modul}` : ''
     status.textContent =
-      results.length === 0 ? `Inga steg matchar ”${q}”.` : `${search.results.length === 1 ? '1 steg' : `${search.results.length} steg`} matchar ”${q}”.`
+      total === 0
+        ? `Inga steg${where} matchar ”${q}”.`
+        : `${total === 1 ? '1 steg' : `${total} steg`}${where} matchar ”${q}”.${total > PAGE_SIZE ? ` Sida ${sida} av ${last}: träff ${first + 1}–${first + results.length}.` : ''}`
+    list.start = first + 1
     for (const result of results) {
       const item = document.createElement('li')
       const heading = document.createElement('h2')
@@ -76,27 +111,48 @@ export function enhanceSearch(): void {
       link.href = result.url
       link.textContent = result.meta.title ?? result.url
       heading.append(link)
-      const where = document.createElement('p')
-      where.className = 'muted'
-      where.textContent = result.meta.modul ? `Modul: ${result.meta.modul}` : ''
+      const module = document.createElement('p')
+      module.className = 'muted'
+      module.textContent = result.meta.modul ? `Modul: ${result.meta.modul}` : ''
       const excerpt = document.createElement('p')
       excerpt.append(...excerptNodes(result.excerpt))
-      item.append(heading, where, excerpt)
+      item.append(heading, module, excerpt)
       list.append(item)
     }
     list.hidden = results.length === 0
+    if (last > 1) {
+      const items = document.createElement('ul')
+      for (let n = 1; n <= last; n++) {
+        const li = document.createElement('li')
+        const a = document.createElement('a')
+        a.href = urlOf({ ...query, sida: n })
+        a.textContent = `Sida ${n}`
+        if (n === sida) a.setAttribute('aria-current', 'page')
+        a.addEventListener('click', (event) => {
+          event.preventDefault()
+          history.pushState(null, '', a.href)
+          void run({ ...query, sida: n }).then(() => status.focus())
+        })
+        li.append(a)
+        items.append(li)
+      }
+      pages.append(items)
+      pages.hidden = false
+    }
   }
 
+  status.tabIndex = -1
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    const url = new URL(location.href)
-    url.searchParams.set('q', input.value)
-    history.replaceState(null, '', url)
-    void run(input.value)
+    const query = { q: input.value, modul: select.value, sida: 1 }
+    history.replaceState(null, '', urlOf(query))
+    void run(query)
   })
-  const initial = new URLSearchParams(location.search).get('q')
-  if (initial) {
-    input.value = initial
+  window.addEventListener('popstate', () => void run(queryOf(new URL(location.href))))
+  const initial = queryOf(new URL(location.href))
+  if (initial.q) {
+    input.value = initial.q
+    if ([...select.options].some((o) => o.value === initial.modul)) select.value = initial.modul
     void run(initial)
   }
 }

@@ -62,6 +62,8 @@ export interface IRSection {
   title: string
   summary: string | null
   steps: IRStep[]
+  /** Reviewers' sign-offs from the frontmatter: `step` null for the section itself. */
+  signoffs: Array<{ step: string | null; reviewer: string; date: string; hash: string }>
   /** Path relative to the content folder, for the bundle's source locations. */
   rel: string
   span: Span

@@ -1,6 +1,6 @@
 // Changes inside one form kept between versions: questions, options, scoring and bands, with a
 // warning wherever answers or scores already stored for the form stop matching the content.
-import { isScored } from '../scoring/index.ts'
+import { bandLevel, isScored } from '../scoring/index.ts'
 import type { Band, FormBlock, Option, Question, QuestionType } from '../types/bundle.generated.ts'
 import { mergedOrder, movedIds } from './order.ts'
 import type { BandSummary, Change, FormPlace, OptionSummary, QuestionChanged, QuestionRef, Ref, Warning } from './types.ts'
@@ -45,8 +45,10 @@ function diffQuestion(form: Ref, at: FormPlace, a: Question, b: Question, scored
   const question = questionRef(b)
   const changes: Change[] = []
   if (a.type !== b.type) {
-    // scale ↔ single keeps the answer shape (one option id), so stored answers still fit.
-    const warnings: Warning[] = answerShape[a.type] === answerShape[b.type] ? [] : ['answer-type-changed']
+    // scale ↔ single keeps the answer shape (one option id), so stored answers still fit, but
+    // an answer on a scale is read as a degree and a single choice as one of several things:
+    // what a stored answer means changes.
+    const warnings: Warning[] = answerShape[a.type] === answerShape[b.type] ? ['answers-meaning-changed'] : ['answer-type-changed']
     if (scoredBothTimes && isScored(a) !== isScored(b)) warnings.push('scores-differ')
     changes.push({ type: 'question-type-changed', form, at, question, before: a.type, after: b.type, warnings })
   }
@@ -98,7 +100,8 @@ function diffOptions(form: Ref, at: FormPlace, question: QuestionRef, a: Questio
     } else if (oa && ob) {
       const option = { id, title: ob.label }
       if (moved.has(id)) changes.push({ type: 'option-moved', form, at, question, option, from: a.options.indexOf(oa), to: b.options.indexOf(ob), warnings: [] })
-      if (oa.label !== ob.label) changes.push({ type: 'option-relabelled', form, at, question, optionId: id, before: oa.label, after: ob.label, warnings: [] })
+      // A stored answer is the option id: under a new label it now says something else.
+      if (oa.label !== ob.label) changes.push({ type: 'option-relabelled', form, at, question, optionId: id, before: oa.label, after: ob.label, warnings: ['answers-meaning-changed'] })
       if (oa.value !== ob.value) {
         const warnings: Warning[] = scored && points(oa) !== points(ob) ? ['scores-differ'] : []
         changes.push({ type: 'option-value-changed', form, at, question, option, before: oa.value, after: ob.value, warnings })
@@ -119,7 +122,9 @@ function diffScoring(form: Ref, at: FormPlace, a: FormBlock, b: FormBlock): Chan
   const before = a.scoring.bands.map(bandSummary)
   const after = b.scoring.bands.map(bandSummary)
   if (JSON.stringify(before) !== JSON.stringify(after)) {
-    changes.push({ type: 'bands-changed', form, at, before, after, warnings: ['bands-differ'] })
+    const withoutLevel = (list: BandSummary[]) => JSON.stringify(list.map(({ level: _, ...rest }) => rest))
+    const warnings: Warning[] = withoutLevel(before) !== withoutLevel(after) ? ['bands-differ'] : []
+    changes.push({ type: 'bands-changed', form, at, before, after, warnings })
   }
   for (const band of b.scoring.bands) {
     const same = a.scoring.bands.find((x) => x.min === band.min && x.max === band.max && x.label === band.label)
@@ -139,5 +144,5 @@ function optionSummary(o: Option): OptionSummary {
 }
 
 function bandSummary(band: Band): BandSummary {
-  return { min: band.min, max: band.max, label: band.label }
+  return { min: band.min, max: band.max, label: band.label, level: bandLevel(band) }
 }

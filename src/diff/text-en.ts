@@ -48,7 +48,8 @@ function review(r: Review): string {
 
 const sectionAt = (p: SectionPlace) => `module ${q(p.module.title)}, position ${p.index + 1}`
 const stepAt = (p: StepPlace) => `${q(p.module.title)} › ${q(p.section.title)}, position ${p.index + 1}`
-const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)}`
+const levels: Record<BandSummary['level'], string> = { info: 'info', attention: 'attention', urgent: 'urgent' }
+const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)} (${levels[b.level]})`
 const bands = (list: BandSummary[]) => list.map(band).join(', ')
 
 function field(f: FieldChange): string {
@@ -119,6 +120,8 @@ export const en: DiffText = {
         return 'stored answers refer to something that no longer exists'
       case 'answer-type-changed':
         return 'stored answers are of another type than the new question'
+      case 'answers-meaning-changed':
+        return 'stored answers still fit but now mean something else'
       case 'scores-differ':
         return 'stored scores differ from a new calculation'
       case 'bands-differ':

@@ -48,7 +48,8 @@ function review(r: Review): string {
 
 const sectionAt = (p: SectionPlace) => `i modulen ${q(p.module.title)}, plats ${p.index + 1}`
 const stepAt = (p: StepPlace) => `i ${q(p.module.title)} › ${q(p.section.title)}, plats ${p.index + 1}`
-const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)}`
+const levels: Record<BandSummary['level'], string> = { info: 'information', attention: 'uppmärksamhet', urgent: 'akut' }
+const band = (b: BandSummary) => `${b.min}–${b.max} ${q(b.label)} (${levels[b.level]})`
 const bands = (list: BandSummary[]) => list.map(band).join(', ')
 
 function field(f: FieldChange): string {
@@ -119,6 +120,8 @@ export const sv: DiffText = {
         return 'sparade svar pekar på något som inte längre finns'
       case 'answer-type-changed':
         return 'sparade svar är av en annan typ än den nya frågan'
+      case 'answers-meaning-changed':
+        return 'sparade svar passar fortfarande men betyder nu något annat'
       case 'scores-differ':
         return 'sparade poäng stämmer inte med en ny beräkning'
       case 'bands-differ':

@@ -1,7 +1,7 @@
 // The result of comparing two bundles: plain tagged data, no classes, so it can be printed,
 // serialised as JSON (`plus diff --json`) or asserted on in tests. Identity is by id: ids are
 // stable across content versions, titles are not.
-import type { FlagTrigger, QuestionType, Recipient, Review, StepKind } from '../types/bundle.generated.ts'
+import type { BandLevel, FlagTrigger, QuestionType, Recipient, Review, StepKind } from '../types/bundle.generated.ts'
 
 /**
  * Why a change matters for data that patients have already submitted. A change with at least
@@ -12,6 +12,11 @@ export type Warning =
   | 'answers-orphaned'
   /** Stored answers were given for another question type (an option id where a number is now expected, …). */
   | 'answer-type-changed'
+  /**
+   * Stored answers still fit but now read as something else: an option kept its id under a new
+   * label, or a question changed between `scale` and `single`.
+   */
+  | 'answers-meaning-changed'
   /** Scoring a stored submission again with the new content gives another score than the stored one. */
   | 'scores-differ'
   /** The band stored with a submission may not be the band its score falls in now. */
@@ -301,6 +306,8 @@ export interface BandSummary {
   min: number
   max: number
   label: string
+  /** How serious the band is (`info` for bands of bundles before format 1.1). */
+  level: BandLevel
 }
 
 /** Forms are compared by id across the whole programme, wherever they sit. */
@@ -487,7 +494,10 @@ export interface ScoreRangeChanged {
   warnings: Warning[]
 }
 
-/** The bands' ranges or labels changed. */
+/**
+ * The bands' ranges, labels or levels changed. `bands-differ` only when ranges or labels did:
+ * the engine finds a stored band by its label, while a level is read from the form each time.
+ */
 export interface BandsChanged {
   type: 'bands-changed'
   form: Ref

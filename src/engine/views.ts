@@ -1,7 +1,7 @@
 // Read models: what the patient and the clinicians see, built from a programme's state and the
 // content. Pure. Answers to questions that a newer bundle removed are kept and marked `removed`.
-import { type AnswerValue, alertsFor, scoreRange } from '../scoring/index.ts'
-import type { FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
+import { type AnswerValue, alertsFor, bandFor, bandLevel, scoreRange } from '../scoring/index.ts'
+import type { BandLevel, FormBlock, Module, StepKind } from '../types/bundle.generated.ts'
 import { daysBetween, type LocalDate, localDate } from './calendar.ts'
 import { type ContentIndex, orderedModules } from './content.ts'
 import { END_REASONS, type EndReason } from './end-reasons.ts'
@@ -108,6 +108,12 @@ export interface SubmissionSummary {
   read: boolean
   score: number | null
   bandLabel: string | null
+  /**
+   * How serious the band is (`info`, `attention`, `urgent`), from the form the submission was
+   * answered on; null for forms without scoring. `urgent` means the band sent the patient to 112
+   * or Självmordslinjen: look at this one first.
+   */
+  bandLevel: BandLevel | null
   /**
    * True when the score lies in the highest band of the form it was answered on: a generic,
    * content-driven signal that the clinician should look at this one first. False for forms
@@ -290,6 +296,13 @@ function inTopBand(submission: Submission, form: FormBlock | null): boolean {
   return submission.score >= top.min && submission.score <= top.max
 }
 
+/** The level of the band the submission's score fell in, on the form it was answered on. */
+function levelOf(submission: Submission, form: FormBlock | null): BandLevel | null {
+  if (submission.score === null || !form) return null
+  const band = bandFor(form, submission.score)
+  return band ? bandLevel(band) : null
+}
+
 function summary(submission: Submission, current: ContentIndex, lookup: ContentLookup): SubmissionSummary {
   return {
     submissionId: submission.submissionId,
@@ -300,6 +313,7 @@ function summary(submission: Submission, current: ContentIndex, lookup: ContentL
     read: submission.readAt !== null,
     score: submission.score,
     bandLabel: submission.bandLabel,
+    bandLevel: levelOf(submission, answeredForm(submission, current, lookup)),
     inTopBand: inTopBand(submission, answeredForm(submission, current, lookup)),
     alerts: alertsOf(submission, answeredForm(submission, current, lookup)),
   }

@@ -1,8 +1,8 @@
 // FHIRPath for the score and its band, so that a FHIR form filler (SDC calculatedExpression)
 // computes what src/scoring computes: the sum of the chosen options' ordinal values, and the
 // band whose range holds it.
-import { isScored } from '../scoring/index.ts'
-import type { FormBlock } from '../types/bundle.generated.ts'
+import { bandLevel, isScored } from '../scoring/index.ts'
+import type { BandLevel, FormBlock, Question } from '../types/bundle.generated.ts'
 
 /** A FHIRPath string literal. */
 export function fhirpathString(text: string): string {
@@ -33,4 +33,34 @@ export function bandExpression(form: FormBlock, scoreVariable = '%score'): strin
     expression = `iif(${scoreVariable} >= ${band.min} and ${scoreVariable} <= ${band.max}, ${fhirpathString(band.label)}, ${expression})`
   }
   return `iif(${scoreVariable}.empty(), {}, ${expression})`
+}
+
+const LEVEL_ORDER: BandLevel[] = ['info', 'attention', 'urgent']
+
+/**
+ * The level of the band `%score` falls in, as the matching answer option's coding of the item
+ * `linkId` in the questionnaire itself, so the filler gets a complete Coding (system included).
+ */
+export function bandLevelExpression(form: FormBlock, scoreVariable: string, linkId: string): string {
+  const bands = [...(form.scoring?.bands ?? [])].sort((a, b) => a.min - b.min)
+  const option = (level: BandLevel) =>
+    `%questionnaire.repeat(item).where(linkId = ${fhirpathString(linkId)}).answerOption[${LEVEL_ORDER.indexOf(level)}].valueCoding`
+  let expression = '{}'
+  for (const band of bands.reverse()) {
+    expression = `iif(${scoreVariable} >= ${band.min} and ${scoreVariable} <= ${band.max}, ${option(bandLevel(band))}, ${expression})`
+  }
+  return `iif(${scoreVariable}.empty(), {}, ${expression})`
+}
+
+/**
+ * The alert questions answered at or above their alert value, as the matching answer options'
+ * codings of the item `linkId` (in the order of the questions).
+ */
+export function alertsExpression(questions: Question[], linkId: string): string {
+  const raised = questions.map((q, i) => {
+    const answer = `%resource.repeat(item).where(linkId = ${fhirpathString(q.id)}).answer.value.ordinal()`
+    const option = `%questionnaire.repeat(item).where(linkId = ${fhirpathString(linkId)}).answerOption[${i}].valueCoding`
+    return `iif(${answer}.exists() and ${answer} >= ${q.alertFrom}, ${option}, {})`
+  })
+  return raised.length === 1 ? raised[0]! : `(${raised.join(' | ')})`
 }

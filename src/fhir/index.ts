@@ -3,6 +3,7 @@
 // of the bundle and their arguments; the CLI writes the JSON.
 export { toQuestionnaire, allQuestionnaires, computableName } from './questionnaire.ts'
 export { toQuestionnaireResponse, AnswersNotExportableError, type ResponseOptions } from './response.ts'
-export { DEFAULT_BASE_URL, questionnaireUrl, type FhirOptions } from './urls.ts'
-export { INTRO_LINK_ID, SCORE_LINK_ID, BAND_LINK_ID, helpLinkId, bandLinkId } from './link-ids.ts'
+export { DEFAULT_BASE_URL, bandLevelSystem, questionnaireUrl, type FhirOptions } from './urls.ts'
+export { INTRO_LINK_ID, SCORE_LINK_ID, BAND_LINK_ID, BAND_LEVEL_LINK_ID, ALERTS_LINK_ID, helpLinkId, bandLinkId } from './link-ids.ts'
+export { BAND_LEVELS } from './score-items.ts'
 export type * from './types.ts'

@@ -9,6 +9,11 @@ export const SCORE_LINK_ID = 'plus.score'
 /** The calculated band label for the score. */
 export const BAND_LINK_ID = 'plus.band'
 
+/** The calculated level of the band (info, attention, urgent), as a coding. */
+export const BAND_LEVEL_LINK_ID = 'plus.band-level'
+/** The calculated list of questions whose answer alerts the clinician whatever the score. */
+export const ALERTS_LINK_ID = 'plus.alerts'
+
 /** A question's help text, a display item inside the question. */
 export function helpLinkId(questionId: string): string {
   return `${questionId}.help`

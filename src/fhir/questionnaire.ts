@@ -3,9 +3,9 @@ import type { FormBlock, Module, PlusBundle } from '../types/bundle.generated.ts
 import { allForms, findForm } from './find-form.ts'
 import { questionItem } from './items.ts'
 import { INTRO_LINK_ID } from './link-ids.ts'
-import { scoreItems, scoreVariable } from './score-items.ts'
+import { alertsItem, scoreItems, scoreVariable } from './score-items.ts'
 import type { FhirBundle, Questionnaire, QuestionnaireItem } from './types.ts'
-import { baseUrlOf, formIdentifierSystem, questionnaireUrl, type FhirOptions } from './urls.ts'
+import { bandLevelSystem, baseUrlOf, formIdentifierSystem, questionnaireUrl, type FhirOptions } from './urls.ts'
 
 /**
  * The form as a Questionnaire: canonical URL and identifier from the programme and form ids,
@@ -36,7 +36,7 @@ function questionnaire(bundle: PlusBundle, form: FormBlock, module: Module, base
   const approved = module.review.status === 'approved'
   const items: QuestionnaireItem[] = []
   if (form.intro) items.push({ linkId: INTRO_LINK_ID, type: 'display', text: form.intro.text })
-  items.push(...form.questions.map(questionItem), ...scoreItems(form))
+  items.push(...form.questions.map(questionItem), ...scoreItems(form, bandLevelSystem(base, programme.id)), ...alertsItem(form))
   const resource: Questionnaire = {
     resourceType: 'Questionnaire',
     id: form.id,

@@ -1,14 +1,14 @@
 // A submitted form as an R4 QuestionnaireResponse: the answers, and the score and band computed
 // by src/scoring (the same numbers the engine stored), in the calculated items.
-import { scoreForm, validateAnswers, type AnswerProblem, type Answers, type AnswerValue } from '../scoring/index.ts'
+import { alertsFor, bandLevel, scoreForm, validateAnswers, type AnswerProblem, type Answers, type AnswerValue } from '../scoring/index.ts'
 import type { PlusBundle, Question } from '../types/bundle.generated.ts'
 import { findForm } from './find-form.ts'
 import { itemType } from './items.ts'
-import { BAND_LINK_ID, SCORE_LINK_ID } from './link-ids.ts'
-import { scoreItemType } from './score-items.ts'
+import { ALERTS_LINK_ID, BAND_LEVEL_LINK_ID, BAND_LINK_ID, SCORE_LINK_ID } from './link-ids.ts'
+import { alertCoding, levelCoding, scoreItemType } from './score-items.ts'
 import { looksLikePersonnummer, parsePersonnummer } from '../identity/personnummer.ts'
 import type { Coding, QuestionnaireResponse, QuestionnaireResponseAnswer, QuestionnaireResponseItem } from './types.ts'
-import { baseUrlOf, ORDINAL_VALUE, PERSONNUMMER_SYSTEM, questionnaireUrl, SAMORDNINGSNUMMER_SYSTEM, type FhirOptions } from './urls.ts'
+import { bandLevelSystem, baseUrlOf, ORDINAL_VALUE, PERSONNUMMER_SYSTEM, questionnaireUrl, SAMORDNINGSNUMMER_SYSTEM, type FhirOptions } from './urls.ts'
 
 /** What a QuestionnaireResponse needs besides the answers. */
 export interface ResponseOptions extends FhirOptions {
@@ -72,7 +72,15 @@ export function toQuestionnaireResponse(bundle: PlusBundle, formId: string, answ
   if (form.scoring && score !== null) {
     const scoreAnswer = scoreItemType(form) === 'integer' ? { valueInteger: score } : { valueDecimal: score }
     items.push({ linkId: SCORE_LINK_ID, text: 'Summa poäng', answer: [scoreAnswer] })
-    if (band) items.push({ linkId: BAND_LINK_ID, text: 'Nivå', answer: [{ valueString: band.label }] })
+    if (band) {
+      items.push({ linkId: BAND_LINK_ID, text: 'Nivå', answer: [{ valueString: band.label }] })
+      items.push({ linkId: BAND_LEVEL_LINK_ID, text: 'Nivåns allvar', answer: [{ valueCoding: levelCoding(bandLevel(band), bandLevelSystem(base, bundle.programme.id)) }] })
+    }
+  }
+  // The alerts the engine shows in "Hantera händelser", whatever the score.
+  const alerts = alertsFor(form, answers)
+  if (alerts.length > 0) {
+    items.push({ linkId: ALERTS_LINK_ID, text: 'Svar som behandlaren ska uppmärksamma, oavsett poäng', answer: alerts.map((q) => ({ valueCoding: alertCoding(q) })) })
   }
   const subject: QuestionnaireResponse['subject'] = { reference: options.subject }
   if (options.personnummer !== undefined) {

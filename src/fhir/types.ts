@@ -5,6 +5,7 @@
 /** An R4 extension with one of the value types the export uses. */
 export interface Extension {
   url: string
+  valueBoolean?: boolean
   valueDecimal?: number
   valueInteger?: number
   valueString?: string
@@ -54,6 +55,8 @@ export interface QuestionnaireAnswerOption {
 export interface QuestionnaireItem {
   /** Unique within the questionnaire; the PLUS question id for questions. */
   linkId: string
+  /** What the item means, as codes; the band descriptions carry their level here. */
+  code?: Coding[]
   text?: string
   type: QuestionnaireItemType
   required?: boolean

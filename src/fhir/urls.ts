@@ -15,6 +15,8 @@ export const ITEM_CONTROL_SYSTEM = 'http://hl7.org/fhir/questionnaire-item-contr
 export const VARIABLE = 'http://hl7.org/fhir/StructureDefinition/variable'
 /** SDC (R4 IG): an expression whose value fills a read-only item. */
 export const CALCULATED_EXPRESSION = 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression'
+/** R4 core: an item a form filler does not show to the person answering (the clinician's items). */
+export const QUESTIONNAIRE_HIDDEN = 'http://hl7.org/fhir/StructureDefinition/questionnaire-hidden'
 /** The Swedish personal identity number (personnummer). */
 export const PERSONNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.1'
 /** The Swedish coordination number (samordningsnummer). */
@@ -51,4 +53,13 @@ export function questionnaireUrl(base: string, programmeId: string, formId: stri
 /** The identifier system for form ids of one programme. */
 export function formIdentifierSystem(base: string, programmeId: string): string {
   return `${base}/${programmeId}/form`
+}
+
+/**
+ * The code system of band levels (`info`, `attention`, `urgent`) of one programme. PLUS defines
+ * it: R4's ObservationInterpretation codes (normal, abnormal, critical) would claim a clinical
+ * meaning the bands do not have.
+ */
+export function bandLevelSystem(base: string, programmeId: string): string {
+  return `${base}/${programmeId}/CodeSystem/band-level`
 }

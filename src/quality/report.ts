@@ -2,7 +2,8 @@
 // PLUS before release — words, sentences, LIX, reading time, films, forms, images, links,
 // review status. Computed from the compiled bundle, so it describes what patients get; used by
 // `plus report` and by the preview site.
-import type { Block, Module, PlusBundle, ReviewStatus, Step, StepKind } from '../types/bundle.generated.ts'
+import type { Block, Module, PlusBundle, ReviewStatus, Section, Step, StepKind } from '../types/bundle.generated.ts'
+import { signOffState, stepHash } from './content-hash.ts'
 import { lix } from './lix.ts'
 import { LIX_TARGET, readingText } from './step-text.ts'
 
@@ -28,6 +29,13 @@ export interface StepReport {
   forms: Array<{ id: string; kind: 'assessment' | 'exercise'; questions: number; bands: number }>
   images: Array<{ alt: string }>
   externalLinks: string[]
+  /** The step's content hash now: what a reviewer's sign-off records. */
+  hash: string
+  /**
+   * The reviewers' sign-off: `none`, `current` (the content is what was signed off) or `changed`
+   * (edited since), with who signed off, when, and whether for the step or its whole section.
+   */
+  signoff: { status: 'none' } | { status: 'current' | 'changed'; reviewer: string; date: string; by: 'step' | 'section' }
 }
 
 export interface ModuleReport {
@@ -84,7 +92,7 @@ export function stepMinutes(blocks: readonly TimedBlock[]): number {
   return Math.max(1, Math.round(seconds / 60))
 }
 
-export function stepReport(step: Step): StepReport {
+export function stepReport(step: Step, section?: Section): StepReport {
   const counts = lix(readingText(step.blocks))
   const films = step.blocks.flatMap((b) =>
     b.type === 'film'
@@ -108,11 +116,18 @@ export function stepReport(step: Step): StepReport {
     forms,
     images: step.blocks.flatMap((b) => (b.type === 'image' ? [{ alt: b.alt }] : [])),
     externalLinks: [...new Set(step.blocks.flatMap((b) => hrefs(blockHtml(b))))],
+    hash: stepHash(step),
+    signoff: signoffOf(step, section),
   }
 }
 
+function signoffOf(step: Step, section: Section | undefined): StepReport['signoff'] {
+  const state = signOffState(step, section)
+  return state.status === 'none' ? { status: 'none' } : { status: state.status, reviewer: state.signoff.reviewer, date: state.signoff.date, by: state.by }
+}
+
 export function moduleReport(module: Module): ModuleReport {
-  const steps = module.sections.flatMap((s) => s.steps.map(stepReport))
+  const steps = module.sections.flatMap((s) => s.steps.map((step) => stepReport(step, s)))
   const textSteps = module.sections.flatMap((s) => s.steps).filter((s) => s.kind === 'text')
   return {
     id: module.id,

@@ -1,7 +1,7 @@
 // Answer validation and scoring of forms. One implementation, used by the preview site (in the
 // browser) and by the engine (on the server), so that both always agree on a score and a band.
 // Pure: no I/O, no globals; safe to bundle for the browser.
-import type { Band, FormBlock, Question } from '../types/bundle.generated.ts'
+import type { Band, BandLevel, FormBlock, Question } from '../types/bundle.generated.ts'
 
 /**
  * The answer to one question: an option id (scale, single), a list of option ids (multiple),
@@ -159,4 +159,27 @@ export function scoreRange(questions: Question[]): { min: number; max: number } 
     }
   }
   return { min, max }
+}
+
+/** A band's level; bands from bundles written before format 1.1.0 have none and read as `info`. */
+export function bandLevel(band: Pick<Band, 'level'>): BandLevel {
+  return band.level ?? 'info'
+}
+
+const LEVEL_RANK: Record<BandLevel, number> = { info: 0, attention: 1, urgent: 2 }
+
+/** The more serious of two levels. */
+export function moreSerious(a: BandLevel, b: BandLevel): BandLevel {
+  return LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a
+}
+
+/**
+ * The emergency number a text gives — 112 or Självmordslinjen 90101, as a `tel:` link or written
+ * out — if any. A band that gives one tells the patient to act now, so it must be `urgent`
+ * (the compiler's PLUS327), and the preview puts that text first. Digits that are part of a
+ * longer number (`020-84 44 48`, `1 112`) do not count.
+ */
+export function emergencyNumber(text: string): string | null {
+  const match = /(?<![\d-])(?<!\d )(112|90 ?101)(?!\d)(?! \d)/.exec(text)
+  return match ? match[1]!.replace(' ', '') : null
 }

@@ -50,6 +50,13 @@ export type FormKind = 'assessment' | 'exercise'
  * via the `definition` "QuestionType".
  */
 export type QuestionType = 'scale' | 'single' | 'multiple' | 'text' | 'number'
+/**
+ * How serious a band's result is. `info`: no action needed beyond the module; `attention`: the patient should contact care; `urgent`: the patient should act now (the band sends them to 112 or Självmordslinjen 90101). There is deliberately no level for good news: a self-assessment result is never presented as a success. Absent only in bundles written before format 1.1.0, where it reads as `info`.
+ *
+ * This interface was referenced by `PlusBundle`'s JSON-Schema
+ * via the `definition` "BandLevel".
+ */
+export type BandLevel = 'info' | 'attention' | 'urgent'
 
 /**
  * The compiled PLUS runtime bundle: the programme with its modules, sections, steps and blocks, as plain tagged JSON.
@@ -159,6 +166,7 @@ export interface Section {
   summary: string | null
   steps: Step[]
   source: SourceLocation
+  signoff?: SignOff
 }
 /**
  * This interface was referenced by `PlusBundle`'s JSON-Schema
@@ -171,6 +179,7 @@ export interface Step {
   kind: StepKind
   blocks: Block[]
   source: SourceLocation
+  signoff?: SignOff
 }
 /**
  * Consecutive Markdown content between directives.
@@ -331,6 +340,7 @@ export interface Band {
   min: number
   max: number
   label: string
+  level?: BandLevel
   html: string
   text: string
 }
@@ -343,6 +353,17 @@ export interface Band {
 export interface SourceLocation {
   file: string
   line: number
+}
+/**
+ * A reviewer's sign-off of a step or section, against its content hash at the time (present only when recorded; format 1.1.0). Compare `hash` with the content hash of the same step or section now (src/quality/content-hash.ts) to know whether it changed since.
+ *
+ * This interface was referenced by `PlusBundle`'s JSON-Schema
+ * via the `definition` "SignOff".
+ */
+export interface SignOff {
+  reviewer: string
+  date: string
+  hash: string
 }
 
 // From schemas/manifest.schema.json

@@ -120,6 +120,29 @@ export interface SectionFrontmatter {
   id: string
   title: string
   summary?: string
+  /**
+   * Reviewers' sign-offs of this section or of its steps, each against the content hash the preview showed them. A later edit changes the hash, so the sign-off no longer matches and `plus report` lists the step.
+   */
+  signoffs?: SignOff[]
+}
+/**
+ * This interface was referenced by `SectionFrontmatter`'s JSON-Schema
+ * via the `definition` "SignOff".
+ */
+export interface SignOff {
+  /**
+   * A stable identifier: lowercase a–z, digits and single hyphens, at most 64 characters.
+   */
+  step?: string
+  reviewer: string
+  /**
+   * A calendar date, YYYY-MM-DD.
+   */
+  date: string
+  /**
+   * The content hash of the step or section as reviewed (shown in the preview's clinician view).
+   */
+  hash: string
 }
 
 // From schemas/directives.schema.json

@@ -153,7 +153,7 @@ describe('diff cases', () => {
     expect(summary(diffOf('forms'))).toEqual([
       'form-changed b-form',
       'question-changed b-form/jaktad',
-      'option-relabelled b-form/jaktad/ibland',
+      'option-relabelled b-form/jaktad/ibland ! answers-meaning-changed',
       'option-value-changed b-form/jaktad/ofta ! scores-differ',
       'option-added b-form/jaktad/hela-tiden',
       'question-removed b-form/sova ! answers-orphaned,scores-differ',
@@ -175,14 +175,16 @@ describe('diff cases', () => {
     ])
   })
 
-  it('scoring added or removed; scale → single keeps the answer shape, so no type warning', () => {
+  it('scoring added or removed; scale → single keeps the answer shape (no type warning) but changes what a stored answer means', () => {
     const diff = diffOf('form-scoring')
     const types = diff.changes.filter((c) => c.type === 'question-type-changed')
     expect(types.map((c) => [c.type === 'question-type-changed' && c.before, c.type === 'question-type-changed' && c.after, c.warnings])).toEqual([
-      ['scale', 'single', []],
-      ['scale', 'single', []],
+      ['scale', 'single', ['answers-meaning-changed']],
+      ['scale', 'single', ['answers-meaning-changed']],
     ])
     expect(breakingChanges(diff).map((c) => `${c.type} ${c.warnings.join(',')}`)).toEqual([
+      'question-type-changed answers-meaning-changed',
+      'question-type-changed answers-meaning-changed',
       'scoring-removed scores-differ',
       'scoring-added scores-differ',
     ])

@@ -53,8 +53,8 @@ export function assessment(id: string, title: string, questions: Question[]): Fo
       min: 0,
       max,
       bands: [
-        { min: 0, max: low, label: 'Låg nivå', html: '<p>Lite besvär.</p>', text: 'Lite besvär.' },
-        { min: low + 1, max, label: 'Hög nivå', html: '<p>Mycket besvär.</p>', text: 'Mycket besvär.' },
+        { min: 0, max: low, label: 'Låg nivå', level: 'info', html: '<p>Lite besvär.</p>', text: 'Lite besvär.' },
+        { min: low + 1, max, label: 'Hög nivå', level: 'attention', html: '<p>Mycket besvär.</p>', text: 'Mycket besvär.' },
       ],
     },
   }

@@ -4,12 +4,16 @@ import * as fhir from '../../src/fhir/index.ts'
 
 it('should expose the public api', () => {
   expect(Object.keys(fhir).sort()).toEqual([
+    'ALERTS_LINK_ID',
     'AnswersNotExportableError',
+    'BAND_LEVELS',
+    'BAND_LEVEL_LINK_ID',
     'BAND_LINK_ID',
     'DEFAULT_BASE_URL',
     'INTRO_LINK_ID',
     'SCORE_LINK_ID',
     'allQuestionnaires',
+    'bandLevelSystem',
     'bandLinkId',
     'computableName',
     'helpLinkId',

@@ -39,9 +39,14 @@ export function answersFor(form: FormBlock, pick: Pick): Answers {
     const index = pick === 'low' ? 0 : pick === 'high' ? n - 1 : (i * 7) % Math.max(n, 1)
     switch (q.type) {
       case 'scale':
-      case 'single':
-        answers[q.id] = q.options[index]!.id
+      case 'single': {
+        // low and high mean the fewest and most points, whatever order the options are listed in
+        // (reverse-scored statements list their highest value first)
+        const byValue = [...q.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))
+        const option = pick === 'low' ? byValue[0] : pick === 'high' ? byValue[n - 1] : q.options[index]
+        answers[q.id] = option!.id
         break
+      }
       case 'multiple':
         answers[q.id] = pick === 'high' ? q.options.map((o) => o.id) : [q.options[index]!.id]
         break

@@ -1,5 +1,5 @@
 // scripts/setup-system.sh, the setup step `npm test` and .ci/run share: a no-op when Chromium and
-// the PostgreSQL server are there; for a user who cannot install them, an immediate stop with the
+// the PostgreSQL server (and pdftotext) are there; for a user who cannot install them, an immediate stop with the
 // exact command. (Installing as root is what .ci/run does on a fresh machine; not repeated here.)
 import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -21,20 +21,23 @@ function installed(file: string): string {
 }
 
 /** Runs the script as an unprivileged user (dropping root when the tests run as root). */
-function setup(env: { chromium: string; postgresLib: string }) {
+function setup(env: { chromium: string; postgresLib: string; pdftotext?: string }) {
   const command = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script] : ['bash', script]
   return spawnSync(command[0]!, command.slice(1), {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, PLUS_CHROMIUM: env.chromium, PLUS_POSTGRES_LIB: env.postgresLib },
+    env: { PATH: process.env.PATH, PLUS_CHROMIUM: env.chromium, PLUS_POSTGRES_LIB: env.postgresLib, PLUS_PDFTOTEXT: env.pdftotext ?? pdftotext },
   })
 }
+
+/** A stand-in pdftotext, present unless a test says otherwise. */
+const pdftotext = installed(path.join(fake, 'present/pdftotext'))
 
 describe('the test setup step', () => {
   const chromium = installed(path.join(fake, 'present/chromium'))
   const postgresLib = path.join(fake, 'present/postgresql')
   installed(path.join(postgresLib, '15/bin/initdb'))
   installed(path.join(postgresLib, '15/bin/postgres'))
-  const absent = { chromium: path.join(fake, 'absent/chromium'), postgresLib: path.join(fake, 'absent/postgresql') }
+  const absent = { chromium: path.join(fake, 'absent/chromium'), postgresLib: path.join(fake, 'absent/postgresql'), pdftotext: path.join(fake, 'absent/pdftotext') }
 
   it('does nothing when Chromium and the PostgreSQL server are installed', () => {
     const result = setup({ chromium, postgresLib })
@@ -45,7 +48,7 @@ describe('the test setup step', () => {
   it('stops a user who cannot install with the apt-get command for both packages', () => {
     const result = setup(absent)
     expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(/apt-get update && .*apt-get install -y --no-install-recommends chromium postgresql'/)
+    expect(result.stderr).toMatch(/apt-get update && .*apt-get install -y --no-install-recommends chromium postgresql poppler-utils'/)
   })
 
   it('names only what is missing', () => {
@@ -55,6 +58,12 @@ describe('the test setup step', () => {
     const onlyPostgres = setup({ chromium, postgresLib: absent.postgresLib })
     expect(onlyPostgres.status).toBe(1)
     expect(onlyPostgres.stderr).toMatch(/--no-install-recommends postgresql'/)
+  })
+
+  it('names poppler-utils when pdftotext is missing', () => {
+    const result = setup({ chromium, postgresLib, pdftotext: absent.pdftotext })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/--no-install-recommends poppler-utils'/)
   })
 
   it('does not count a PostgreSQL client without the server binaries', () => {

@@ -2,7 +2,9 @@
 // The site is built first with the steps of `npm run build` (bundle, Astro, Pagefind) into a
 // temporary folder, so concurrent test runs in a shared checkout never empty each other's site;
 // PLUS_E2E_NO_BUILD=1 tests the existing dist/site instead. It is served as a host would.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { gzipSync } from 'node:zlib'
@@ -10,6 +12,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { loadBundle } from '../../src/bundle/load.ts'
+import { stepHash } from '../../src/quality/content-hash.ts'
 import type { FilmBlock, FormBlock, Module, PlusBundle, Step } from '../../src/types/bundle.generated.ts'
 import { launchBrowser } from './browser.ts'
 import { axeViolations, crawl, type CrawlResult } from './crawl.ts'
@@ -17,6 +20,10 @@ import { ROOT, run, start } from './run.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 let out: string | null = null
+/** What the released bundle made for the tests differs in (null when testing an existing site). */
+let release: { version: string; newStep: Step; changedStep: Step; removedStepId: string; module: Module } | null = null
+/** Steps given a reviewer's sign-off in the built bundle: one as it is, one with an older hash. */
+let signedOff: { module: Module; current: Step; changed: Step } | null = null
 let SITE = path.join(ROOT, 'dist/site')
 let BUNDLE = path.join(ROOT, 'dist/bundle')
 let bundle: PlusBundle
@@ -29,6 +36,7 @@ let site: CrawlResult
 const modules = () => [...bundle.programme.modules].sort((a, b) => a.order - b.order)
 const steps = (module: Module) => module.sections.flatMap((s) => s.steps)
 const stepPath = (module: Module, step: Step) => `/moduler/${module.id}/${step.id}/`
+const clinicianPath = (module: Module, step: Step) => `/behandlare/${module.id}/${step.id}/`
 function findStep(predicate: (step: Step) => boolean): { module: Module; step: Step } {
   for (const module of modules()) for (const step of steps(module)) if (predicate(step)) return { module, step }
   throw new Error('no such step in the bundle')
@@ -39,12 +47,19 @@ beforeAll(async () => {
     out = await mkdtemp(path.join(tmpdir(), 'plus-site-'))
     BUNDLE = path.join(out, 'bundle')
     SITE = path.join(out, 'site')
-    const env = { PLUS_BUNDLE_DIR: BUNDLE, PLUS_SITE_DIR: SITE, ASTRO_TELEMETRY_DISABLED: '1' }
+    const RELEASED = path.join(out, 'released')
+    const env = { PLUS_BUNDLE_DIR: BUNDLE, PLUS_SITE_DIR: SITE, PLUS_RELEASED_DIR: RELEASED, ASTRO_TELEMETRY_DISABLED: '1' }
     for (const [command, ...args] of [
       ['node', 'scripts/plus.ts', 'build', '--out', BUNDLE],
+      ['release'],
       ['npx', 'astro', 'build'],
       ['npx', 'pagefind', '--site', SITE],
     ] as [string, ...string[]][]) {
+      if (command === 'release') {
+        release = await writeReleased(await loadBundle(BUNDLE), RELEASED)
+        signedOff = await signOff(BUNDLE)
+        continue
+      }
       const step = await run(command, args, env)
       if (step.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${step.output}`)
     }
@@ -71,11 +86,11 @@ describe('npm run build', () => {
 })
 
 describe('every page', () => {
-  it('is reached from the start page: start, timeline, quality report, search, each module, step and print view', () => {
-    const expected = ['/', '/tidslinje/', '/kvalitet/', '/sok/']
+  it('is reached from the start page: start, timeline, quality report, search, changes, each module and step in both views, and the print views', () => {
+    const expected = ['/', '/tidslinje/', '/kvalitet/', '/sok/', '/andringar/']
     for (const module of modules()) {
-      expected.push(`/moduler/${module.id}/`, `/utskrift/${module.id}/`)
-      for (const step of steps(module)) expected.push(stepPath(module, step))
+      expected.push(`/moduler/${module.id}/`, `/behandlare/${module.id}/`, `/utskrift/${module.id}/`)
+      for (const step of steps(module)) expected.push(stepPath(module, step), clinicianPath(module, step))
     }
     const missing = expected.filter((p) => !site.pages.has(p))
     expect(missing).toEqual([])
@@ -114,7 +129,7 @@ describe('every page', () => {
 
   it('runs scripts only where a page needs them: forms, search, the timeline and the print button', () => {
     const formSteps = new Set<string>()
-    for (const module of modules()) for (const step of steps(module)) if (step.kind === 'form') formSteps.add(stepPath(module, step))
+    for (const module of modules()) for (const step of steps(module)) if (step.kind === 'form') formSteps.add(stepPath(module, step)).add(clinicianPath(module, step))
     const unexpected = [...site.pages]
       .filter(([p, f]) => f.scripts > 0 && !formSteps.has(p) && !['/sok/', '/tidslinje/'].includes(p) && !p.startsWith('/utskrift/'))
       .map(([p]) => p)
@@ -146,7 +161,7 @@ describe('keyboard', () => {
 
   it('opens and closes a section of the module tree with the keyboard', async () => {
     const module = modules()[0] as Module
-    await page.goto(server.origin + `/moduler/${module.id}/`)
+    await page.goto(server.origin + `/behandlare/${module.id}/`)
     const first = page.locator('.tree details').first()
     expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true)
     await page.locator('.tree summary').first().focus()
@@ -184,25 +199,88 @@ describe('forms', () => {
     expect(await axeViolations(page, 'form with result')).toEqual([])
   })
 
-  it('says when an answer alerts the clinician whatever the score', async () => {
+  it('on an alert answer, tells the patient where to turn now, and only the clinician view says it is flagged', async () => {
     const { module, step } = findStep((s) => s.blocks.some((b) => b.type === 'form' && b.questions.some((q) => q.alertFrom !== null)))
     const form = step.blocks.find((b): b is FormBlock => b.type === 'form' && b.questions.some((q) => q.alertFrom !== null)) as FormBlock
-    await page.goto(server.origin + stepPath(module, step))
-    // The lowest option everywhere, except the alerting question, answered at its alert value.
-    for (const question of form.questions) {
-      const option =
-        question.alertFrom !== null
-          ? question.options.find((o) => o.value === question.alertFrom)
-          : [...question.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0]
-      if (option) await page.locator(`#${form.id} input[name="${question.id}"][value="${option.id}"]`).check()
-    }
-    await page.locator(`#${form.id} button[type="submit"]`).click()
     const alerted = form.questions.find((q) => q.alertFrom !== null)!
-    const note = page.locator(`#${form.id} [data-alert="${alerted.id}"]`)
-    await expect.poll(() => note.isVisible()).toBe(true)
-    expect(await note.innerText()).toContain(alerted.prompt)
-    expect(await page.locator(`#${form.id} [data-result]`).innerText()).toContain(form.scoring!.bands[0]!.label)
-    expect(await axeViolations(page, 'form with alert')).toEqual([])
+    const answer = async () => {
+      // The lowest option everywhere, except the alerting question, answered at its alert value.
+      for (const question of form.questions) {
+        const option =
+          question.alertFrom !== null
+            ? question.options.find((o) => o.value === question.alertFrom)
+            : [...question.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0]
+        if (option) await page.locator(`#${form.id} input[name="${question.id}"][value="${option.id}"]`).check()
+      }
+      await page.locator(`#${form.id} button[type="submit"]`).click()
+      await expect.poll(() => page.locator(`#${form.id} [data-result]`).isVisible()).toBe(true)
+    }
+
+    // The patient: the result leads with what to do now, and says nothing about flagging.
+    await page.goto(server.origin + stepPath(module, step))
+    await answer()
+    const result = page.locator(`#${form.id} [data-result]`)
+    expect(await result.locator('.result-box').getAttribute('data-level')).toBe('urgent')
+    expect(await result.locator('.result-box > :first-child').getAttribute('class')).toBe('help-now')
+    expect(await result.locator('.help-now a[href^="tel:"]').count()).toBeGreaterThan(0)
+    expect(await result.innerText()).toContain(form.scoring!.bands[0]!.label)
+    expect((await result.innerText()).toLowerCase()).not.toContain('behandlare')
+    expect(await page.locator('[data-clinician-only], [data-events-preview], .reviewer-note, details.reviewer').count()).toBe(0)
+    expect(await axeViolations(page, 'form with alert, patient view')).toEqual([])
+
+    // The clinician view: the question is marked, and "Hantera händelser" lists the alert.
+    await page.goto(server.origin + clinicianPath(module, step))
+    expect(await page.locator(`#${form.id} [data-question="${alerted.id}"] .alert-marker`).count()).toBe(1)
+    await answer()
+    const events = page.locator(`#${form.id} [data-events-preview]`)
+    await expect.poll(() => events.innerText()).toContain(alerted.prompt)
+    expect(await events.locator('[data-marker="alert"]').count()).toBe(1)
+    expect(await axeViolations(page, 'form with alert, clinician view')).toEqual([])
+  })
+
+  it('never styles a result as a success: an urgent band leads with the help numbers, in a calm style that is not green', async () => {
+    // A self-assessment whose highest band is urgent and gives 112 as a link, and whose lowest is not urgent.
+    const fits = (b: Step['blocks'][number]): b is FormBlock => {
+      if (b.type !== 'form' || !b.scoring) return false
+      const bands = [...b.scoring.bands].sort((x, y) => x.min - y.min)
+      return bands.at(-1)!.level === 'urgent' && bands.at(-1)!.html.includes('href="tel:112"') && bands[0]!.level !== 'urgent'
+    }
+    const { module, step } = findStep((s) => s.blocks.some(fits))
+    const form = step.blocks.find(fits) as FormBlock
+    await page.goto(server.origin + stepPath(module, step))
+    const styles: Record<string, { background: string; border: string }> = {}
+    for (const pick of ['lowest', 'highest'] as const) {
+      await page.locator(`#${form.id} button[type="reset"]`).click()
+      for (const question of form.questions) {
+        const sorted = [...question.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))
+        const option = pick === 'lowest' ? sorted[0] : sorted.at(-1)
+        if (option) await page.locator(`#${form.id} input[name="${question.id}"][value="${option.id}"]`).check()
+      }
+      await page.locator(`#${form.id} button[type="submit"]`).click()
+      const box = page.locator(`#${form.id} [data-result] .result-box`)
+      await expect.poll(() => box.count()).toBe(1)
+      const level = (await box.getAttribute('data-level')) as string
+      styles[`${pick} (${level})`] = await box.evaluate((el) => {
+        const style = getComputedStyle(el)
+        return { background: style.backgroundColor, border: style.borderLeftColor }
+      })
+      if (pick === 'highest') {
+        expect(level).toBe('urgent')
+        // What to do now comes first, with the phone numbers as links, before the score.
+        const order = await box.evaluate((el) => [...el.querySelectorAll('.help-now, .score, a[href^="tel:"]')].map((e) => (e.matches('.score') ? 'score' : e.matches('.help-now') ? 'help' : 'tel')))
+        expect(order[0]).toBe('help')
+        expect(order.indexOf('tel')).toBeGreaterThan(0)
+        expect(order.indexOf('tel')).toBeLessThan(order.indexOf('score'))
+        const numbers = await box.locator('.help-now a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
+        expect(numbers).toEqual(expect.arrayContaining(['tel:112']))
+        expect(await axeViolations(page, 'urgent result')).toEqual([])
+      }
+    }
+    // No result is green (the colour of success), whatever its level.
+    for (const [which, colours] of Object.entries(styles)) {
+      for (const colour of [colours.background, colours.border]) expect(isGreen(colour), `${which}: ${colour}`).toBe(false)
+    }
+    expect(new Set(Object.values(styles).map((c) => c.border)).size).toBe(Object.keys(styles).length)
   })
 
   it('lists the unanswered required questions instead of a score', async () => {
@@ -269,6 +347,29 @@ describe('print view', () => {
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
     await page.emulateMedia({ media: 'screen' })
   })
+
+  it('numbers every printed page, marks every page of a draft "Utkast", and shows each answer\'s points', async () => {
+    const module = modules().find((m) => m.review.status !== 'approved' && steps(m).some((s) => s.blocks.some((b) => b.type === 'form' && b.scoring !== null)))
+    expect(module, 'a draft module with a self-assessment').toBeDefined()
+    await page.goto(server.origin + `/utskrift/${module!.id}/`)
+    // The headings go down one level at a time from the page's one h1.
+    const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((hs) => hs.map((h) => Number(h.tagName[1])))
+    expect(levels[0]).toBe(1)
+    expect(levels.filter((level, i) => i > 0 && level > (levels[i - 1] as number) + 1)).toEqual([])
+    const pdfFile = path.join(out ?? tmpdir(), `print-${module!.id}.pdf`)
+    await page.emulateMedia({ media: 'print' })
+    await writeFile(pdfFile, await page.pdf({ format: 'A4' }))
+    await page.emulateMedia({ media: 'screen' })
+    const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdfFile, '-'])
+    const pages = stdout.split('\f').filter((p) => p.trim() !== '')
+    expect(pages.length).toBeGreaterThan(1)
+    pages.forEach((text, i) => {
+      expect(text, `page ${i + 1}`).toContain(`Sida ${i + 1} av ${pages.length}`)
+      expect(text, `page ${i + 1}`).toContain('Utkast – inte granskat')
+    })
+    const form = steps(module!).flatMap((s) => s.blocks).find((b): b is FormBlock => b.type === 'form' && b.scoring !== null)!
+    for (const option of form.questions[0]!.options) expect(stdout).toContain(`${option.label} (${option.value} poäng)`)
+  })
 })
 
 describe('search', () => {
@@ -279,6 +380,38 @@ describe('search', () => {
     await expect.poll(() => results.isVisible(), { timeout: 10_000 }).toBe(true)
     expect(await results.locator(`a[href="${stepPath(module, step)}"]`).count()).toBe(1)
     expect(await axeViolations(page, 'search results')).toEqual([])
+  })
+
+  it('lists every hit it counts, page by page, and can be narrowed to one module', async () => {
+    const status = page.locator('[data-search-status]')
+    const results = page.locator('[data-search-results]')
+    const listed = async (query: string): Promise<{ count: number; urls: string[] }> => {
+      await page.goto(server.origin + '/sok/?' + query)
+      await expect.poll(() => status.innerText(), { timeout: 10_000 }).toMatch(/matchar/)
+      const count = Number(/^(\d+) steg/.exec(await status.innerText())?.[1] ?? '0')
+      const urls: string[] = []
+      const pages = Math.max(1, await page.locator('[data-search-pages] a').count())
+      for (let n = 1; n <= pages; n++) {
+        if (n > 1) {
+          await page.locator('[data-search-pages] a', { hasText: `Sida ${n}` }).click()
+          await expect.poll(() => page.locator('[data-search-pages] a[aria-current="page"]').innerText()).toBe(`Sida ${n}`)
+        }
+        urls.push(...(await results.locator('h2 a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname))))
+      }
+      return { count, urls }
+    }
+    // A common word: more hits than fit on one page.
+    const all = await listed('q=du')
+    expect(all.count).toBeGreaterThan(20)
+    expect(all.urls.length).toBe(all.count)
+    expect(new Set(all.urls).size).toBe(all.count)
+    const module = modules()[1] as Module
+    const one = await listed(`q=du&modul=${encodeURIComponent(module.title)}`)
+    expect(one.count).toBeGreaterThan(0)
+    expect(one.urls.length).toBe(one.count)
+    expect(one.urls.every((u) => u.startsWith(`/moduler/${module.id}/`))).toBe(true)
+    expect(one.count).toBeLessThan(all.count)
+    expect(await axeViolations(page, 'search, narrowed')).toEqual([])
   })
 })
 
@@ -294,6 +427,118 @@ describe('timeline', () => {
       const day = bundle.programme.durationDays - closing.days
       await expect.poll(() => page.locator('[data-closing-answer]').innerText()).toContain(`skickas dag ${day}`)
     }
+  })
+
+  it('labels every event of the day chart in a row of its own, so none hides another at any width', async () => {
+    const ending = bundle.programme.flags.find((f) => f.trigger === 'programme-ending' && f.recipient === 'clinician')
+    expect(ending).toBeDefined()
+    for (const width of [320, 768, 1280]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.goto(server.origin + '/tidslinje/')
+      const rows = page.locator('.day-chart li')
+      const boxes = await rows.evaluateAll((lis) => lis.map((li) => { const r = li.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, text: (li as HTMLElement).innerText } }))
+      for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.top, `${width}px: row ${i + 1}`).toBeGreaterThanOrEqual(boxes[i - 1]!.bottom - 0.5)
+      const row = rows.filter({ hasText: ending!.title })
+      expect(await row.count()).toBe(1)
+      expect(await row.innerText()).toContain(`Dag ${bundle.programme.durationDays - ending!.days}`)
+      const dot = row.locator('.dot')
+      expect(await dot.isVisible()).toBe(true)
+      // The dot lies within its lane.
+      const [lane, mark] = await Promise.all([row.locator('.lane').boundingBox(), dot.boundingBox()])
+      expect(mark!.x + mark!.width / 2).toBeLessThanOrEqual(lane!.x + lane!.width + 1)
+    }
+    await page.setViewportSize({ width: 390, height: 844 })
+  })
+})
+
+describe('patient and clinician views', () => {
+  it('patient pages hold nothing for the clinician: no tree, no markers, no reviewer notes', async () => {
+    const leaks: string[] = []
+    for (const module of modules()) {
+      for (const pagePath of [`/moduler/${module.id}/`, ...steps(module).map((s) => stepPath(module, s))]) {
+        const html = await readFile(path.join(SITE, pagePath, 'index.html'), 'utf8')
+        for (const marker of ['data-clinician-only', 'data-events-preview', 'class="tree"', 'reviewer-note', 'För granskare', 'För behandlaren', 'alert-marker']) {
+          if (html.includes(marker)) leaks.push(`${pagePath}: ${marker}`)
+        }
+      }
+    }
+    expect(leaks).toEqual([])
+  })
+
+  it('switches between the views with plain links, on module and step pages', async () => {
+    const module = modules()[0] as Module
+    const step = steps(module)[0] as Step
+    for (const [patientPath, clinicianPath_] of [[`/moduler/${module.id}/`, `/behandlare/${module.id}/`], [stepPath(module, step), clinicianPath(module, step)]] as const) {
+      await page.goto(server.origin + patientPath)
+      const switcher = page.locator('nav.view-switch')
+      expect(await switcher.locator('a[aria-current="page"]').innerText()).toContain('invånare')
+      await switcher.locator('a', { hasText: 'behandlare' }).click()
+      expect(new URL(page.url()).pathname).toBe(clinicianPath_)
+      expect(await page.locator('nav.view-switch a[aria-current="page"]').innerText()).toContain('behandlare')
+    }
+    // The clinician's module page is the tree with markers for alerts and band levels.
+    const withAlert = modules().find((m) => steps(m).some((s) => s.blocks.some((b) => b.type === 'form' && b.questions.some((q) => q.alertFrom !== null))))!
+    await page.goto(server.origin + `/behandlare/${withAlert.id}/`)
+    expect(await page.locator('.tree .marker-alert').count()).toBeGreaterThan(0)
+    expect(await page.locator('.tree .markers').first().innerText()).toMatch(/poäng, nivåer: .*(akut|uppmärksamhet|information)/)
+  })
+
+  it('on a phone, the step heading is on the first screen: the preview\'s own strip stays small', async () => {
+    for (const module of modules()) {
+      const step = steps(module)[1] as Step
+      await page.goto(server.origin + stepPath(module, step))
+      const h1 = await page.locator('h1').boundingBox()
+      expect(h1!.y + h1!.height, `${stepPath(module, step)}`).toBeLessThan(844 * 0.5)
+    }
+  })
+})
+
+describe('review per step', () => {
+  it.skipIf(!!process.env.PLUS_E2E_NO_BUILD)('shows each step\'s sign-off, whether it changed since, its content hash and its source file and line', async () => {
+    const { module, current, changed } = signedOff!
+    await page.goto(server.origin + `/behandlare/${module.id}/`)
+    const row = (step: Step) => page.locator('.tree .steps li').filter({ has: page.locator(`a[href="${clinicianPath(module, step)}"]`) })
+    expect(await row(current).locator('.signoff').innerText()).toBe('Granskat')
+    expect(await row(changed).locator('.signoff').innerText()).toBe('Ändrat efter granskning')
+
+    await page.goto(server.origin + clinicianPath(module, changed))
+    const facts = page.locator('.step-facts')
+    expect(await facts.locator('[data-signoff]').getAttribute('data-signoff')).toBe('changed')
+    expect(await facts.innerText()).toContain('Anna Berg, leg. psykolog')
+    expect(await facts.locator('code.hash').innerText()).toBe(stepHash(changed))
+    expect(await facts.innerText()).toContain(`${changed.source.file}:${changed.source.line}`)
+    const editor = await facts.locator('a', { hasText: 'öppna i redigeraren' }).getAttribute('href')
+    expect(editor).toMatch(new RegExp(`^vscode://file/.*${changed.source.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${changed.source.line}$`))
+    await page.goto(server.origin + clinicianPath(module, current))
+    expect(await page.locator('.step-facts [data-signoff]').getAttribute('data-signoff')).toBe('current')
+  })
+})
+
+describe('changes since the last release', () => {
+  it.skipIf(!!process.env.PLUS_E2E_NO_BUILD)('badges new, changed and removed steps on the start page and in the module tree, and lists the changes with links', async () => {
+    const r = release!
+    await page.goto(server.origin + '/')
+    const card = page.locator('.module-card').filter({ has: page.locator(`a[href="/moduler/${r.module.id}/"]`) })
+    expect(await card.locator('.change').allInnerTexts()).toEqual(['Ny: 1 steg', 'Ändrad: 1 steg', 'Borttagen: 1 steg'])
+    expect(await page.locator('.change').count()).toBe(3)
+
+    await page.goto(server.origin + `/behandlare/${r.module.id}/`)
+    const row = (step: Step) => page.locator('.tree .steps li').filter({ has: page.locator(`a[href="${clinicianPath(r.module, step)}"]`) })
+    expect(await row(r.newStep).locator('.change').innerText()).toBe('Ny')
+    expect(await row(r.changedStep).locator('.change').innerText()).toBe('Ändrad')
+    expect(await page.locator('.removed-steps').innerText()).toContain('Ett steg som har tagits bort')
+    expect(await page.locator('.tree .change').count()).toBe(2)
+
+    await page.goto(server.origin + '/andringar/')
+    expect(await page.locator('.lead').innerText()).toContain(`${r.version} → ${bundle.programme.version}`)
+    expect(await page.locator(`.change-list a[href="${clinicianPath(r.module, r.newStep)}"]`).count()).toBe(1)
+    expect(await page.locator(`.change-list a[href="${clinicianPath(r.module, r.changedStep)}"]`).count()).toBeGreaterThan(0)
+    expect(await page.locator('.change-list').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining(r.removedStepId)]))
+
+    await page.goto(server.origin + clinicianPath(r.module, r.changedStep))
+    await page.locator('details.word-diff summary').click()
+    expect(await page.locator('details.word-diff del').first().innerText()).toContain('Tidigare inledning.')
+    expect(await axeViolations(page, 'word diff')).toEqual([])
   })
 })
 
@@ -330,6 +575,7 @@ describe('development server', () => {
     dev = start('npm', ['run', 'dev', '--', '--port', String(port), '--host', '127.0.0.1'], {
       PLUS_CONTENT_DIR: path.join(dir, 'content'),
       PLUS_BUNDLE_DIR: path.join(dir, 'bundle'),
+      PLUS_RELEASED_DIR: path.join(dir, 'released'),
       FORCE_COLOR: '0',
     })
     await waitFor(async () => (await fetch(origin + '/').then((r) => r.status, () => 0)) === 200, 60_000, () => dev.output())
@@ -383,6 +629,15 @@ describe('development server', () => {
     expect(await added.text()).toContain('Ett nytt steg')
   }, 90_000)
 
+  it('without a released bundle, says there is nothing to compare with and shows no change badges', async () => {
+    const html = await fetch(`${origin}/`, { headers: { accept: 'text/html' } }).then((r) => r.text())
+    expect(html).toContain('ingen tidigare release')
+    expect(html).not.toMatch(/class="change change-/)
+    const tree = await fetch(`${origin}/behandlare/${modules()[0]!.id}/`, { headers: { accept: 'text/html' } }).then((r) => r.text())
+    expect(tree).toContain('class="tree"')
+    expect(tree).not.toMatch(/class="change change-/)
+  })
+
   it('shows a delivered film as a player with its poster and Swedish captions on by default', async () => {
     // No film is delivered yet in the content: deliver one in the copy (the compiler checks the
     // file exists, not that it plays; preload="none" keeps the browser from fetching it).
@@ -417,6 +672,50 @@ describe('development server', () => {
     expect(await axeViolations(devPage, 'film with video')).toEqual([])
   }, 60_000)
 })
+
+/** True for an rgb() colour whose hue lies among the greens and that is not near grey. */
+function isGreen(colour: string): boolean {
+  const [r, g, b] = (colour.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number) as [number, number, number]
+  const max = Math.max(r, g, b)
+  const min = Math.min(r, g, b)
+  if (max === 0 || (max - min) / max < 0.15) return false
+  return g === max && g - Math.max(r, b) > 10
+}
+
+/** Signs off two steps of the last module in the bundle: one as it is, one as it was before an edit. */
+async function signOff(dir: string): Promise<NonNullable<typeof signedOff>> {
+  const bundle = await loadBundle(dir)
+  const module = [...bundle.programme.modules].sort((a, b) => a.order - b.order).at(-1) as Module
+  const [current, changed] = module.sections[0]!.steps as [Step, Step]
+  current.signoff = { reviewer: 'Anna Berg, leg. psykolog', date: '2025-11-20', hash: stepHash(current) }
+  changed.signoff = { reviewer: 'Anna Berg, leg. psykolog', date: '2025-11-20', hash: stepHash({ ...changed, title: `${changed.title} (före ändringen)` }) }
+  await writeFile(path.join(dir, 'plus.json'), JSON.stringify(bundle))
+  return { module, current, changed }
+}
+
+/**
+ * A released bundle for the tests, from the one just built: the first module's second step did
+ * not exist yet (so it is new), its first step had other text (changed), and a step that is no
+ * longer there (removed).
+ */
+async function writeReleased(current: PlusBundle, dir: string): Promise<NonNullable<typeof release>> {
+  const released = structuredClone(current)
+  released.programme.version = '0.9.0'
+  const module = [...released.programme.modules].sort((a, b) => a.order - b.order)[0] as Module
+  const section = module.sections[0]!
+  const newStep = section.steps.splice(1, 1)[0] as Step
+  const changed = section.steps[0] as Step
+  const text = changed.blocks.find((b) => b.type === 'text')
+  if (text?.type !== 'text') throw new Error('the first step of the first module has no text block')
+  text.html = text.html.replace('<p>', '<p>Tidigare inledning. ')
+  text.text = `Tidigare inledning. ${text.text}`
+  const removed: Step = { ...structuredClone(changed), id: 'e2e-borttaget-steg', title: 'Ett steg som har tagits bort' }
+  section.steps.push(removed)
+  await mkdir(dir, { recursive: true })
+  await writeFile(path.join(dir, 'plus.json'), JSON.stringify(released))
+  const currentModule = current.programme.modules.find((m) => m.id === module.id) as Module
+  return { version: '0.9.0', newStep, changedStep: changed, removedStepId: removed.id, module: currentModule }
+}
 
 /** Resolves once `output()` has not grown for `quietMs` (the dev server has stopped rebuilding). */
 async function quiet(output: () => string, quietMs = 1_500, timeoutMs = 20_000): Promise<void> {

@@ -12,8 +12,8 @@ const form: FormBlock = {
   type: 'form', id: 'f', title: 'F', kind: 'assessment', intro: null,
   questions: [q('a', 'scale', [0, 1, 2, 3], { required: true }), q('b', 'single', [0, 3]), q('c', 'multiple', [1, 2]), q('n', 'number', [], { min: 0, max: 10 }), q('t', 'text')],
   scoring: { method: 'sum', min: 0, max: 9, bands: [
-    { min: 0, max: 3, label: 'Låg', html: '', text: '' },
-    { min: 4, max: 9, label: 'Hög', html: '', text: '' },
+    { min: 0, max: 3, label: 'Låg', level: 'info', html: '', text: '' },
+    { min: 4, max: 9, label: 'Hög', level: 'attention', html: '', text: '' },
   ] },
 }
 

@@ -12,6 +12,7 @@ import type {
   PlusManifest,
   Question,
   Section,
+  SignOff,
   Step,
 } from '../../types/bundle.generated.ts'
 import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../ir.ts'
@@ -113,7 +114,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
                 method: 'sum',
                 min: b.scoring.min,
                 max: b.scoring.max,
-                bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, html: band.html, text: band.text })),
+                bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, level: band.level, html: band.html, text: band.text })),
               }
             : null,
         }
@@ -124,14 +125,26 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     }
   }
 
-  const step = (s: IRStep, rel: string): Step => ({
-    type: 'step',
-    id: s.id,
-    title: s.title,
-    kind: s.kind,
-    blocks: s.blocks.map(block),
-    source: { file: rel, line: s.span.line },
-  })
+  /** The latest sign-off for a target (a step id, or null for the section). */
+  const signoffOf = (s: IRSection, target: string | null): SignOff | undefined => {
+    const found = s.signoffs.filter((o) => o.step === target).sort((a, b) => a.date.localeCompare(b.date)).at(-1)
+    return found ? { reviewer: found.reviewer, date: found.date, hash: found.hash } : undefined
+  }
+
+  const step = (s: IRStep, section: IRSection): Step => {
+    const out: Step = {
+      type: 'step',
+      id: s.id,
+      title: s.title,
+      kind: s.kind,
+      blocks: s.blocks.map(block),
+      source: { file: section.rel, line: s.span.line },
+    }
+    // Only recorded sign-offs are written, so bundles without any keep their exact shape.
+    const signoff = signoffOf(section, s.id)
+    if (signoff) out.signoff = signoff
+    return out
+  }
 
   // Every media file is copied, whether or not its section comes from the cache.
   for (const ref of tree.collected.media) if (media.get(mediaKey(ref))?.status === 'ok') file(ref)
@@ -161,14 +174,19 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     return entry
   }
 
-  const section = (s: IRSection): Section => ({
-    type: 'section',
-    id: s.id,
-    title: s.title,
-    summary: s.summary,
-    steps: s.steps.map((st) => step(st, s.rel)),
-    source: { file: s.rel, line: 1 },
-  })
+  const section = (s: IRSection): Section => {
+    const out: Section = {
+      type: 'section',
+      id: s.id,
+      title: s.title,
+      summary: s.summary,
+      steps: s.steps.map((st) => step(st, s)),
+      source: { file: s.rel, line: 1 },
+    }
+    const signoff = signoffOf(s, null)
+    if (signoff) out.signoff = signoff
+    return out
+  }
 
   const module = (m: IRModule): Module => ({
     type: 'module',

@@ -1,11 +1,16 @@
-// `:::scoring`: interpretation bands, a list of `[min–max] Label` items each followed by a text.
+// `:::scoring`: interpretation bands, a list of `[min–max] Label {level="…"}` items each followed
+// by a text.
 import type { ContainerDirective } from 'mdast-util-directive'
-import type { Band } from '../../types/bundle.generated.ts'
+import type { Band, BandLevel } from '../../types/bundle.generated.ts'
 import { checkAttributes } from './attributes.ts'
 import { report, spanOf, type ResolveContext } from './context.ts'
 import { isBlank, toPlainText, toRichText } from './text.ts'
+import { emergencyNumber } from '../../scoring/index.ts'
 
 const BAND = /^\[\s*(-?\d+)\s*[-–—]\s*(-?\d+)\s*\]\s*(\S.*)$/
+/** The optional level after the label: `{level="urgent"}` (quotes optional). */
+const LEVEL = /\s*\{\s*level\s*=\s*(?:"([^"]*)"|([^\s"}]*))\s*\}\s*$/
+const LEVELS: readonly BandLevel[] = ['info', 'attention', 'urgent']
 
 export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Band[] {
   checkAttributes(ctx, node)
@@ -23,8 +28,19 @@ export function resolveBands(ctx: ResolveContext, node: ContainerDirective): Ban
         report(ctx, 'PLUS214', spanOf(ctx, item), { text: headText.length > 50 ? headText.slice(0, 47) + '…' : headText })
         continue
       }
+      const level = LEVEL.exec(match[3]!)
+      const levelValue = level ? (level[1] ?? level[2] ?? '') : 'info'
+      if (!LEVELS.includes(levelValue as BandLevel)) {
+        report(ctx, 'PLUS214', spanOf(ctx, item), { text: headText.length > 50 ? headText.slice(0, 47) + '…' : headText })
+        continue
+      }
+      const label = (level ? match[3]!.slice(0, level.index) : match[3]!).trim()
       const rich = toRichText(ctx, rest)
-      bands.push({ min: Number(match[1]), max: Number(match[2]), label: match[3]!.trim(), html: rich.html, text: rich.text })
+      const emergency = emergencyNumber(rich.text)
+      if (emergency && levelValue !== 'urgent') {
+        report(ctx, 'PLUS327', spanOf(ctx, item), { label, number: emergency, level: level ? levelValue : '' })
+      }
+      bands.push({ min: Number(match[1]), max: Number(match[2]), label, level: levelValue as BandLevel, html: rich.html, text: rich.text })
     }
   }
   if (bands.length === 0 && !node.children.some((c) => c.type !== 'list')) {

@@ -40,8 +40,18 @@ export function resolveSection(ctx: ResolveContext, tree: Root): IRSection {
   }
   const span = spanOfPath(ctx.split, ['id'])
   if (data) ctx.collected.ids.push({ id: data.id, kind: 'section', span })
+  // A sign-off names a step of this very section: one that moved elsewhere was reviewed in
+  // another context, and one that never existed is a typo.
+  const signoffs: IRSection['signoffs'] = []
+  for (const [i, signoff] of (data?.signoffs ?? []).entries()) {
+    if (signoff.step !== undefined && !steps.some((st) => st.id === signoff.step)) {
+      report(ctx, 'PLUS328', spanOfPath(ctx.split, ['signoffs', i, 'step']), { step: signoff.step, section: data?.id ?? '' })
+      continue
+    }
+    signoffs.push({ step: signoff.step ?? null, reviewer: signoff.reviewer, date: signoff.date, hash: signoff.hash })
+  }
   // Returned even with invalid frontmatter (id empty) so the module is not reported as empty
   // on top of the real problem; errors stop the build before emit.
   const unreadable = !data || misspelled || ctx.diagnostics.some((d) => d.code === 'PLUS209' || d.code === 'PLUS220')
-  return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, rel: ctx.split.file.rel, span, unreadable }
+  return { id: data?.id ?? '', title: data?.title ?? '', summary: data?.summary ?? null, steps, signoffs, rel: ctx.split.file.rel, span, unreadable }
 }
