@@ -111,6 +111,17 @@ export interface OutboxItem {
   programmeDay: number | null
 }
 
+/** A period of the audit log: ISO instants, `from` inclusive, `to` exclusive; either may be left out. */
+export interface AuditPeriod {
+  from?: string
+  to?: string
+}
+
+/** Only the ends that are set (the engine's query takes absent, not undefined). */
+function periodOf(period: AuditPeriod): AuditPeriod {
+  return { ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) }
+}
+
 /** What the adapter needs. */
 export interface AdapterOptions {
   /** The SQLite file (`.plus/sandbox.db`); the audit log goes next to it (`sandbox-audit.db`). */
@@ -373,13 +384,13 @@ export class SandboxEngine {
   }
 
   /** The unit's audit log, oldest first (dataadministratör; the reading is logged too). */
-  auditLog(person: StaffPerson): StoredAuditEntry[] {
-    return this.#try(() => this.#engine.query(actorOf(person), { type: 'audit-log' }))
+  auditLog(person: StaffPerson, period: AuditPeriod = {}): StoredAuditEntry[] {
+    return this.#try(() => this.#engine.query(actorOf(person), { type: 'audit-log', ...periodOf(period) }))
   }
 
   /** The unit's log review: the entries the recurring checks ask about (dataadministratör). */
-  logReview(person: StaffPerson): ReviewFinding[] {
-    return this.#try(() => this.#engine.query(actorOf(person), { type: 'log-review' }))
+  logReview(person: StaffPerson, period: AuditPeriod = {}): ReviewFinding[] {
+    return this.#try(() => this.#engine.query(actorOf(person), { type: 'log-review', ...periodOf(period) }))
   }
 
   /** The patient's own extract: which care units read or changed their data, and when. */

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Sandbox } from './app.ts'
+import { accessLogPage, auditPage } from './audit-pages.ts'
 import { NOT_FOUND_MESSAGE, Refused, type Role } from './engine-adapter.ts'
 import { postedKey, postedVersion } from './form-guard.ts'
 import { days } from './format.ts'
@@ -56,6 +57,8 @@ interface Request {
   person: Person
   roles: Role[]
   form: URLSearchParams
+  /** The query string (GET forms such as the audit log's period). */
+  query: URLSearchParams
 }
 
 /** Provkör's own stylesheet, next to this file. */
@@ -253,6 +256,8 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
       },
     }
   }
+  if (get && p === '/granskning') return { ...here, outcome: () => page(auditPage(engine(), staffOnly(req), req.query)) }
+  if (get && p === '/atkomstlogg') return { ...here, outcome: () => page(accessLogPage(engine(), patientOnly(req))) }
   if (get && p === '/profil') return { ...here, outcome: () => page(profilePage(engine(), staffOnly(req))) }
   if (post && p === '/profil') {
     return {
@@ -442,7 +447,7 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
   try {
     roles = person.kind === 'staff' ? sandbox.engine.rolesOf(person) : []
     if (method === 'POST') form = await readBody(req)
-    const found = route(sandbox, { method, path: url.pathname, person, roles, form }, paths)
+    const found = route(sandbox, { method, path: url.pathname, person, roles, form, query: url.searchParams }, paths)
     if (!found) {
       sendPage(404, { title: 'Sidan finns inte', body: html`<p>Det finns ingen sådan sida i Provkör. <a href="/">Till startsidan</a></p>` })
       return

@@ -6,9 +6,16 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Sandbox } from '../../src/sandbox/app.ts'
 import { escapeHtml, html, trusted } from '../../src/sandbox/html.ts'
 import { NOT_FOUND_MESSAGE } from '../../src/sandbox/engine-adapter.ts'
-import { testPatient } from '../../src/sandbox/people.ts'
+import { STAFF, testPatient } from '../../src/sandbox/people.ts'
 import type { FormBlock } from '../../src/types/bundle.generated.ts'
 import { client, hiddenFields, openTestSandbox, removeTestBundle, START, type TestSandbox } from './harness.ts'
+
+const staff = (id: string) => {
+  const found = STAFF.find((p) => p.id === id)
+  if (!found) throw new Error(id)
+  return found
+}
+const STAFF_ANNA = staff('anna')
 
 let t: TestSandbox
 beforeEach(async () => {
@@ -130,8 +137,8 @@ describe('every role sees only what it may', () => {
     expect(menus.anna).toEqual(['/lista/mina', '/lista/enhetens', '/lista/avslutade', '/starta', '/profil'])
     expect(menus.maria).toEqual(['/roller', '/profil'])
     expect(menus.ingrid).toEqual(['/lista/enhetens', '/profil'])
-    expect(menus.dag).toEqual(['/lista/avslutade', '/profil'])
-    expect(menus.tolvan).toEqual(['/invanare'])
+    expect(menus.dag).toEqual(['/lista/avslutade', '/granskning', '/profil'])
+    expect(menus.tolvan).toEqual(['/invanare', '/atkomstlogg'])
   })
 
   it('refuses pages outside a role with 403 and a Swedish message, never a stack trace', async () => {
@@ -145,6 +152,11 @@ describe('every role sees only what it may', () => {
       ['tolvan', '/lista/enhetens', 403],
       ['anna', `/invanare/${id}`, 403],
       ['anna', '/program/finns-inte', 404],
+      ['anna', '/granskning', 403],
+      ['maria', '/granskning', 403],
+      ['ingrid', '/granskning', 403],
+      ['tolvan', '/granskning', 403],
+      ['dag', '/atkomstlogg', 403],
     ]
     for (const [person, path, status] of cases) {
       const visitor = client(t.origin)
@@ -153,6 +165,8 @@ describe('every role sees only what it may', () => {
       expect({ person, path, status: reply.status }).toEqual({ person, path, status })
       expect(reply.text).toContain('<h1>Det gick inte</h1>')
       expect(reply.text).not.toMatch(/at \w+ \(|EngineRefusal|TypeError/)
+      // Whatever is out of reach (another unit's, another patient's, never existed) reads the same.
+      if (status === 404) expect(reply.text).toContain(NOT_FOUND_MESSAGE)
     }
   })
 
@@ -470,5 +484,141 @@ describe('band levels', () => {
     t.sandbox.useBundle(withLevels)
     expect((await anna.get(`/program/${id}/handelser`)).text).toContain('class="level level-urgent"')
     expect((await tolvan.get(`/invanare/${id}/steg/oro-kartlaggning`)).text).toContain('class="level level-urgent"')
+  })
+})
+
+describe('forms carry the programme version they were rendered from', () => {
+  it('puts the version in every form that changes the programme', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const page = (await anna.get(`/program/${id}`)).text
+    for (const action of ['moduler', 'stangningsdatum', 'valkomsttext', 'avsluta', 'vidmakthall', 'overlamna']) {
+      expect(hiddenFields(page, `/program/${id}/${action}`).version, action).toMatch(/^\d+$/)
+    }
+    const ingrid = client(t.origin)
+    await ingrid.as('ingrid')
+    expect(hiddenFields((await ingrid.get(`/program/${id}`)).text, `/program/${id}/ansvarig`).version).toMatch(/^\d+$/)
+  })
+
+  it("refuses a form left open while a colleague changed the programme, with the engine's message, and keeps the colleague's change", async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const annasPage = (await anna.get(`/program/${id}`)).text
+    const bo = client(t.origin)
+    await bo.as('bo')
+    await bo.postForm(`/program/${id}`, `/program/${id}/valkomsttext`, { text: 'Bos välkomsttext' })
+    const stale = await anna.post(`/program/${id}/valkomsttext`, { ...hiddenFields(annasPage, `/program/${id}/valkomsttext`), text: 'Annas välkomsttext' })
+    expect(stale.status).toBe(303)
+    expect(stale.location).toBe(`/program/${id}`)
+    const shown = await anna.get(stale.location ?? '')
+    expect(shown.text).toMatch(/class="flash flash-error" role="alert"><p>Någon annan har ändrat/)
+    expect(shown.text).toContain('Bos välkomsttext')
+    expect(shown.text).not.toContain('<p class="pre-line">Annas välkomsttext')
+    // Reloaded, the page carries the new version and the same change goes through.
+    const again = await anna.submitForm(`/program/${id}`, `/program/${id}/valkomsttext`, { text: 'Annas välkomsttext' })
+    expect(again.text).toContain('flash-ok')
+    expect(again.text).toContain('Annas välkomsttext')
+  })
+
+  it('answers a post without the hidden fields with a message, not a crash', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const reply = await anna.submit(`/program/${id}/avsluta`, { orsak: 'completed' })
+    expect(reply.status).toBe(200)
+    expect(reply.text).toContain('Ladda om sidan')
+    expect(t.sandbox.engine.endedProgrammes(STAFF_ANNA)).toHaveLength(0)
+    const noKey = await anna.submit('/starta', { personnummer: '19121212-1220' })
+    expect(noKey.text).toContain('flash-error')
+    expect(t.sandbox.engine.programmeCount()).toBe(1)
+  })
+})
+
+describe('a form sent twice (reload and resend, double click)', () => {
+  it('starts, submits, sends and ends only once', async () => {
+    const anna = client(t.origin)
+    const first = await anna.postForm('/starta', '/starta', { personnummer: '19121212-1212' })
+    const second = await anna.post('/starta', { ...first.hidden, personnummer: '19121212-1212' })
+    expect(second.status).toBe(303)
+    expect(second.location).toBe(first.location)
+    expect(t.sandbox.engine.programmeCount()).toBe(1)
+    const id = programmeIdFrom(first.location)
+    await anna.postForm(`/program/${id}`, `/program/${id}/moduler`, { modul: ['oro'] })
+
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const fields = highAnswers(form('oro-kartlaggning-form'))
+    const sent = await answer(tolvan, id, 'oro-kartlaggning-form', fields)
+    expect(sent.status).toBe(303)
+    const resent = await tolvan.post(`/invanare/${id}/formular/oro-kartlaggning-form`, { ...sent.hidden, ...fields })
+    expect(resent.status).toBe(303)
+    expect(resent.location).toBe(sent.location)
+    expect([...(await anna.get(`/program/${id}/handelser`)).text.matchAll(/data-submission="/g)]).toHaveLength(1)
+
+    const message = await tolvan.postForm(`/invanare/${id}/meddelanden`, `/invanare/${id}/meddelanden`, { text: 'En fråga' })
+    await tolvan.post(`/invanare/${id}/meddelanden`, { ...message.hidden, text: 'En fråga' })
+    const thread = (await anna.get(`/program/${id}/meddelanden`)).text
+    expect([...thread.matchAll(/<li class="from-patient">/g)]).toHaveLength(1)
+    // A newly rendered form has a new key: the same words sent again are a new message.
+    await tolvan.postForm(`/invanare/${id}/meddelanden`, `/invanare/${id}/meddelanden`, { text: 'En fråga' })
+    expect([...(await anna.get(`/program/${id}/meddelanden`)).text.matchAll(/<li class="from-patient">/g)]).toHaveLength(2)
+
+    const ended = await anna.postForm(`/program/${id}`, `/program/${id}/avsluta`, { orsak: 'completed' })
+    expect(ended.location).toBe('/lista/avslutade')
+    const endedAt = t.sandbox.engine.endedProgrammes(STAFF_ANNA)[0]?.endedAt
+    // Resent a day later with the page's old version: the engine answers with the first result.
+    t.sandbox.clock.nextDay()
+    const endedAgain = await anna.post(`/program/${id}/avsluta`, { ...ended.hidden, orsak: 'completed' })
+    expect(endedAgain.status).toBe(303)
+    expect(endedAgain.location).toBe('/lista/avslutade')
+    const rows = t.sandbox.engine.endedProgrammes(STAFF_ANNA)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.endedAt).toBe(endedAt)
+  })
+})
+
+describe('the audit log', () => {
+  it('shows the dataadministratör the unit\'s log and the review, which finds a colleague opening a programme they are not responsible for', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const bo = client(t.origin)
+    await bo.as('bo')
+    expect((await bo.get(`/program/${id}`)).status).toBe(200)
+    const dag = client(t.origin)
+    await dag.as('dag')
+    const page = await dag.get('/granskning')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('data-action="start-programme"')
+    const outside = [...page.text.matchAll(/<td data-finding="outside-own-list">[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(outside.length).toBeGreaterThan(0)
+    expect(new Set(outside)).toEqual(new Set(['Bo Lind']))
+    // The delivery process looked up who the start flag goes to; that read is in the log too.
+    expect(page.text).toContain('Slog upp mottagaren av en avisering')
+    // Reading the log is logged.
+    expect((await dag.get('/granskning')).text).toContain('data-action="audit-log"')
+    // A period before anything happened shows nothing; a bad date is a message.
+    const empty = await dag.get('/granskning?fran=2025-01-01&till=2025-01-31')
+    expect(empty.text).toContain('Inga poster under perioden')
+    expect(empty.text).toContain('data-findings="0"')
+    expect((await dag.get('/granskning?fran=igår')).status).toBe(409)
+  })
+
+  it("gives the patient the care units that read their data, and nothing of another patient's", async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    await startFor('19121212-1220', ['angest'])
+    const anna = client(t.origin)
+    await anna.get(`/program/${id}`)
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const extract = await tolvan.get('/atkomstlogg')
+    expect(extract.status).toBe(200)
+    expect(extract.text).toContain('<h1>Vilka vårdenheter har läst mina uppgifter</h1>')
+    const rows = [...extract.text.matchAll(/<tr data-unit="([^"]+)"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)]
+    expect(rows.length).toBeGreaterThan(0)
+    expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(['Vårdcentralen Provby']))
+    expect(new Set(rows.map((r) => r[3]))).toEqual(new Set(['Läst', 'Ändrat']))
+    // Who it was is not shown.
+    expect(extract.text).not.toContain('Anna Ek</td>')
+    const sven = client(t.origin)
+    await sven.as('sven')
+    expect((await sven.get('/atkomstlogg')).text).toContain('Ingen vårdenhet har läst dina uppgifter än')
   })
 })
