@@ -119,13 +119,13 @@ export function auditPage(engine: SandboxEngine, person: StaffPerson, query: URL
       </form>
       <section aria-labelledby="granskning-rubrik"><h2 id="granskning-rubrik">Loggranskning</h2>
         <p>Åtkomst till eget personnummer, till program där personen inte var ansvarig behandlare, och åtkomst efter att ett program avslutats.</p>
-        ${findings.length === 0 ? html`<p data-findings="0">Inget att granska under perioden.</p>` : html`<div class="table-wrap"><table data-findings="${findings.length}"><caption>Att granska (${findings.length})</caption>
+        ${findings.length === 0 ? html`<p data-findings="0">Inget att granska under perioden.</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Poster att granska"><table data-findings="${findings.length}"><caption>Att granska (${findings.length})</caption>
           <thead><tr><th scope="col">Varför</th>${head}</tr></thead>
           <tbody>${findings.map((f) => entryRow(f.entry, html`<td data-finding="${f.kind}">${FINDING_LABELS[f.kind]}</td>`))}</tbody></table></div>`}
       </section>
       <section aria-labelledby="logg-rubrik"><h2 id="logg-rubrik">Granskningslogg</h2>
         ${entries.length === 0 ? html`<p>Inga poster under perioden.</p>` : html`<p>${entries.length} poster${entries.length > shown.length ? `, de ${shown.length} senaste visas` : ''}. Nyast först.</p>
-        <div class="table-wrap"><table class="audit-log"><caption>Poster (${shown.length})</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Poster i granskningsloggen"><table class="audit-log"><caption>Poster (${shown.length})</caption>
           <thead><tr>${head}</tr></thead>
           <tbody>${shown.map((e) => entryRow(e))}</tbody></table></div>`}
       </section>`,
@@ -137,7 +137,7 @@ export function accessLogPage(engine: SandboxEngine, person: PatientPerson): Pag
   return {
     title: 'Vilka vårdenheter har läst mina uppgifter',
     body: html`<p>Här ser du när en vårdenhet har läst eller ändrat dina uppgifter i PLUS. Du har rätt att få veta det enligt patientdatalagen. Nyast först.</p>
-      ${accesses.length === 0 ? html`<p>Ingen vårdenhet har läst dina uppgifter än.</p>` : html`<div class="table-wrap"><table class="access-log"><caption>Åtkomst till dina uppgifter (${accesses.length})</caption>
+      ${accesses.length === 0 ? html`<p>Ingen vårdenhet har läst dina uppgifter än.</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Åtkomst till dina uppgifter"><table class="access-log"><caption>Åtkomst till dina uppgifter (${accesses.length})</caption>
         <thead><tr><th scope="col">Tid</th><th scope="col">Vårdenhet</th><th scope="col">Läst eller ändrat</th></tr></thead>
         <tbody>${accesses.map((a) => html`<tr data-unit="${a.unitId}"><td>${swedishTime(a.at)}</td><td>${a.unitName ?? unitName(a.unitId)}</td><td>${a.access === 'read' ? 'Läst' : 'Ändrat'}</td></tr>`)}</tbody></table></div>`}
       <p class="muted small">Uppgifter om enskilda medarbetare visas inte här. Vill du veta mer, kontakta vårdenheten.</p>`,

@@ -38,7 +38,8 @@ export function listPage(engine: SandboxEngine, person: StaffPerson, roles: read
         ? 'Enhetens pågående program, och program som väntar på att tas emot efter en överlämning.'
         : `Avslutade program.${dataAdmin ? ` Ett avslutat program får gallras först ${days(PURGE_GRACE_DAYS)} efter att det avslutades, så att ett misstag hinner upptäckas. Välj de program som ska gallras.` : ' Program där du var ansvarig står i fetstil.'}`
   if (rows.length === 0) return { title, body: html`<p>${intro}</p><p>Inga program här.</p>` }
-  const table = html`<div class="table-wrap"><table>
+  // A table may scroll sideways on a phone: the wrapper is a named, focusable region for keyboards.
+  const table = html`<div class="table-wrap" tabindex="0" role="region" aria-label="${LIST_TITLES[which]}"><table>
     <caption>${LIST_TITLES[which]} (${rows.length})</caption>
     <thead><tr>${dataAdmin ? html`<th scope="col">Gallra</th><th scope="col">Får gallras från</th>` : ''}<th scope="col">Invånare</th><th scope="col">Status</th><th scope="col">Startat</th><th scope="col">${which === 'avslutade' ? 'Avslutat' : 'Dagar kvar'}</th><th scope="col">Ansvarig</th><th scope="col">Olästa</th></tr></thead>
     <tbody>${rows.map(
@@ -270,7 +271,7 @@ export function rolesPage(engine: SandboxEngine, person: StaffPerson): PageBody 
   const people = STAFF.filter((s) => s.unitId === person.unitId)
   return {
     title: `Roller – ${unitName(person.unitId)}`,
-    body: html`<div class="table-wrap"><table><caption>Vem har vilken roll</caption>
+    body: html`<div class="table-wrap" tabindex="0" role="region" aria-label="Roller"><table><caption>Vem har vilken roll</caption>
       <thead><tr><th scope="col">Person</th><th scope="col">Roll</th><th scope="col">Sedan</th><th scope="col">Ta bort</th></tr></thead>
       <tbody>${grants.map(
         (g) => html`<tr><th scope="row">${staffName(g.userId)}</th><td>${ROLE_LABELS[g.role]}</td><td>${shortTime(g.grantedAt)}</td>
