@@ -2,7 +2,7 @@
 // "Information om momentet", the module tree and the three choices at the bottom, "Hantera
 // händelser", one submitted form, the roles of the unit and "Min profil".
 import type { SandboxEngine, ProgrammeListRow, SubmissionView } from './engine-adapter.ts'
-import { END_REASONS, PURGE_GRACE_DAYS, ROLE_LABELS, type Role } from './engine-adapter.ts'
+import { END_REASONS, PURGE_GRACE_DAYS, Refused, ROLE_LABELS, type Role } from './engine-adapter.ts'
 import { bandLevelLabel, days, longDate, moduleStatusLabel, personnummerText, shortTime, statusLabel, stepKindLabel, swedishTime } from './format.ts'
 import { keyField, versionField } from './form-guard.ts'
 import { html, type Html, trusted } from './html.ts'
@@ -75,7 +75,9 @@ function purgeCells(engine: SandboxEngine, r: ProgrammeListRow): Html {
 }
 
 export function purgeConfirmPage(engine: SandboxEngine, person: StaffPerson, ids: string[]): PageBody {
-  const rows = engine.endedProgrammes(person).filter((r) => ids.includes(r.programmeId))
+  // Only what may be purged today is offered; the engine refuses the rest anyway (purge-too-early).
+  const rows = engine.endedProgrammes(person).filter((r) => ids.includes(r.programmeId) && r.endedAt !== null && engine.mayPurge(r.endedAt))
+  if (rows.length === 0) throw new Refused('nothing-chosen', 'Inget av de valda programmen får gallras än. Listan visar från vilken dag de får gallras.')
   return {
     title: 'Bekräfta gallring',
     body: html`<p>Du gallrar ${rows.length} ${rows.length === 1 ? 'program' : 'program'}. Allt om dem tas bort: svar, meddelanden och aviseringar. Det går inte att ångra.</p>

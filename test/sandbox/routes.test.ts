@@ -319,9 +319,11 @@ describe('the dataadministratör', () => {
     const csv = await dag.get('/export/avslutade.csv')
     expect(csv.status).toBe(200)
     expect(csv.text).toContain(id)
-    // A purge posted anyway is refused by the engine, shown on the page, and nothing is removed.
+    // Chosen anyway, the confirm page refuses; posted past it, the engine refuses; nothing is removed.
+    expect((await dag.submit('/gallra', { program: [id] })).text).toContain('flash-error')
     const early = await dag.submit('/gallra/bekrafta', { program: [id] })
     expect(early.text).toContain('flash-error')
+    expect(early.text).toContain('karenstiden')
     expect(t.sandbox.engine.programmeCount()).toBe(1)
     for (const step of ['7', '7', '7', '7', '1']) await dag.post('/klocka', { steg: step })
     expect((await dag.get('/lista/avslutade')).text).not.toContain(`value="${id}"`)
