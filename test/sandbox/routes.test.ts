@@ -594,6 +594,9 @@ describe('the audit log', () => {
     expect(new Set(outside)).toEqual(new Set(['Bo Lind']))
     // The delivery process looked up who the start flag goes to; that read is in the log too.
     expect(page.text).toContain('Slog upp mottagaren av en avisering')
+    // Only this unit's entries: Maria's grants at set-up, none of Mats's at the other unit.
+    expect(page.text).toMatch(/<td>Maria Holm<\/td><td>Gav roll<\/td>/)
+    expect(page.text).not.toContain('Mats Dal</td>')
     // Reading the log is logged.
     expect((await dag.get('/granskning')).text).toContain('data-action="audit-log"')
     // A period before anything happened shows nothing; a bad date is a message.
