@@ -5,7 +5,9 @@
 import { rmSync } from 'node:fs'
 import {
   addDays,
+  type AccessLogEntry,
   createEngine,
+  DEFAULT_PURGE_GRACE_DAYS,
   type Actor,
   type Engine,
   EngineRefusal,
@@ -23,11 +25,14 @@ import {
   type PatientView,
   type ProgrammeListRow,
   type ProgrammeTree,
+  type ReviewFinding,
+  type ReviewFindingKind,
   type Role,
   ROLE_LABELS,
   type RoleGrant,
   type SubmissionSummary,
   type SubmissionView,
+  type StoredAuditEntry,
   localDate,
   localTime,
   daysBetween,
@@ -39,6 +44,7 @@ import type { Band, FormBlock, PlusBundle } from '../types/bundle.generated.ts'
 import { PATIENTS, type Person, type StaffPerson, STAFF, UNITS } from './people.ts'
 
 export type {
+  AccessLogEntry,
   EndReason,
   EventsView,
   MessageView,
@@ -49,8 +55,11 @@ export type {
   PatientView,
   ProgrammeListRow,
   ProgrammeTree,
+  ReviewFinding,
+  ReviewFindingKind,
   Role,
   RoleGrant,
+  StoredAuditEntry,
   SubmissionSummary,
   SubmissionView,
 }
@@ -72,6 +81,17 @@ export class Refused extends Error {
   }
 }
 
+/**
+ * The one message for whatever a person cannot reach: another unit's or patient's programme, a
+ * purged one, an id that never existed, a step or form the programme does not have. The engine
+ * answers all of these with `not-found` and the same text; the sandbox's own lookups say the same,
+ * so no page tells a visitor which of them it was.
+ */
+export const NOT_FOUND_MESSAGE = 'Det du söker finns inte, eller så har du inte behörighet till det.'
+
+/** Calendar days after the end before an ended programme may be purged (the engine's default, passed to it explicitly). */
+export const PURGE_GRACE_DAYS = DEFAULT_PURGE_GRACE_DAYS
+
 /** A submission's band severity, when the bundle has one (`level`, newer bundles). */
 export type BandLevel = 'info' | 'attention' | 'urgent'
 
@@ -91,9 +111,20 @@ export interface OutboxItem {
   programmeDay: number | null
 }
 
+/** A period of the audit log: ISO instants, `from` inclusive, `to` exclusive; either may be left out. */
+export interface AuditPeriod {
+  from?: string
+  to?: string
+}
+
+/** Only the ends that are set (the engine's query takes absent, not undefined). */
+function periodOf(period: AuditPeriod): AuditPeriod {
+  return { ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) }
+}
+
 /** What the adapter needs. */
 export interface AdapterOptions {
-  /** The SQLite file (`.plus/sandbox.db`). */
+  /** The SQLite file (`.plus/sandbox.db`); the audit log goes next to it (`sandbox-audit.db`). */
   dbPath: string
   bundle: PlusBundle
   clock: () => Date
@@ -114,9 +145,9 @@ export class SandboxEngine {
   constructor(options: AdapterOptions) {
     this.#options = options
     this.#bundle = options.bundle
-    this.#store = openSqliteStore({ path: options.dbPath })
+    this.#store = openSqliteStore({ path: options.dbPath, auditPath: auditPathOf(options.dbPath) })
     try {
-      this.#engine = createEngine({ store: this.#store, bundle: options.bundle, clock: options.clock })
+      this.#engine = createEngine({ store: this.#store, bundle: options.bundle, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
     } catch (error) {
       // The database already runs this version number with other content (the content was edited
       // without a new version since the last run). Keep running on the stored content.
@@ -125,7 +156,7 @@ export class SandboxEngine {
         this.#store.close()
         throw error
       }
-      this.#engine = createEngine({ store: this.#store, bundle: stored, clock: options.clock })
+      this.#engine = createEngine({ store: this.#store, bundle: stored, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
       this.#bundle = stored
       this.startedOnStoredContent = true
     }
@@ -159,7 +190,10 @@ export class SandboxEngine {
       return fn()
     } catch (error) {
       if (error instanceof EngineRefusal) {
-        throw new Refused(error.refusal.code, error.refusal.message, (error.refusal.problems ?? []).map((p) => ({ questionId: p.questionId, code: p.code })))
+        const { code } = error.refusal
+        // One text for everything out of reach, whatever the engine's catalogue says in future.
+        const message = code === 'not-found' ? NOT_FOUND_MESSAGE : error.refusal.message
+        throw new Refused(code, message, (error.refusal.problems ?? []).map((p) => ({ questionId: p.questionId, code: p.code })))
       }
       throw error
     }
@@ -173,7 +207,7 @@ export class SandboxEngine {
    */
   replaceBundle(bundle: PlusBundle): BundleSwap {
     try {
-      this.#engine = createEngine({ store: this.#store, bundle, clock: this.#options.clock })
+      this.#engine = createEngine({ store: this.#store, bundle, clock: this.#options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
     } catch (error) {
       if (isVersionReuse(error)) return { ok: false, reason: 'same-version-other-content' }
       throw error
@@ -209,8 +243,9 @@ export class SandboxEngine {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'list-ended' }))
   }
 
-  startProgramme(person: StaffPerson, personnummer: string): string {
-    const result = this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-programme', personnummer }))
+  /** Starts a programme. `key` is the start form's idempotency key: the same key again returns the same programme. */
+  startProgramme(person: StaffPerson, personnummer: string, key: string): string {
+    const result = this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-programme', personnummer, idempotencyKey: key }))
     if (result.programmeId === null) throw new Error('start-programme returned no programme')
     return result.programmeId
   }
@@ -243,37 +278,41 @@ export class SandboxEngine {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'submission', programmeId, submissionId }))
   }
 
-  startModules(person: StaffPerson, programmeId: string, modules: ModuleStart[]): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-modules', programmeId, modules }))
+  // The commands below that could overwrite a colleague's change carry `expectedVersion`: the
+  // programme version the page showed (a hidden field). A stale one is refused (version-conflict).
+
+  startModules(person: StaffPerson, programmeId: string, modules: ModuleStart[], expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-modules', programmeId, modules, expectedVersion }))
   }
 
-  changeClosingDate(person: StaffPerson, programmeId: string, moduleId: string, closesOn: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-module-closing-date', programmeId, moduleId, closesOn }))
+  changeClosingDate(person: StaffPerson, programmeId: string, moduleId: string, closesOn: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-module-closing-date', programmeId, moduleId, closesOn, expectedVersion }))
   }
 
-  editWelcome(person: StaffPerson, programmeId: string, text: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'edit-welcome-text', programmeId, text }))
+  editWelcome(person: StaffPerson, programmeId: string, text: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'edit-welcome-text', programmeId, text, expectedVersion }))
   }
 
-  endProgramme(person: StaffPerson, programmeId: string, reason: string): void {
+  /** Ends the programme; `key` is the end form's idempotency key (a second post of the same form does nothing). */
+  endProgramme(person: StaffPerson, programmeId: string, reason: string, expectedVersion: number, key: string): void {
     // An unknown reason reaches the engine as it is; the engine refuses it (invalid-end-reason).
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'end-programme', programmeId, reason: reason as EndReason }))
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'end-programme', programmeId, reason: reason as EndReason, expectedVersion, idempotencyKey: key }))
   }
 
-  retainProgramme(person: StaffPerson, programmeId: string, until: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'retain-programme', programmeId, until }))
+  retainProgramme(person: StaffPerson, programmeId: string, until: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'retain-programme', programmeId, until, expectedVersion }))
   }
 
-  handOver(person: StaffPerson, programmeId: string, toUnitId: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'hand-over', programmeId, toUnitId }))
+  handOver(person: StaffPerson, programmeId: string, toUnitId: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'hand-over', programmeId, toUnitId, expectedVersion }))
   }
 
-  changeResponsible(person: StaffPerson, programmeId: string, responsibleUserId: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-responsible', programmeId, responsibleUserId }))
+  changeResponsible(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-responsible', programmeId, responsibleUserId, expectedVersion }))
   }
 
-  acceptHandover(person: StaffPerson, programmeId: string, responsibleUserId: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'accept-handover', programmeId, responsibleUserId }))
+  acceptHandover(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'accept-handover', programmeId, responsibleUserId, expectedVersion }))
   }
 
   // ── Messages (patient and behandlare) ──────────────────────────────────────────────────
@@ -282,8 +321,9 @@ export class SandboxEngine {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'messages', programmeId }))
   }
 
-  sendMessage(person: Person, programmeId: string, text: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'send-message', programmeId, text }))
+  /** Sends a message; `key` is the message form's idempotency key (a reload-resubmit sends nothing twice). */
+  sendMessage(person: Person, programmeId: string, text: string, key: string): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'send-message', programmeId, text, idempotencyKey: key }))
   }
 
   markMessagesRead(person: Person, programmeId: string): void {
@@ -305,8 +345,9 @@ export class SandboxEngine {
     this.#try(() => this.#engine.execute(actorOf(person), { type: 'open-step', programmeId, stepId }))
   }
 
-  submitForm(person: Person, programmeId: string, formId: string, answers: Answers): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'submit-form', programmeId, formId, answers }))
+  /** Submits a form; `key` is the rendered form's idempotency key (a second post of it stores nothing). */
+  submitForm(person: Person, programmeId: string, formId: string, answers: Answers, key: string): void {
+    this.#try(() => this.#engine.execute(actorOf(person), { type: 'submit-form', programmeId, formId, answers, idempotencyKey: key }))
   }
 
   setMobileNumber(person: Person, programmeId: string, mobileNumber: string | null): void {
@@ -326,6 +367,35 @@ export class SandboxEngine {
 
   purge(person: StaffPerson, programmeIds: string[]): void {
     this.#try(() => this.#engine.execute(actorOf(person), { type: 'purge-programmes', programmeIds }))
+  }
+
+  /**
+   * The first Stockholm day an ended programme may be purged: the day it ended plus the grace
+   * period (retention, "vidmakthålla", is over once a programme is ended). The engine applies the
+   * same rule and refuses an earlier purge (`purge-too-early`).
+   */
+  purgeAllowedFrom(endedAt: string): string {
+    return addDays(localDate(endedAt), PURGE_GRACE_DAYS)
+  }
+
+  /** Whether an ended programme may be purged today, by the clock. */
+  mayPurge(endedAt: string): boolean {
+    return localDate(this.#options.clock()) >= this.purgeAllowedFrom(endedAt)
+  }
+
+  /** The unit's audit log, oldest first (dataadministratör; the reading is logged too). */
+  auditLog(person: StaffPerson, period: AuditPeriod = {}): StoredAuditEntry[] {
+    return this.#try(() => this.#engine.query(actorOf(person), { type: 'audit-log', ...periodOf(period) }))
+  }
+
+  /** The unit's log review: the entries the recurring checks ask about (dataadministratör). */
+  logReview(person: StaffPerson, period: AuditPeriod = {}): ReviewFinding[] {
+    return this.#try(() => this.#engine.query(actorOf(person), { type: 'log-review', ...periodOf(period) }))
+  }
+
+  /** The patient's own extract: which care units read or changed their data, and when. */
+  accessLog(person: Person): AccessLogEntry[] {
+    return this.#try(() => this.#engine.query(actorOf(person), { type: 'access-log' }))
   }
 
   // ── Behörighetsadministratör and everyone's profile ────────────────────────────────────
@@ -368,13 +438,32 @@ export class SandboxEngine {
   }
 
   /**
-   * Sends what waits in the outbox, as a host's delivery process would, at the clock's time.
-   * Returns how many notifications went out.
+   * Sends what waits in the outbox, as a host's delivery process would, at the clock's time. A
+   * patient's notification names only the programme; the process asks the engine who that is
+   * (`notificationRecipient`, a logged read) as a real host would before texting them, and the
+   * sandbox keeps the answer to show in the outbox panel. Returns how many went out.
    */
   sendOutbox(): number {
-    const pending = this.#engine.pendingNotifications('provkor')
-    for (const message of pending) this.#engine.markNotificationSent('provkor', message.outboxId)
+    const pending = this.#engine.pendingNotifications(DELIVERY_PROCESS)
+    for (const message of pending) {
+      this.#recipientOf(message.outboxId)
+      this.#engine.markNotificationSent(DELIVERY_PROCESS, message.outboxId)
+    }
     return pending.length
+  }
+
+  /** Sandbox person ids by outbox id, resolved once per row (each resolution is an audit entry). */
+  #recipients = new Map<string, string | null>()
+
+  #recipientOf(outboxId: string): string | null {
+    if (!this.#recipients.has(outboxId)) {
+      const found = this.#engine.notificationRecipient(DELIVERY_PROCESS, outboxId)
+      this.#recipients.set(
+        outboxId,
+        found === null ? null : found.recipient === 'clinician' ? found.userId : (PATIENT_IDS.get(found.personnummer.replace(/\D/g, '')) ?? null),
+      )
+    }
+    return this.#recipients.get(outboxId) ?? null
   }
 
   /** Every notification, oldest first. */
@@ -388,7 +477,8 @@ export class SandboxEngine {
       id: m.outboxId,
       programmeId: m.programmeId,
       recipient: m.recipient,
-      recipientId: m.recipient === 'clinician' ? m.recipientRef : patientIdOf(m.recipientRef),
+      // A clinician is named by user id in the row; a patient only through the delivery process.
+      recipientId: m.recipient === 'clinician' ? m.recipientRef : this.#recipientOf(m.outboxId),
       channel: m.channel,
       title: m.title,
       text: m.text,
@@ -411,7 +501,10 @@ export class SandboxEngine {
   static reset(current: SandboxEngine, bundle: PlusBundle = current.#bundle): SandboxEngine {
     const options = { ...current.#options, bundle }
     current.close()
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${options.dbPath}${suffix}`, { force: true })
+    // "Börja om" empties the whole playground, the audit log file included.
+    for (const file of [options.dbPath, auditPathOf(options.dbPath)]) {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true })
+    }
     return new SandboxEngine(options)
   }
 }
@@ -421,17 +514,19 @@ function isVersionReuse(error: unknown): boolean {
   return error instanceof Error && /already stored with different content/.test(error.message)
 }
 
-/** The engine's actor for a sandbox person. */
+/** The engine's actor for a sandbox person; staff carry their (test) personnummer as SITHS would give it. */
 function actorOf(person: Person): Actor {
   return person.kind === 'staff'
-    ? { kind: 'staff', userId: person.id, unitId: person.unitId }
+    ? { kind: 'staff', userId: person.id, unitId: person.unitId, personnummer: person.personnummer }
     : { kind: 'patient', personnummer: person.personnummer }
 }
 
-/** The sandbox patient an outbox row is addressed to (the engine names them by personnummer). */
-function patientIdOf(recipientRef: string): string | null {
-  const digits = recipientRef.replace(/\D/g, '')
-  return PATIENT_IDS.get(digits) ?? null
+/** The audit log's file next to the database: `sandbox.db` → `sandbox-audit.db`. */
+function auditPathOf(dbPath: string): string {
+  return `${dbPath.replace(/\.db$/, '')}-audit.db`
 }
+
+/** The name the sandbox's delivery process goes by in the audit log. */
+const DELIVERY_PROCESS = 'provkor'
 
 const PATIENT_IDS = new Map(PATIENTS.map((p) => [p.personnummer.replace('-', ''), p.id]))

@@ -34,13 +34,14 @@ export interface NavItem {
 
 /** The menu for a person: only what their roles may open. */
 export function navFor(person: Person, roles: readonly Role[]): NavItem[] {
-  if (person.kind === 'patient') return [{ href: '/invanare', label: 'Mitt PLUS' }]
+  if (person.kind === 'patient') return [{ href: '/invanare', label: 'Mitt PLUS' }, { href: '/atkomstlogg', label: 'Vem har läst mina uppgifter' }]
   const items: NavItem[] = []
   const has = (role: Role) => roles.includes(role)
   if (has('behandlare')) items.push({ href: '/lista/mina', label: 'Mina' })
   if (has('behandlare') || has('invanaradministrator')) items.push({ href: '/lista/enhetens', label: 'Enhetens' })
   if (has('behandlare') || has('dataadministrator')) items.push({ href: '/lista/avslutade', label: 'Avslutade' })
   if (has('behandlare')) items.push({ href: '/starta', label: 'Starta nytt moment' })
+  if (has('dataadministrator')) items.push({ href: '/granskning', label: 'Granskning' })
   if (has('behorighetsadministrator')) items.push({ href: '/roller', label: 'Roller' })
   items.push({ href: '/profil', label: 'Min profil' })
   return items
@@ -76,7 +77,7 @@ function clockPanel(ctx: PageContext): Html {
   return html`<section class="panel" aria-labelledby="klocka-rubrik">
     <h2 id="klocka-rubrik">Klockan</h2>
     <p class="clock"><time datetime="${ctx.now.toISOString()}"><span class="clock-day">${face.day}</span> <span class="clock-time">kl. ${face.time}</span></time></p>
-    <p class="muted small">Tiden i provmiljön går bara när du spolar fram. Flaggorna körs för varje dag som går.</p>
+    <p class="muted small">Tiden i provmiljön går bara när du spolar fram. Flaggorna körs för varje dag som går. Aviseringar går bara ut mellan kl. 08.00 och 20.00; klockan står på samma tid varje dag.</p>
     <form method="post" action="/klocka" class="clock-buttons">
       <button type="submit" name="steg" value="1">Spola fram 1 dag</button>
       <button type="submit" name="steg" value="7">Spola fram 7 dagar</button>

@@ -1,7 +1,8 @@
 // The patient's pages: their programmes, the welcome text with the started modules, a step
 // (opening it records it), forms, messages (shared with the behandlare) and their own answers.
 import type { MessageView, PatientView, SandboxEngine } from './engine-adapter.ts'
-import { calendar } from './engine-adapter.ts'
+import { calendar, NOT_FOUND_MESSAGE, Refused } from './engine-adapter.ts'
+import { keyField } from './form-guard.ts'
 import { longDate, shortTime, swedishTime } from './format.ts'
 import { html, type Html, trusted } from './html.ts'
 import type { Person, PatientPerson } from './people.ts'
@@ -73,7 +74,8 @@ export function patientStepPage(engine: SandboxEngine, person: PatientPerson, pr
   const base = `/invanare/${programmeId}`
   const module = view.modules.find((m) => m.sections.some((s) => s.steps.some((st) => st.stepId === stepId)))
   const step = findStep(engine, stepId)
-  if (!module || !step) return { title: 'Steget finns inte', body: html`<p>Steget hör inte till en startad modul. <a href="${base}">Tillbaka</a></p>` }
+  // A step of no started module answers as anything else out of reach does.
+  if (!module || !step) throw new Refused('not-found', NOT_FOUND_MESSAGE)
   const stepViews = module.sections.flatMap((s) => s.steps)
   const index = stepViews.findIndex((s) => s.stepId === stepId)
   const prev = stepViews[index - 1]
@@ -98,7 +100,8 @@ export function patientStepPage(engine: SandboxEngine, person: PatientPerson, pr
     if (module.status === 'closed') return { kind: 'closed', reason: 'Modulen är stängd. Det går att läsa den men inte skicka in formulär.' }
     const values = retry?.formId === form.id ? retry.values : {}
     const errors = retry?.formId === form.id ? retry.errors : {}
-    return { kind: 'open', action: `${base}/formular/${form.id}`, values, errors }
+    // A fresh idempotency key per rendered form: sending this page twice stores one submission.
+    return { kind: 'open', action: `${base}/formular/${form.id}`, values, errors, hidden: keyField() }
   }
   const resolve = (id: string): string | null => {
     const target = findStep(engine, id) ? id : stepOfElement(engine, id)
@@ -147,7 +150,7 @@ export function messagesPage(engine: SandboxEngine, person: Person, programmeId:
       )}</ol>`}
       ${unread > 0 ? html`<form method="post" action="${action}/last"><button type="submit" class="secondary">Markera som lästa</button></form>` : ''}
       <h2>Skriv ett meddelande</h2>
-      <form method="post" action="${action}"><div class="field"><label for="meddelande">Meddelande</label><textarea id="meddelande" name="text" rows="4" required></textarea></div><button type="submit">Skicka</button></form>`,
+      <form method="post" action="${action}">${keyField()}<div class="field"><label for="meddelande">Meddelande</label><textarea id="meddelande" name="text" rows="4" required></textarea></div><button type="submit">Skicka</button></form>`,
   }
 }
 

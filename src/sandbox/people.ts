@@ -1,5 +1,6 @@
 // The sandbox's people: two care units with one user per role, and three test patients with
-// Skatteverket's published test personnummer (the 1912-12-12 series the engine's tests use).
+// Skatteverket's published test personnummer (the 1912-12-12 series the engine's tests use);
+// staff have test numbers of their own (1990-01-01 series).
 // No other personnummer is accepted anywhere in the sandbox.
 import type { Role } from './engine-adapter.ts'
 
@@ -18,6 +19,12 @@ export interface StaffPerson {
   title: string
   unitId: string
   role: Role
+  /**
+   * Their personnummer, as the SITHS login gives it to the engine: Skatteverket test numbers of
+   * the 1990-01-01 series, distinct from the test patients' (the engine refuses staff access to a
+   * programme of their own number).
+   */
+  personnummer: string
 }
 
 /** A test patient. */
@@ -37,14 +44,14 @@ export const OTHER_UNIT: SandboxUnit = { unitId: 'vc-testa', name: 'Vårdcentral
 export const UNITS: readonly SandboxUnit[] = [HOME_UNIT, OTHER_UNIT]
 
 export const STAFF: readonly StaffPerson[] = [
-  { kind: 'staff', id: 'anna', name: 'Anna Ek', title: 'sjuksköterska', unitId: HOME_UNIT.unitId, role: 'behandlare' },
-  { kind: 'staff', id: 'bo', name: 'Bo Lind', title: 'psykolog', unitId: HOME_UNIT.unitId, role: 'behandlare' },
-  { kind: 'staff', id: 'maria', name: 'Maria Holm', title: 'administratör', unitId: HOME_UNIT.unitId, role: 'behorighetsadministrator' },
-  { kind: 'staff', id: 'ingrid', name: 'Ingrid Sjö', title: 'kurator', unitId: HOME_UNIT.unitId, role: 'invanaradministrator' },
-  { kind: 'staff', id: 'dag', name: 'Dag Strand', title: 'administratör', unitId: HOME_UNIT.unitId, role: 'dataadministrator' },
-  { kind: 'staff', id: 'david', name: 'David Berg', title: 'psykolog', unitId: OTHER_UNIT.unitId, role: 'behandlare' },
-  { kind: 'staff', id: 'mats', name: 'Mats Dal', title: 'administratör', unitId: OTHER_UNIT.unitId, role: 'behorighetsadministrator' },
-  { kind: 'staff', id: 'irene', name: 'Irene Vik', title: 'sjuksköterska', unitId: OTHER_UNIT.unitId, role: 'invanaradministrator' },
+  { kind: 'staff', id: 'anna', name: 'Anna Ek', title: 'sjuksköterska', unitId: HOME_UNIT.unitId, role: 'behandlare', personnummer: '19900101-1015' },
+  { kind: 'staff', id: 'bo', name: 'Bo Lind', title: 'psykolog', unitId: HOME_UNIT.unitId, role: 'behandlare', personnummer: '19900101-1023' },
+  { kind: 'staff', id: 'maria', name: 'Maria Holm', title: 'administratör', unitId: HOME_UNIT.unitId, role: 'behorighetsadministrator', personnummer: '19900101-1031' },
+  { kind: 'staff', id: 'ingrid', name: 'Ingrid Sjö', title: 'kurator', unitId: HOME_UNIT.unitId, role: 'invanaradministrator', personnummer: '19900101-1049' },
+  { kind: 'staff', id: 'dag', name: 'Dag Strand', title: 'administratör', unitId: HOME_UNIT.unitId, role: 'dataadministrator', personnummer: '19900101-1056' },
+  { kind: 'staff', id: 'david', name: 'David Berg', title: 'psykolog', unitId: OTHER_UNIT.unitId, role: 'behandlare', personnummer: '19900101-1064' },
+  { kind: 'staff', id: 'mats', name: 'Mats Dal', title: 'administratör', unitId: OTHER_UNIT.unitId, role: 'behorighetsadministrator', personnummer: '19900101-1072' },
+  { kind: 'staff', id: 'irene', name: 'Irene Vik', title: 'sjuksköterska', unitId: OTHER_UNIT.unitId, role: 'invanaradministrator', personnummer: '19900101-1080' },
 ]
 
 export const PATIENTS: readonly PatientPerson[] = [

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Sandbox } from './app.ts'
-import { Refused, type Role } from './engine-adapter.ts'
+import { accessLogPage, auditPage } from './audit-pages.ts'
+import { NOT_FOUND_MESSAGE, Refused, type Role } from './engine-adapter.ts'
+import { postedKey, postedVersion } from './form-guard.ts'
 import { days } from './format.ts'
 import { html } from './html.ts'
 import { homeOf, page, type Flash, type PageContext } from './layout.ts'
@@ -55,6 +57,8 @@ interface Request {
   person: Person
   roles: Role[]
   form: URLSearchParams
+  /** The query string (GET forms such as the audit log's period). */
+  query: URLSearchParams
 }
 
 /** Provkör's own stylesheet, next to this file. */
@@ -73,8 +77,10 @@ const MEDIA_TYPES: Record<string, string> = {
 
 /** Which HTTP status a refusal gets when it ends a page. */
 function statusOf(code: string): number {
-  if (['role-missing', 'other-unit', 'not-own-programme', 'programme-closed'].includes(code)) return 403
-  if (['programme-not-found', 'unknown-submission', 'unknown-step', 'unknown-form'].includes(code)) return 404
+  if (['role-missing', 'programme-closed', 'own-personnummer'].includes(code)) return 403
+  // `not-found` is the engine's one answer for anything out of reach (another unit's or patient's
+  // programme, a purged one, an id that never existed): one status and one message for all.
+  if (['not-found', 'unknown-step', 'unknown-form'].includes(code)) return 404
   return 409
 }
 
@@ -200,7 +206,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
         const person = staffOnly(req)
         const patient = testPatient(form.get('personnummer') ?? '')
         if (!patient) throw new Refused('not-a-test-number', 'I provmiljön går bara testpersonnumren i listan att använda. Riktiga personnummer tas inte emot.')
-        const id = engine().startProgramme(person, patient.personnummer)
+        const id = engine().startProgramme(person, patient.personnummer, postedKey(form))
         return ok(`/program/${id}`, 'Programmet är startat. Det finns inga aktiva moduler än: välj moduler under Kommande moduler.')
       },
     }
@@ -250,6 +256,8 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
       },
     }
   }
+  if (get && p === '/granskning') return { ...here, outcome: () => page(auditPage(engine(), staffOnly(req), req.query)) }
+  if (get && p === '/atkomstlogg') return { ...here, outcome: () => page(accessLogPage(engine(), patientOnly(req))) }
   if (get && p === '/profil') return { ...here, outcome: () => page(profilePage(engine(), staffOnly(req))) }
   if (post && p === '/profil') {
     return {
@@ -278,26 +286,35 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
     }
     if (get && rest === '/meddelanden') return { ...here, outcome: () => page(messagesPage(engine(), staffOnly(req), id, base)) }
     if (post && rest === '/meddelanden') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(staffOnly(req), id, form.get('text') ?? ''), ok(`${base}/meddelanden`, 'Meddelandet är skickat.')) }
+      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(staffOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat.')) }
     }
     if (post && rest === '/meddelanden/last') {
       return { back: `${base}/meddelanden`, outcome: () => (engine().markMessagesRead(staffOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
     }
-    const action = (fn: (person: StaffPerson) => void, text: string, to = base) => ({ back: base, outcome: () => (fn(staffOnly(req)), ok(to, text)) })
+    // The programme's commands: each form carries the version it was rendered from (and the end
+    // form an idempotency key); a stale version comes back as the engine's refusal on the page.
+    const action = (fn: (person: StaffPerson, version: number) => void, text: string, to = base) => ({
+      back: base,
+      outcome: () => {
+        const person = staffOnly(req)
+        fn(person, postedVersion(form))
+        return ok(to, text)
+      },
+    })
     if (post && rest === '/moduler') {
-      return action((person) => {
+      return action((person, version) => {
         const modules = form.getAll('modul')
         const closesOn = form.get('datum') || undefined
-        engine().startModules(person, id, modules.map((moduleId) => ({ moduleId, ...(closesOn ? { closesOn } : {}) })))
+        engine().startModules(person, id, modules.map((moduleId) => ({ moduleId, ...(closesOn ? { closesOn } : {}) })), version)
       }, 'Modulerna är startade.')
     }
-    if (post && rest === '/stangningsdatum') return action((person) => engine().changeClosingDate(person, id, form.get('modul') ?? '', form.get('datum') ?? ''), 'Stängningsdatumet är ändrat.')
-    if (post && rest === '/valkomsttext') return action((person) => engine().editWelcome(person, id, form.get('text') ?? ''), 'Välkomsttexten är sparad.')
-    if (post && rest === '/avsluta') return action((person) => engine().endProgramme(person, id, form.get('orsak') ?? ''), 'Programmet är avslutat. Du hittar det under Avslutade.', '/lista/avslutade')
-    if (post && rest === '/vidmakthall') return action((person) => engine().retainProgramme(person, id, form.get('datum') ?? ''), 'Programmet vidmakthålls. Invånaren kan bara läsa.')
-    if (post && rest === '/overlamna') return action((person) => engine().handOver(person, id, form.get('enhet') ?? ''), 'Programmet är överlämnat. Den mottagande enhetens invånaradministratör tar emot det.', '/lista/mina')
-    if (post && rest === '/ansvarig') return action((person) => engine().changeResponsible(person, id, form.get('ansvarig') ?? ''), 'Ansvarig behandlare är bytt.')
-    if (post && rest === '/ta-emot') return action((person) => engine().acceptHandover(person, id, form.get('ansvarig') ?? ''), 'Programmet är mottaget.')
+    if (post && rest === '/stangningsdatum') return action((person, v) => engine().changeClosingDate(person, id, form.get('modul') ?? '', form.get('datum') ?? '', v), 'Stängningsdatumet är ändrat.')
+    if (post && rest === '/valkomsttext') return action((person, v) => engine().editWelcome(person, id, form.get('text') ?? '', v), 'Välkomsttexten är sparad.')
+    if (post && rest === '/avsluta') return action((person, v) => engine().endProgramme(person, id, form.get('orsak') ?? '', v, postedKey(form)), 'Programmet är avslutat. Du hittar det under Avslutade.', '/lista/avslutade')
+    if (post && rest === '/vidmakthall') return action((person, v) => engine().retainProgramme(person, id, form.get('datum') ?? '', v), 'Programmet vidmakthålls. Invånaren kan bara läsa.')
+    if (post && rest === '/overlamna') return action((person, v) => engine().handOver(person, id, form.get('enhet') ?? '', v), 'Programmet är överlämnat. Den mottagande enhetens invånaradministratör tar emot det.', '/lista/mina')
+    if (post && rest === '/ansvarig') return action((person, v) => engine().changeResponsible(person, id, form.get('ansvarig') ?? '', v), 'Ansvarig behandlare är bytt.')
+    if (post && rest === '/ta-emot') return action((person, v) => engine().acceptHandover(person, id, form.get('ansvarig') ?? '', v), 'Programmet är mottaget.')
     return null
   }
 
@@ -328,7 +345,8 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
         outcome: () => {
           const patient = patientOnly(req)
           const definition = engine().form(formId)
-          if (!definition) throw new Refused('unknown-form', 'Formuläret finns inte i programmet.')
+          if (!definition) throw new Refused('not-found', NOT_FOUND_MESSAGE)
+          const key = postedKey(form)
           const stepId = engine().bundle.programme.modules.flatMap((mod) => mod.sections.flatMap((s) => s.steps)).find((st) => st.blocks.some((b) => b.type === 'form' && b.id === formId))?.id ?? ''
           const answers = answersFromPost(definition, form)
           // The shared scoring code checks the answers first, so the page can keep them and
@@ -338,7 +356,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
             page(patientStepPage(engine(), patient, id, stepId, { formId, values: answers, errors: problemTexts(list) } satisfies FormRetry, false), 422)
           if (problems.length > 0) return retry(problems)
           try {
-            engine().submitForm(patient, id, formId, answers)
+            engine().submitForm(patient, id, formId, answers, key)
           } catch (error) {
             if (error instanceof Refused && error.code === 'invalid-answers') return retry(error.problems)
             throw error
@@ -349,7 +367,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
     }
     if (get && rest === '/meddelanden') return { ...here, outcome: () => page(messagesPage(engine(), patientOnly(req), id, base)) }
     if (post && rest === '/meddelanden') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(patientOnly(req), id, form.get('text') ?? ''), ok(`${base}/meddelanden`, 'Meddelandet är skickat till din behandlare.')) }
+      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(patientOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat till din behandlare.')) }
     }
     if (post && rest === '/meddelanden/last') {
       return { back: `${base}/meddelanden`, outcome: () => (engine().markMessagesRead(patientOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
@@ -429,7 +447,7 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
   try {
     roles = person.kind === 'staff' ? sandbox.engine.rolesOf(person) : []
     if (method === 'POST') form = await readBody(req)
-    const found = route(sandbox, { method, path: url.pathname, person, roles, form }, paths)
+    const found = route(sandbox, { method, path: url.pathname, person, roles, form, query: url.searchParams }, paths)
     if (!found) {
       sendPage(404, { title: 'Sidan finns inte', body: html`<p>Det finns ingen sådan sida i Provkör. <a href="/">Till startsidan</a></p>` })
       return

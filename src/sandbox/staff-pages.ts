@@ -2,8 +2,9 @@
 // "Information om momentet", the module tree and the three choices at the bottom, "Hantera
 // händelser", one submitted form, the roles of the unit and "Min profil".
 import type { SandboxEngine, ProgrammeListRow, SubmissionView } from './engine-adapter.ts'
-import { END_REASONS, ROLE_LABELS, type Role } from './engine-adapter.ts'
+import { END_REASONS, PURGE_GRACE_DAYS, Refused, ROLE_LABELS, type Role } from './engine-adapter.ts'
 import { bandLevelLabel, days, longDate, moduleStatusLabel, personnummerText, shortTime, statusLabel, stepKindLabel, swedishTime } from './format.ts'
+import { keyField, versionField } from './form-guard.ts'
 import { html, type Html, trusted } from './html.ts'
 import { PATIENTS, STAFF, type StaffPerson, staffName, unitName, UNITS } from './people.ts'
 
@@ -35,14 +36,15 @@ export function listPage(engine: SandboxEngine, person: StaffPerson, roles: read
       ? 'Program där du är ansvarig behandlare.'
       : which === 'enhetens'
         ? 'Enhetens pågående program, och program som väntar på att tas emot efter en överlämning.'
-        : `Avslutade program.${dataAdmin ? ' Välj de program som ska gallras. Program där du är ansvarig står i fetstil.' : ' Program där du var ansvarig står i fetstil.'}`
+        : `Avslutade program.${dataAdmin ? ` Ett avslutat program får gallras först ${days(PURGE_GRACE_DAYS)} efter att det avslutades, så att ett misstag hinner upptäckas. Välj de program som ska gallras.` : ' Program där du var ansvarig står i fetstil.'}`
   if (rows.length === 0) return { title, body: html`<p>${intro}</p><p>Inga program här.</p>` }
-  const table = html`<div class="table-wrap"><table>
+  // A table may scroll sideways on a phone: the wrapper is a named, focusable region for keyboards.
+  const table = html`<div class="table-wrap" tabindex="0" role="region" aria-label="${LIST_TITLES[which]}"><table>
     <caption>${LIST_TITLES[which]} (${rows.length})</caption>
-    <thead><tr>${dataAdmin ? html`<th scope="col">Gallra</th>` : ''}<th scope="col">Invånare</th><th scope="col">Status</th><th scope="col">Startat</th><th scope="col">${which === 'avslutade' ? 'Avslutat' : 'Dagar kvar'}</th><th scope="col">Ansvarig</th><th scope="col">Olästa</th></tr></thead>
+    <thead><tr>${dataAdmin ? html`<th scope="col">Gallra</th><th scope="col">Får gallras från</th>` : ''}<th scope="col">Invånare</th><th scope="col">Status</th><th scope="col">Startat</th><th scope="col">${which === 'avslutade' ? 'Avslutat' : 'Dagar kvar'}</th><th scope="col">Ansvarig</th><th scope="col">Olästa</th></tr></thead>
     <tbody>${rows.map(
       (r) => html`<tr${r.responsibleIsActor ? html` class="unread"` : ''}>
-        ${dataAdmin ? html`<td><input type="checkbox" name="program" value="${r.programmeId}" id="gallra-${r.programmeId}" aria-label="Gallra programmet för ${patientLabel(r.personnummer)}"></td>` : ''}
+        ${dataAdmin ? purgeCells(engine, r) : ''}
         <th scope="row">${roles.includes('behandlare') || roles.includes('invanaradministrator') ? programmeLink(r) : patientLabel(r.personnummer)}</th>
         <td>${statusLabel[r.status]}${r.pendingHandover ? ' – väntar på mottagning' : ''}</td>
         <td>${longDate(r.startedOn)}</td>
@@ -62,8 +64,20 @@ export function listPage(engine: SandboxEngine, person: StaffPerson, roles: read
   }
 }
 
+/** The dataadministratör's two cells: a checkbox once the grace period is over, and the first day it is. */
+function purgeCells(engine: SandboxEngine, r: ProgrammeListRow): Html {
+  if (!r.endedAt) return html`<td>–</td><td>–</td>`
+  const from = engine.purgeAllowedFrom(r.endedAt)
+  const box = engine.mayPurge(r.endedAt)
+    ? html`<input type="checkbox" name="program" value="${r.programmeId}" id="gallra-${r.programmeId}" aria-label="Gallra programmet för ${patientLabel(r.personnummer)}">`
+    : html`<span class="muted">Inte än</span>`
+  return html`<td>${box}</td><td data-purge-from="${from}">${longDate(from)}</td>`
+}
+
 export function purgeConfirmPage(engine: SandboxEngine, person: StaffPerson, ids: string[]): PageBody {
-  const rows = engine.endedProgrammes(person).filter((r) => ids.includes(r.programmeId))
+  // Only what may be purged today is offered; the engine refuses the rest anyway (purge-too-early).
+  const rows = engine.endedProgrammes(person).filter((r) => ids.includes(r.programmeId) && r.endedAt !== null && engine.mayPurge(r.endedAt))
+  if (rows.length === 0) throw new Refused('nothing-chosen', 'Inget av de valda programmen får gallras än. Listan visar från vilken dag de får gallras.')
   return {
     title: 'Bekräfta gallring',
     body: html`<p>Du gallrar ${rows.length} ${rows.length === 1 ? 'program' : 'program'}. Allt om dem tas bort: svar, meddelanden och aviseringar. Det går inte att ångra.</p>
@@ -80,7 +94,7 @@ export function startPage(): PageBody {
     title: 'Starta nytt moment',
     body: html`<p>Skriv in invånarens personnummer. I provmiljön går bara testpersonnumren att använda:</p>
       <ul>${PATIENTS.map((p) => html`<li>${p.personnummer} – ${p.name}</li>`)}</ul>
-      <form method="post" action="/starta" class="inline-form">
+      <form method="post" action="/starta" class="inline-form">${keyField()}
         <div class="field"><label for="personnummer">Personnummer</label><input type="text" id="personnummer" name="personnummer" autocomplete="off" inputmode="numeric" placeholder="ÅÅÅÅMMDD-NNNN" required></div>
         <button type="submit">Starta nytt moment</button>
       </form>
@@ -88,9 +102,12 @@ export function startPage(): PageBody {
   }
 }
 
-function overviewFacts(engine: SandboxEngine, person: StaffPerson, programmeId: string): { html: Html; status: 'active' | 'retained' | 'ended'; pending: boolean; unitId: string } {
+function overviewFacts(engine: SandboxEngine, person: StaffPerson, programmeId: string): { html: Html; status: 'active' | 'retained' | 'ended'; pending: boolean; unitId: string; responsibleUserId: string | null; version: Html } {
   const o = engine.overview(person, programmeId)
   return {
+    responsibleUserId: o.responsibleUserId,
+    // Every form on the page sends the version the page was rendered from.
+    version: versionField(o.version),
     status: o.status,
     pending: o.pendingHandoverFrom !== null,
     unitId: o.unitId,
@@ -118,14 +135,13 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
   const title = 'Invånarens program'
   if (!roles.includes('behandlare')) {
     // Invånaradministratör: the overview, changing the responsible, receiving a handover.
-    const o = engine.overview(person, programmeId)
     const actions = facts.pending
       ? html`<section class="action-box" aria-labelledby="ta-emot"><h2 id="ta-emot">Ta emot överlämnat program</h2>
-          <form method="post" action="${base}/ta-emot" class="inline-form"><div class="field"><label for="ansvarig">Ansvarig behandlare</label><select id="ansvarig" name="ansvarig">${behandlareOptions(person.unitId, null)}</select></div><button type="submit">Ta emot</button></form></section>`
+          <form method="post" action="${base}/ta-emot" class="inline-form">${facts.version}<div class="field"><label for="ansvarig">Ansvarig behandlare</label><select id="ansvarig" name="ansvarig">${behandlareOptions(person.unitId, null)}</select></div><button type="submit">Ta emot</button></form></section>`
       : facts.status === 'ended'
         ? html``
         : html`<section class="action-box" aria-labelledby="byt"><h2 id="byt">Byt ansvarig behandlare</h2>
-          <form method="post" action="${base}/ansvarig" class="inline-form"><div class="field"><label for="ansvarig">Ny ansvarig behandlare</label><select id="ansvarig" name="ansvarig">${behandlareOptions(person.unitId, o.responsibleUserId)}</select></div><button type="submit">Byt ansvarig</button></form></section>`
+          <form method="post" action="${base}/ansvarig" class="inline-form">${facts.version}<div class="field"><label for="ansvarig">Ny ansvarig behandlare</label><select id="ansvarig" name="ansvarig">${behandlareOptions(person.unitId, facts.responsibleUserId)}</select></div><button type="submit">Byt ansvarig</button></form></section>`
     return { title, body: html`${facts.html}${actions}` }
   }
   const tree = engine.tree(person, programmeId)
@@ -151,14 +167,14 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
             </span></li>`,
           )}</ul>`)}
           ${active && m.status === 'open' && !m.removedFromContent ? html`<form method="post" action="${base}/stangningsdatum" class="inline-form module-date">
-            <input type="hidden" name="modul" value="${m.moduleId}">
+            <input type="hidden" name="modul" value="${m.moduleId}">${facts.version}
             <div class="field"><label for="stanger-${m.moduleId}">Nytt stängningsdatum för ${m.title}</label><input type="date" id="stanger-${m.moduleId}" name="datum" value="${m.closesOn ?? ''}" required></div>
             <button type="submit" class="secondary">Ändra datum</button></form>` : ''}
         </details></li>`
       })}</ul>`
   const startForm = !active || upcoming.length === 0
     ? html``
-    : html`<form method="post" action="${base}/moduler">
+    : html`<form method="post" action="${base}/moduler">${facts.version}
         <fieldset class="question"><legend>Välj moduler att starta</legend>
         <div class="options">${upcoming.map((m) => html`<label class="option"><input type="checkbox" name="modul" value="${m.moduleId}"> <span>${m.title}</span></label>`)}</div></fieldset>
         <div class="field"><label for="stanger">Stängningsdatum (valfritt)</label><input type="date" id="stanger" name="datum" aria-describedby="stanger-hjalp"><p class="help" id="stanger-hjalp">Första dagen modulen är stängd för nya svar. Tomt: programmets sista dag.</p></div>
@@ -174,7 +190,7 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
     ${facts.html}
     <section aria-labelledby="valkommen-rubrik"><h2 id="valkommen-rubrik">Välkomsttext</h2>${welcome}
       ${active ? html`<details class="reviewer"><summary>Redigera välkomsttexten</summary>
-        <form method="post" action="${base}/valkomsttext"><div class="field"><label for="valkomst">Välkomsttext (vanlig text)</label><textarea id="valkomst" name="text" rows="8">${tree.welcome.text}</textarea></div><button type="submit">Spara välkomsttexten</button></form></details>` : ''}
+        <form method="post" action="${base}/valkomsttext">${facts.version}<div class="field"><label for="valkomst">Välkomsttext (vanlig text)</label><textarea id="valkomst" name="text" rows="8">${tree.welcome.text}</textarea></div><button type="submit">Spara välkomsttexten</button></form></details>` : ''}
     </section>
     <section aria-labelledby="startade-rubrik"><h2 id="startade-rubrik">Startade moduler</h2>
       <p class="muted small"><span class="marker marker-opened">öppnat steg</span> · <span class="marker marker-submitted">ifyllt formulär</span></p>
@@ -184,13 +200,13 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
       ${startForm}</section>
     ${facts.status === 'ended' ? html`` : html`<section aria-labelledby="val-rubrik"><h2 id="val-rubrik">Avsluta, vidmakthålla eller överlämna</h2>
       <p>Meddela invånaren innan du avslutar, så att hen kan spara det hen vill ha kvar.</p>
-      <div class="action-box"><h3>Avsluta</h3><form method="post" action="${base}/avsluta" class="inline-form">
+      <div class="action-box"><h3>Avsluta</h3><form method="post" action="${base}/avsluta" class="inline-form">${facts.version}${keyField()}
         <div class="field"><label for="orsak">Orsak</label><select id="orsak" name="orsak">${Object.entries(END_REASONS).map(([id, label]) => html`<option value="${id}">${label}</option>`)}</select></div>
         <button type="submit">Avsluta programmet</button></form></div>
-      ${active ? html`<div class="action-box"><h3>Vidmakthålla</h3><form method="post" action="${base}/vidmakthall" class="inline-form">
+      ${active ? html`<div class="action-box"><h3>Vidmakthålla</h3><form method="post" action="${base}/vidmakthall" class="inline-form">${facts.version}
         <div class="field"><label for="till">Invånaren kan läsa till och med dagen före</label><input type="date" id="till" name="datum" required></div>
         <button type="submit" class="secondary">Vidmakthåll</button></form></div>
-      <div class="action-box"><h3>Överlämna</h3><form method="post" action="${base}/overlamna" class="inline-form">
+      <div class="action-box"><h3>Överlämna</h3><form method="post" action="${base}/overlamna" class="inline-form">${facts.version}
         <div class="field"><label for="enhet">Till enhet</label><select id="enhet" name="enhet">${UNITS.filter((u) => u.unitId !== facts.unitId).map((u) => html`<option value="${u.unitId}">${u.name}</option>`)}</select></div>
         <button type="submit" class="secondary">Överlämna</button></form></div>` : ''}
     </section>`}`
@@ -257,7 +273,7 @@ export function rolesPage(engine: SandboxEngine, person: StaffPerson): PageBody 
   const people = STAFF.filter((s) => s.unitId === person.unitId)
   return {
     title: `Roller – ${unitName(person.unitId)}`,
-    body: html`<div class="table-wrap"><table><caption>Vem har vilken roll</caption>
+    body: html`<div class="table-wrap" tabindex="0" role="region" aria-label="Roller"><table><caption>Vem har vilken roll</caption>
       <thead><tr><th scope="col">Person</th><th scope="col">Roll</th><th scope="col">Sedan</th><th scope="col">Ta bort</th></tr></thead>
       <tbody>${grants.map(
         (g) => html`<tr><th scope="row">${staffName(g.userId)}</th><td>${ROLE_LABELS[g.role]}</td><td>${shortTime(g.grantedAt)}</td>

@@ -38,7 +38,7 @@ export function mediaUrl(file: Pick<MediaFile, 'path'>): string {
 /** How a form is shown on the step page. */
 export type FormState =
   /** Open for answers; `values` and `errors` after a refused submit. */
-  | { kind: 'open'; action: string; values: Answers; errors: Record<string, string> }
+  | { kind: 'open'; action: string; values: Answers; errors: Record<string, string>; hidden: Html }
   /** Already submitted: the patient's answers, score and band. */
   | { kind: 'submitted'; submittedAt: string; answers: { prompt: string; display: string }[]; score: number | null; scoreMax: number | null; band: { label: string; html: string; level: 'info' | 'attention' | 'urgent' | null } | null }
   /** Not open for answers (module closed, programme read-only). */
@@ -112,6 +112,7 @@ function renderForm(form: FormBlock, state: FormState, options: StepRenderOption
         : ''
     }
     <form method="post" action="${state.action}" aria-labelledby="${titleId}">
+      ${state.hidden}
       ${allRequired ? html`<p>Svara på alla frågor.</p>` : ''}
       ${form.questions.map((q) => renderQuestion(form, q, state.values[q.id], state.errors[q.id] ?? null, !allRequired, options))}
       <div class="form-buttons"><button type="submit">Skicka in</button></div>

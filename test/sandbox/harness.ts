@@ -100,8 +100,35 @@ export function client(origin: string) {
       for (let hops = 0; hops < 3 && reply.status === 303 && reply.location; hops++) reply = await this.get(reply.location)
       return reply
     },
+    /**
+     * Fills in a form as a browser would: GETs `page`, takes the hidden fields (programme version,
+     * idempotency key) of the form posting to `action`, adds `fields` and posts. Returns the post's
+     * reply and the hidden fields it sent, so a test can send the same rendered form again.
+     */
+    async postForm(page: string, action: string, fields: Record<string, string | string[]> = {}): Promise<Reply & { hidden: Record<string, string> }> {
+      const shown = await this.get(page)
+      if (shown.status !== 200) throw new Error(`GET ${page} answered ${shown.status}`)
+      const hidden = hiddenFields(shown.text, action)
+      return { ...(await this.post(action, { ...hidden, ...fields })), hidden }
+    },
+    /** postForm, then GET where it redirects to. */
+    async submitForm(page: string, action: string, fields: Record<string, string | string[]> = {}): Promise<Reply> {
+      let reply: Reply = await this.postForm(page, action, fields)
+      for (let hops = 0; hops < 3 && reply.status === 303 && reply.location; hops++) reply = await this.get(reply.location)
+      return reply
+    },
     async as(personId: string): Promise<Reply> {
       return this.submit('/du-ar', { person: personId })
     },
   }
+}
+
+/** The hidden inputs of the (first) form on a page that posts to `action`; throws when there is none. */
+export function hiddenFields(pageHtml: string, action: string): Record<string, string> {
+  const forms = [...pageHtml.matchAll(/<form\b[^>]*\baction="([^"]*)"[^>]*>([^]*?)<\/form>/g)]
+  const found = forms.find((m) => m[1] === action)
+  if (!found) throw new Error(`no form posting to ${action}`)
+  const out: Record<string, string> = {}
+  for (const input of (found[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) out[input[1] ?? ''] = input[2] ?? ''
+  return out
 }

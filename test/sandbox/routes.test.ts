@@ -5,9 +5,17 @@ import { request } from 'node:http'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Sandbox } from '../../src/sandbox/app.ts'
 import { escapeHtml, html, trusted } from '../../src/sandbox/html.ts'
-import { testPatient } from '../../src/sandbox/people.ts'
+import { NOT_FOUND_MESSAGE } from '../../src/sandbox/engine-adapter.ts'
+import { STAFF, testPatient } from '../../src/sandbox/people.ts'
 import type { FormBlock } from '../../src/types/bundle.generated.ts'
-import { client, openTestSandbox, removeTestBundle, START, type TestSandbox } from './harness.ts'
+import { client, hiddenFields, openTestSandbox, removeTestBundle, START, type TestSandbox } from './harness.ts'
+
+const staff = (id: string) => {
+  const found = STAFF.find((p) => p.id === id)
+  if (!found) throw new Error(id)
+  return found
+}
+const STAFF_ANNA = staff('anna')
 
 let t: TestSandbox
 beforeEach(async () => {
@@ -27,10 +35,21 @@ const programmeIdFrom = (location: string | null): string => {
 /** Anna starts PLUS for Tolvan with the given modules; returns the programme id. */
 async function startFor(personnummer: string, modules: string[]): Promise<string> {
   const anna = client(t.origin)
-  const started = await anna.post('/starta', { personnummer })
+  const started = await anna.postForm('/starta', '/starta', { personnummer })
   const id = programmeIdFrom(started.location)
-  await anna.post(`/program/${id}/moduler`, { modul: modules })
+  await anna.postForm(`/program/${id}`, `/program/${id}/moduler`, { modul: modules })
   return id
+}
+
+/** The step page a form is on. */
+function stepOf(formId: string): string {
+  for (const m of t.bundle.programme.modules) for (const s of m.sections) for (const st of s.steps) if (st.blocks.some((b) => b.type === 'form' && b.id === formId)) return st.id
+  throw new Error(`no step with form ${formId}`)
+}
+
+/** The patient fills in a form on its step page (with the page's idempotency key). */
+function answer(visitor: ReturnType<typeof client>, id: string, formId: string, fields: Record<string, string | string[]>) {
+  return visitor.postForm(`/invanare/${id}/steg/${stepOf(formId)}`, `/invanare/${id}/formular/${formId}`, fields)
 }
 
 function form(id: string): FormBlock {
@@ -68,7 +87,7 @@ describe('test personnummer', () => {
 
   it('refuses any other number when a programme is started, with a message and no programme', async () => {
     const anna = client(t.origin)
-    const reply = await anna.submit('/starta', { personnummer: '19900101-0017' })
+    const reply = await anna.submitForm('/starta', '/starta', { personnummer: '19900101-0017' })
     expect(reply.text).toContain('flash-error')
     expect(t.sandbox.engine.programmeCount()).toBe(0)
   })
@@ -118,8 +137,8 @@ describe('every role sees only what it may', () => {
     expect(menus.anna).toEqual(['/lista/mina', '/lista/enhetens', '/lista/avslutade', '/starta', '/profil'])
     expect(menus.maria).toEqual(['/roller', '/profil'])
     expect(menus.ingrid).toEqual(['/lista/enhetens', '/profil'])
-    expect(menus.dag).toEqual(['/lista/avslutade', '/profil'])
-    expect(menus.tolvan).toEqual(['/invanare'])
+    expect(menus.dag).toEqual(['/lista/avslutade', '/granskning', '/profil'])
+    expect(menus.tolvan).toEqual(['/invanare', '/atkomstlogg'])
   })
 
   it('refuses pages outside a role with 403 and a Swedish message, never a stack trace', async () => {
@@ -128,11 +147,16 @@ describe('every role sees only what it may', () => {
       ['dag', `/program/${id}`, 403],
       ['maria', '/lista/mina', 403],
       ['ingrid', `/program/${id}/handelser`, 403],
-      ['david', `/program/${id}`, 403],
-      ['greta', `/invanare/${id}`, 403],
+      ['david', `/program/${id}`, 404],
+      ['greta', `/invanare/${id}`, 404],
       ['tolvan', '/lista/enhetens', 403],
       ['anna', `/invanare/${id}`, 403],
       ['anna', '/program/finns-inte', 404],
+      ['anna', '/granskning', 403],
+      ['maria', '/granskning', 403],
+      ['ingrid', '/granskning', 403],
+      ['tolvan', '/granskning', 403],
+      ['dag', '/atkomstlogg', 403],
     ]
     for (const [person, path, status] of cases) {
       const visitor = client(t.origin)
@@ -141,6 +165,8 @@ describe('every role sees only what it may', () => {
       expect({ person, path, status: reply.status }).toEqual({ person, path, status })
       expect(reply.text).toContain('<h1>Det gick inte</h1>')
       expect(reply.text).not.toMatch(/at \w+ \(|EngineRefusal|TypeError/)
+      // Whatever is out of reach (another unit's, another patient's, never existed) reads the same.
+      if (status === 404) expect(reply.text).toContain(NOT_FOUND_MESSAGE)
     }
   })
 
@@ -155,14 +181,14 @@ describe('every role sees only what it may', () => {
     expect(page.status).toBe(200)
     expect(page.text).toContain('Byt ansvarig behandlare')
     expect(page.text).not.toContain('Avsluta programmet')
-    const changed = await ingrid.submit(`/program/${id}/ansvarig`, { ansvarig: 'bo' })
+    const changed = await ingrid.submitForm(`/program/${id}`, `/program/${id}/ansvarig`, { ansvarig: 'bo' })
     expect(changed.text).toMatch(/Ansvarig behandlare<\/dt><dd>Bo Lind/)
   })
 
   it('turns a refused command into a message on the page it came from', async () => {
     const id = await startFor('19121212-1212', ['oro'])
     const anna = client(t.origin)
-    const again = await anna.post(`/program/${id}/moduler`, { modul: ['oro'] })
+    const again = await anna.postForm(`/program/${id}`, `/program/${id}/moduler`, { modul: ['oro'] })
     expect(again.status).toBe(303)
     expect(again.location).toBe(`/program/${id}`)
     const page = await anna.get(again.location ?? '')
@@ -188,7 +214,7 @@ describe('the patient', () => {
     await tolvan.as('tolvan')
     const fields = highAnswers(form('oro-kartlaggning-form'))
     delete fields.somn
-    const reply = await tolvan.post(`/invanare/${id}/formular/oro-kartlaggning-form`, fields)
+    const reply = await answer(tolvan, id, 'oro-kartlaggning-form', fields)
     expect(reply.status).toBe(422)
     expect(reply.text).toContain('error-summary')
     expect(reply.text).toMatch(/id="oro-kartlaggning-form--q-somn--fel"/)
@@ -210,10 +236,10 @@ describe('the patient', () => {
       const sorted = [...q.options].sort((a, b) => (a.value ?? 0) - (b.value ?? 0))
       fields[q.id] = (q === alertQuestion ? sorted.at(-1) : sorted[0])?.id ?? ''
     }
-    expect((await sven.post(`/invanare/${id}/formular/${assessment.id}`, fields)).status).toBe(303)
+    expect((await answer(sven, id, assessment.id, fields)).status).toBe(303)
     const exercise = form('nedstamdhet-registrera-form')
     t.sandbox.clock.nextDay()
-    expect((await sven.post(`/invanare/${id}/formular/${exercise.id}`, highAnswers(exercise))).status).toBe(303)
+    expect((await answer(sven, id, exercise.id, highAnswers(exercise))).status).toBe(303)
     const anna = client(t.origin)
     const events = await anna.get(`/program/${id}/handelser`)
     const order = [...events.text.matchAll(/data-submission="([^"]+)"/g)].map((m) => m[1])
@@ -229,28 +255,33 @@ describe('the patient', () => {
   it('can read but not answer while the programme is retained, and cannot open it after the end', async () => {
     const id = await startFor('19121212-1212', ['oro'])
     const anna = client(t.origin)
-    await anna.post(`/program/${id}/vidmakthall`, { datum: '2026-02-01' })
     const tolvan = client(t.origin)
     await tolvan.as('tolvan')
+    // The message form is rendered before the programme is retained, and sent after.
+    const messagesPage = await tolvan.get(`/invanare/${id}/meddelanden`)
+    await anna.postForm(`/program/${id}`, `/program/${id}/vidmakthall`, { datum: '2026-02-01' })
     const step = await tolvan.get(`/invanare/${id}/steg/oro-kartlaggning`)
     expect(step.status).toBe(200)
     expect(step.text).toContain('Programmet går bara att läsa nu')
     expect(step.text).not.toContain('action="/invanare/')
-    const refused = await tolvan.submit(`/invanare/${id}/meddelanden`, { text: 'Hej' })
+    const refused = await tolvan.submit(`/invanare/${id}/meddelanden`, { ...hiddenFields(messagesPage.text, `/invanare/${id}/meddelanden`), text: 'Hej' })
     expect(refused.text).toContain('flash-error')
-    await anna.post(`/program/${id}/avsluta`, { orsak: 'completed' })
+    await anna.postForm(`/program/${id}`, `/program/${id}/avsluta`, { orsak: 'completed' })
     expect((await tolvan.get(`/invanare/${id}`)).status).toBe(403)
     expect((await tolvan.get('/invanare')).text).toContain('Du har inget PLUS-program just nu')
   })
 })
 
 describe('the clock and the outbox', () => {
-  it('delivers the start flag at once, the reminder after 7 quiet days exactly once, and the flags of the guide up to day 89', async () => {
+  it('delivers the start flag at once, the reminder after 7 whole quiet days exactly once, and the flags of the guide up to day 89', async () => {
     await startFor('19121212-1212', ['oro'])
     const titles = () => t.sandbox.engine.outbox().map((o) => o.title)
     expect(titles()).toEqual(['Startat moment'])
     const anna = client(t.origin)
+    // Days 1–7 are the seven quiet days; the reminder is due on day 8, in the morning's window.
     await anna.post('/klocka', { steg: '7' })
+    expect(titles().filter((x) => x === 'Påminnelse om startat moment')).toHaveLength(0)
+    await anna.post('/klocka', { steg: '1' })
     expect(titles().filter((x) => x === 'Påminnelse om startat moment')).toHaveLength(1)
     await anna.post('/klocka', { steg: '1' })
     expect(titles().filter((x) => x === 'Påminnelse om startat moment')).toHaveLength(1)
@@ -262,7 +293,7 @@ describe('the clock and the outbox', () => {
     expect(day).toBe(89)
     const last = t.sandbox.engine.outbox().at(-1)
     expect(last?.recipientId).toBe('anna')
-    expect(t.sandbox.engine.outbox().map((o) => o.programmeDay)).toEqual([0, 7, 87, 89])
+    expect(t.sandbox.engine.outbox().map((o) => o.programmeDay)).toEqual([0, 8, 87, 89])
     expect(last?.sentAt).toBe(t.sandbox.clock.now().toISOString())
   })
 
@@ -275,17 +306,29 @@ describe('the clock and the outbox', () => {
 })
 
 describe('the dataadministratör', () => {
-  it('exports ended programmes and purges them; afterwards they are gone from every view', async () => {
+  it('exports ended programmes, may purge them only after the grace period, and afterwards they are gone from every view', async () => {
     const id = await startFor('19121212-1212', ['oro'])
     const anna = client(t.origin)
-    await anna.post(`/program/${id}/avsluta`, { orsak: 'completed' })
+    await anna.postForm(`/program/${id}`, `/program/${id}/avsluta`, { orsak: 'completed' })
     const dag = client(t.origin)
     await dag.as('dag')
     const ended = await dag.get('/lista/avslutade')
-    expect(ended.text).toContain(`value="${id}"`)
+    // Ended on 12 January: the page says it may be purged from 11 February, and offers no checkbox yet.
+    expect(ended.text).toContain('data-purge-from="2026-02-11"')
+    expect(ended.text).not.toContain(`value="${id}"`)
     const csv = await dag.get('/export/avslutade.csv')
     expect(csv.status).toBe(200)
     expect(csv.text).toContain(id)
+    // Chosen anyway, the confirm page refuses; posted past it, the engine refuses; nothing is removed.
+    expect((await dag.submit('/gallra', { program: [id] })).text).toContain('flash-error')
+    const early = await dag.submit('/gallra/bekrafta', { program: [id] })
+    expect(early.text).toContain('flash-error')
+    expect(early.text).toContain('karenstiden')
+    expect(t.sandbox.engine.programmeCount()).toBe(1)
+    for (const step of ['7', '7', '7', '7', '1']) await dag.post('/klocka', { steg: step })
+    expect((await dag.get('/lista/avslutade')).text).not.toContain(`value="${id}"`)
+    await dag.post('/klocka', { steg: '1' })
+    expect((await dag.get('/lista/avslutade')).text).toContain(`value="${id}"`)
     const confirm = await dag.post('/gallra', { program: [id] })
     expect(confirm.status).toBe(200)
     expect(confirm.text).toContain('Bekräfta gallring')
@@ -316,7 +359,7 @@ describe('Börja om', () => {
     expect(existsSync(t.dbPath)).toBe(true)
     expect((await anna.get('/lista/mina')).text).toContain('Inga program här')
     // The people are set up again: Anna can start a programme at once.
-    expect((await anna.post('/starta', { personnummer: '19121212-1212' })).location).toMatch(/^\/program\//)
+    expect((await anna.postForm('/starta', '/starta', { personnummer: '19121212-1212' })).location).toMatch(/^\/program\//)
   })
 })
 
@@ -324,13 +367,16 @@ describe('the rest of the clinician workflow', () => {
   it('hands a programme over to another unit, whose invånaradministratör receives it for a behandlare', async () => {
     const id = await startFor('19121212-1212', ['oro'])
     const anna = client(t.origin)
-    const handed = await anna.post(`/program/${id}/overlamna`, { enhet: 'vc-testa' })
+    const handed = await anna.postForm(`/program/${id}`, `/program/${id}/overlamna`, { enhet: 'vc-testa' })
     expect(handed.location).toBe('/lista/mina')
-    expect((await anna.get(`/program/${id}`)).status).toBe(403)
+    // Now another unit's programme: the same answer as for any id out of reach.
+    const gone = await anna.get(`/program/${id}`)
+    expect(gone.status).toBe(404)
+    expect(gone.text).toContain(NOT_FOUND_MESSAGE)
     const irene = client(t.origin)
     await irene.as('irene')
     expect((await irene.get('/lista/enhetens')).text).toContain('väntar på mottagning')
-    const received = await irene.submit(`/program/${id}/ta-emot`, { ansvarig: 'david' })
+    const received = await irene.submitForm(`/program/${id}`, `/program/${id}/ta-emot`, { ansvarig: 'david' })
     expect(received.text).toMatch(/Ansvarig behandlare<\/dt><dd>David Berg/)
     const david = client(t.origin)
     await david.as('david')
@@ -341,24 +387,24 @@ describe('the rest of the clinician workflow', () => {
     const id = await startFor('19121212-1212', ['oro'])
     const tolvan = client(t.origin)
     await tolvan.as('tolvan')
-    await tolvan.post(`/invanare/${id}/meddelanden`, { text: 'Hej <b>där</b>' })
+    await tolvan.postForm(`/invanare/${id}/meddelanden`, `/invanare/${id}/meddelanden`, { text: 'Hej <b>där</b>' })
     const anna = client(t.origin)
     expect((await anna.get(`/program/${id}`)).text).toContain('Meddelanden (1 olästa)')
     const thread = await anna.get(`/program/${id}/meddelanden`)
     expect(thread.text).toContain('Hej &lt;b&gt;där&lt;/b&gt;')
     await anna.post(`/program/${id}/meddelanden/last`)
     expect((await anna.get(`/program/${id}`)).text).not.toContain('olästa)</a>')
-    await anna.post(`/program/${id}/meddelanden`, { text: 'Hej själv' })
+    await anna.postForm(`/program/${id}/meddelanden`, `/program/${id}/meddelanden`, { text: 'Hej själv' })
     expect((await tolvan.get(`/invanare/${id}`)).text).toContain('Meddelanden (1 olästa)')
   })
 
   it('lets the behandlare edit the welcome text, which the patient sees escaped, and move a closing date', async () => {
     const id = await startFor('19121212-1212', ['oro'])
     const anna = client(t.origin)
-    await anna.post(`/program/${id}/valkomsttext`, { text: 'Välkommen!\n<script>alert(1)</script>' })
-    const moved = await anna.submit(`/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2026-03-01' })
+    await anna.postForm(`/program/${id}`, `/program/${id}/valkomsttext`, { text: 'Välkommen!\n<script>alert(1)</script>' })
+    const moved = await anna.submitForm(`/program/${id}`, `/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2026-03-01' })
     expect(moved.text).toContain('stänger 1 mars 2026')
-    const refused = await anna.submit(`/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2025-01-01' })
+    const refused = await anna.submitForm(`/program/${id}`, `/program/${id}/stangningsdatum`, { modul: 'oro', datum: '2025-01-01' })
     expect(refused.text).toContain('Datumet måste vara efter i dag.')
     const tolvan = client(t.origin)
     await tolvan.as('tolvan')
@@ -426,7 +472,7 @@ describe('band levels', () => {
     const id = await startFor('19121212-1212', ['oro'])
     const tolvan = client(t.origin)
     await tolvan.as('tolvan')
-    await tolvan.post(`/invanare/${id}/formular/oro-kartlaggning-form`, highAnswers(form('oro-kartlaggning-form')))
+    await answer(tolvan, id, 'oro-kartlaggning-form', highAnswers(form('oro-kartlaggning-form')))
     const anna = client(t.origin)
     const withoutLevel = await anna.get(`/program/${id}/handelser`)
     const hasLevels = t.bundle.programme.modules.some((m) => m.sections.some((s) => s.steps.some((st) => st.blocks.some((b) => b.type === 'form' && b.scoring?.bands.some((band) => 'level' in band)))))
@@ -440,5 +486,144 @@ describe('band levels', () => {
     t.sandbox.useBundle(withLevels)
     expect((await anna.get(`/program/${id}/handelser`)).text).toContain('class="level level-urgent"')
     expect((await tolvan.get(`/invanare/${id}/steg/oro-kartlaggning`)).text).toContain('class="level level-urgent"')
+  })
+})
+
+describe('forms carry the programme version they were rendered from', () => {
+  it('puts the version in every form that changes the programme', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const page = (await anna.get(`/program/${id}`)).text
+    for (const action of ['moduler', 'stangningsdatum', 'valkomsttext', 'avsluta', 'vidmakthall', 'overlamna']) {
+      expect(hiddenFields(page, `/program/${id}/${action}`).version, action).toMatch(/^\d+$/)
+    }
+    const ingrid = client(t.origin)
+    await ingrid.as('ingrid')
+    expect(hiddenFields((await ingrid.get(`/program/${id}`)).text, `/program/${id}/ansvarig`).version).toMatch(/^\d+$/)
+  })
+
+  it("refuses a form left open while a colleague changed the programme, with the engine's message, and keeps the colleague's change", async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const annasPage = (await anna.get(`/program/${id}`)).text
+    const bo = client(t.origin)
+    await bo.as('bo')
+    await bo.postForm(`/program/${id}`, `/program/${id}/valkomsttext`, { text: 'Bos välkomsttext' })
+    const stale = await anna.post(`/program/${id}/valkomsttext`, { ...hiddenFields(annasPage, `/program/${id}/valkomsttext`), text: 'Annas välkomsttext' })
+    expect(stale.status).toBe(303)
+    expect(stale.location).toBe(`/program/${id}`)
+    const shown = await anna.get(stale.location ?? '')
+    expect(shown.text).toMatch(/class="flash flash-error" role="alert"><p>Någon annan har ändrat/)
+    expect(shown.text).toContain('Bos välkomsttext')
+    expect(shown.text).not.toContain('<p class="pre-line">Annas välkomsttext')
+    // Reloaded, the page carries the new version and the same change goes through.
+    const again = await anna.submitForm(`/program/${id}`, `/program/${id}/valkomsttext`, { text: 'Annas välkomsttext' })
+    expect(again.text).toContain('flash-ok')
+    expect(again.text).toContain('Annas välkomsttext')
+  })
+
+  it('answers a post without the hidden fields with a message, not a crash', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const anna = client(t.origin)
+    const reply = await anna.submit(`/program/${id}/avsluta`, { orsak: 'completed' })
+    expect(reply.status).toBe(200)
+    expect(reply.text).toContain('Ladda om sidan')
+    expect(t.sandbox.engine.endedProgrammes(STAFF_ANNA)).toHaveLength(0)
+    const noKey = await anna.submit('/starta', { personnummer: '19121212-1220' })
+    expect(noKey.text).toContain('flash-error')
+    expect(t.sandbox.engine.programmeCount()).toBe(1)
+  })
+})
+
+describe('a form sent twice (reload and resend, double click)', () => {
+  it('starts, submits, sends and ends only once', async () => {
+    const anna = client(t.origin)
+    const first = await anna.postForm('/starta', '/starta', { personnummer: '19121212-1212' })
+    const second = await anna.post('/starta', { ...first.hidden, personnummer: '19121212-1212' })
+    expect(second.status).toBe(303)
+    expect(second.location).toBe(first.location)
+    expect(t.sandbox.engine.programmeCount()).toBe(1)
+    const id = programmeIdFrom(first.location)
+    await anna.postForm(`/program/${id}`, `/program/${id}/moduler`, { modul: ['oro'] })
+
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const fields = highAnswers(form('oro-kartlaggning-form'))
+    const sent = await answer(tolvan, id, 'oro-kartlaggning-form', fields)
+    expect(sent.status).toBe(303)
+    const resent = await tolvan.post(`/invanare/${id}/formular/oro-kartlaggning-form`, { ...sent.hidden, ...fields })
+    expect(resent.status).toBe(303)
+    expect(resent.location).toBe(sent.location)
+    expect([...(await anna.get(`/program/${id}/handelser`)).text.matchAll(/data-submission="/g)]).toHaveLength(1)
+
+    const message = await tolvan.postForm(`/invanare/${id}/meddelanden`, `/invanare/${id}/meddelanden`, { text: 'En fråga' })
+    await tolvan.post(`/invanare/${id}/meddelanden`, { ...message.hidden, text: 'En fråga' })
+    const thread = (await anna.get(`/program/${id}/meddelanden`)).text
+    expect([...thread.matchAll(/<li class="from-patient">/g)]).toHaveLength(1)
+    // A newly rendered form has a new key: the same words sent again are a new message.
+    await tolvan.postForm(`/invanare/${id}/meddelanden`, `/invanare/${id}/meddelanden`, { text: 'En fråga' })
+    expect([...(await anna.get(`/program/${id}/meddelanden`)).text.matchAll(/<li class="from-patient">/g)]).toHaveLength(2)
+
+    const ended = await anna.postForm(`/program/${id}`, `/program/${id}/avsluta`, { orsak: 'completed' })
+    expect(ended.location).toBe('/lista/avslutade')
+    const endedAt = t.sandbox.engine.endedProgrammes(STAFF_ANNA)[0]?.endedAt
+    // Resent a day later with the page's old version: the engine answers with the first result.
+    t.sandbox.clock.nextDay()
+    const endedAgain = await anna.post(`/program/${id}/avsluta`, { ...ended.hidden, orsak: 'completed' })
+    expect(endedAgain.status).toBe(303)
+    expect(endedAgain.location).toBe('/lista/avslutade')
+    const rows = t.sandbox.engine.endedProgrammes(STAFF_ANNA)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.endedAt).toBe(endedAt)
+  })
+})
+
+describe('the audit log', () => {
+  it('shows the dataadministratör the unit\'s log and the review, which finds a colleague opening a programme they are not responsible for', async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    const bo = client(t.origin)
+    await bo.as('bo')
+    expect((await bo.get(`/program/${id}`)).status).toBe(200)
+    const dag = client(t.origin)
+    await dag.as('dag')
+    const page = await dag.get('/granskning')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('data-action="start-programme"')
+    const outside = [...page.text.matchAll(/<td data-finding="outside-own-list">[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(outside.length).toBeGreaterThan(0)
+    expect(new Set(outside)).toEqual(new Set(['Bo Lind']))
+    // The delivery process looked up who the start flag goes to; that read is in the log too.
+    expect(page.text).toContain('Slog upp mottagaren av en avisering')
+    // Only this unit's entries: Maria's grants at set-up, none of Mats's at the other unit.
+    expect(page.text).toMatch(/<td>Maria Holm<\/td><td>Gav roll<\/td>/)
+    expect(page.text).not.toContain('Mats Dal</td>')
+    // Reading the log is logged.
+    expect((await dag.get('/granskning')).text).toContain('data-action="audit-log"')
+    // A period before anything happened shows nothing; a bad date is a message.
+    const empty = await dag.get('/granskning?fran=2025-01-01&till=2025-01-31')
+    expect(empty.text).toContain('Inga poster under perioden')
+    expect(empty.text).toContain('data-findings="0"')
+    expect((await dag.get('/granskning?fran=igår')).status).toBe(409)
+  })
+
+  it("gives the patient the care units that read their data, and nothing of another patient's", async () => {
+    const id = await startFor('19121212-1212', ['oro'])
+    await startFor('19121212-1220', ['angest'])
+    const anna = client(t.origin)
+    await anna.get(`/program/${id}`)
+    const tolvan = client(t.origin)
+    await tolvan.as('tolvan')
+    const extract = await tolvan.get('/atkomstlogg')
+    expect(extract.status).toBe(200)
+    expect(extract.text).toContain('<h1>Vilka vårdenheter har läst mina uppgifter</h1>')
+    const rows = [...extract.text.matchAll(/<tr data-unit="([^"]+)"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)]
+    expect(rows.length).toBeGreaterThan(0)
+    expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(['Vårdcentralen Provby']))
+    expect(new Set(rows.map((r) => r[3]))).toEqual(new Set(['Läst', 'Ändrat']))
+    // Who it was is not shown.
+    expect(extract.text).not.toContain('Anna Ek</td>')
+    const sven = client(t.origin)
+    await sven.as('sven')
+    expect((await sven.get('/atkomstlogg')).text).toContain('Ingen vårdenhet har läst dina uppgifter än')
   })
 })

@@ -132,12 +132,16 @@ describe('the first usage example of the guide, through the sandbox', () => {
     expect(await page.locator('.submission-list > li').first().getAttribute('data-read')).toBe('ja')
   })
 
-  it('7 days without activity: the reminder appears in the outbox exactly once', async () => {
+  it('7 whole days without activity: the reminder appears in the outbox on the 8th morning, exactly once', async () => {
     await page.getByRole('button', { name: 'Spola fram 7 dagar' }).click()
     await page.waitForLoadState('load')
     const reminders = () => page.locator('.outbox-item[data-flag-title="Påminnelse om startat moment"]').count()
-    expect(await reminders()).toBe(1)
+    expect(await reminders()).toBe(0)
     await audit('after 7 days')
+    await page.getByRole('button', { name: 'Spola fram 1 dag' }).click()
+    await page.waitForLoadState('load')
+    expect(await reminders()).toBe(1)
+    expect(await page.locator('.outbox-item').first().locator('.outbox-to').textContent()).toContain('Tolvan Tolvansson')
     await page.getByRole('button', { name: 'Spola fram 1 dag' }).click()
     await page.waitForLoadState('load')
     expect(await reminders()).toBe(1)
@@ -174,9 +178,20 @@ describe('the first usage example of the guide, through the sandbox', () => {
     await audit('patient refused')
   })
 
-  it('the dataadministratör exports and purges it; it is gone from every list', async () => {
+  it('the dataadministratör sees when it may be purged, waits out the grace period, and purges it; it is gone from every list', async () => {
     await become('dag')
     await audit('dataadministratör')
+    expect(await page.getByRole('checkbox', { name: /Gallra programmet/ }).count()).toBe(0)
+    expect(await page.locator('[data-purge-from]').count()).toBe(1)
+    const from = (await page.locator('[data-purge-from]').getAttribute('data-purge-from')) ?? ''
+    // Ended today (day 89 or later): purgeable 30 days on.
+    for (const step of ['Spola fram 7 dagar', 'Spola fram 7 dagar', 'Spola fram 7 dagar', 'Spola fram 7 dagar', 'Spola fram 1 dag', 'Spola fram 1 dag']) {
+      await page.getByRole('button', { name: step }).click()
+      await page.waitForLoadState('load')
+    }
+    await page.goto(`${t.origin}/lista/avslutade`)
+    const today = new Date((await page.locator('.clock time').getAttribute('datetime')) ?? '').toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' })
+    expect(today).toBe(from)
     await page.getByRole('checkbox', { name: /Gallra programmet/ }).check()
     await page.getByRole('button', { name: 'Gallra valda moment' }).click()
     await page.waitForLoadState('load')
@@ -189,6 +204,22 @@ describe('the first usage example of the guide, through the sandbox', () => {
     expect(await page.locator('main').textContent()).toContain('Inga program här')
   })
 
+  it('the dataadministratör reads the audit log and the review; the patient reads which units accessed their data', async () => {
+    await become('dag')
+    await page.getByRole('link', { name: 'Granskning' }).click()
+    await page.waitForLoadState('load')
+    expect(await page.locator('h1').textContent()).toContain('Granskning')
+    expect(await page.locator('table.audit-log tbody tr').count()).toBeGreaterThan(0)
+    await audit('Granskning')
+    await become('tolvan')
+    await page.getByRole('link', { name: 'Vem har läst mina uppgifter' }).click()
+    await page.waitForLoadState('load')
+    expect(await page.locator('h1').textContent()).toBe('Vilka vårdenheter har läst mina uppgifter')
+    expect(await page.locator('table.access-log tbody tr').count()).toBeGreaterThan(0)
+    await audit('access log')
+    await become('anna')
+  })
+
   it('works by keyboard: the skip link comes first and the clock buttons answer to Enter', async () => {
     await page.goto(`${t.origin}/lista/mina`)
     await page.keyboard.press('Tab')
@@ -196,8 +227,8 @@ describe('the first usage example of the guide, through the sandbox', () => {
     await page.locator('button', { hasText: 'Spola fram 1 dag' }).focus()
     const before = await page.locator('.clock time').getAttribute('datetime')
     await page.keyboard.press('Enter')
-    await page.waitForLoadState('load')
-    expect(await page.locator('.clock time').getAttribute('datetime')).not.toBe(before)
+    // Wait for the new page itself: 'load' of the old one may still count before the post leaves.
+    await expect.poll(() => page.locator('.clock time').getAttribute('datetime'), { timeout: 15_000 }).not.toBe(before)
   })
 
   it('every page visited had zero axe-core violations and no script errors', () => {
@@ -226,6 +257,8 @@ describe('the other roles', () => {
       ['maria', '/roller'],
       ['ingrid', '/lista/enhetens'],
       ['anna', '/profil'],
+      ['dag', '/granskning?fran=2026-01-01&till=2026-01-31'],
+      ['sven', '/atkomstlogg'],
       ['anna', '/finns-inte'],
     ] as const) {
       await become(person)
