@@ -32,7 +32,7 @@ describe('engine README', () => {
     const [programme] = programmes
     expect(programme).toMatchObject({ unitId: 'vc-solna', responsibleUserId: 'hsa-anna', messages: [{ from: 'patient' }] })
     expect(Object.keys(programme?.modules ?? {})).toEqual(['oro'])
-    expect(store.listAudit({ programmeId: programme?.programmeId ?? '' }).map((e) => e.action)).toEqual(expect.arrayContaining(['start-programme', 'overview', 'start-modules', 'send-message']))
+    expect(store.listAudit({ programmeId: programme?.programmeId ?? '' }).map((e) => e.action)).toEqual(expect.arrayContaining(['start-programme', 'programme-tree', 'start-modules', 'send-message']))
     store.close()
   })
 })

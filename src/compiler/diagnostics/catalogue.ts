@@ -707,31 +707,6 @@ export const catalogue = {
       en: () => 'A picture may only draw: no scripts, no event attributes (onload …), no links or files outside the picture. Save it again as plain SVG or as PNG.',
     },
   },
-  PLUS327: {
-    name: 'band-level-urgent',
-    severity: 'error',
-    message: {
-      sv: (a) => `Tolkningsintervallet ”${a.label}” hänvisar till ${a.number} men har ${a.level ? `\`level="${a.level}"\`` : 'ingen nivå'}; ett intervall som skickar invånaren till ${a.number} måste vara \`urgent\``,
-      en: (a) => `The band “${a.label}” sends the patient to ${a.number} but has ${a.level ? `\`level="${a.level}"\`` : 'no level'}; a band that sends the patient to ${a.number} must be \`urgent\``,
-    },
-    hint: {
-      sv: () => 'Skriv `{level="urgent"}` sist på intervallets rad, till exempel `- [21–27] Mycket starka besvär {level="urgent"}`. Då visas resultatet med hjälpnumren först. Gäller numret bara den som svarat på en viss fråga? Skriv det då vid frågan i stället.',
-      en: () => 'Add `{level="urgent"}` at the end of the band\'s line, for example `- [21–27] Very strong {level="urgent"}`. The result then leads with the help numbers. If the number is only for those who gave a certain answer, put it next to that question instead.',
-    },
-  },
-  PLUS328: {
-    name: 'signoff-unknown-step',
-    severity: 'error',
-    message: {
-      sv: (a) => `Granskningen gäller steget \`${a.step}\`, men avsnittet \`${a.section}\` har inget sådant steg`,
-      en: (a) => `The sign-off is for the step \`${a.step}\`, but the section \`${a.section}\` has no such step`,
-    },
-    hint: {
-      sv: () => 'Skriv id:t för ett steg i den här filen. Har steget flyttats till ett annat avsnitt behöver det granskas där.',
-      en: () => 'Give the id of a step in this file. A step that moved to another section needs to be reviewed there.',
-    },
-  },
-
   PLUS316: {
     name: 'closing-step',
     severity: 'warning',
@@ -863,6 +838,31 @@ export const catalogue = {
     hint: {
       sv: () => 'Flaggor skickas som sms eller e-post: skriv kort och utan något om hälsa eller besvär, och hänvisa till 1177.se.',
       en: () => 'Flags go out by text message or e-mail: keep them short, with nothing about health or problems, and refer to 1177.se.',
+    },
+  },
+
+  PLUS327: {
+    name: 'band-level-urgent',
+    severity: 'error',
+    message: {
+      sv: (a) => `Tolkningsintervallet ”${a.label}” hänvisar till ${a.number} men har ${a.level ? `\`level="${a.level}"\`` : 'ingen nivå'}; ett intervall som skickar invånaren till ${a.number} måste vara \`urgent\``,
+      en: (a) => `The band “${a.label}” sends the patient to ${a.number} but has ${a.level ? `\`level="${a.level}"\`` : 'no level'}; a band that sends the patient to ${a.number} must be \`urgent\``,
+    },
+    hint: {
+      sv: () => 'Skriv `{level="urgent"}` sist på intervallets rad, till exempel `- [21–27] Mycket starka besvär {level="urgent"}`. Då visas resultatet med hjälpnumren först. Gäller numret bara den som svarat på en viss fråga? Skriv det då vid frågan i stället.',
+      en: () => 'Add `{level="urgent"}` at the end of the band\'s line, for example `- [21–27] Very strong {level="urgent"}`. The result then leads with the help numbers. If the number is only for those who gave a certain answer, put it next to that question instead.',
+    },
+  },
+  PLUS328: {
+    name: 'signoff-unknown-step',
+    severity: 'error',
+    message: {
+      sv: (a) => `Granskningen gäller steget \`${a.step}\`, men avsnittet \`${a.section}\` har inget sådant steg`,
+      en: (a) => `The sign-off is for the step \`${a.step}\`, but the section \`${a.section}\` has no such step`,
+    },
+    hint: {
+      sv: () => 'Skriv id:t för ett steg i den här filen. Har steget flyttats till ett annat avsnitt behöver det granskas där.',
+      en: () => 'Give the id of a step in this file. A step that moved to another section needs to be reviewed there.',
     },
   },
 
