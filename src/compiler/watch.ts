@@ -81,15 +81,20 @@ export function watchContent(options: WatchOptions): Watcher {
     suspicious = 0
     const generation = ++builds
     // The absolute folder keys the cache the way events name files; messages keep the given one.
-    running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache })
+    const used = cache
+    running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache: used })
     try {
       const result = await running
       finished++
       options.onBuild(result, files)
       // The audit's reference, taken after the build and off its path (a save must not wait
-      // for a walk of the folder); a change in between has an event of its own, or the
-      // next audit sees it.
+      // for a walk of the folder). For every file the build read, the reference is what the
+      // build saw (the size and time it recorded before reading), not what the walk finds: a
+      // save without an event between the build and the walk would otherwise become part of
+      // the reference and never be noticed.
       void fingerprint(root).then((taken) => {
+        for (const [key, seen] of used.sources) if (taken.has(key)) taken.set(key, `${seen.size}:${seen.mtimeMs}`)
+        for (const [key, seen] of used.media) if (taken.has(key)) taken.set(key, `${seen.size}:${seen.mtimeMs}`)
         if (generation === builds) snapshot = taken
       })
       return result
