@@ -4,20 +4,18 @@
 // (core/flag-sweep.ts) and adopting a new bundle (core/adopt-bundle.ts). Refusals are thrown as
 // EngineRefusal and logged; misuse of the API (a malformed actor, a broken clock) throws a
 // TypeError.
-import type { PlusBundle } from '../types/bundle.generated.ts'
 import { auditEntry } from './audit.ts'
 import type { Command } from './commands.ts'
 import type { ContentIndex } from './content.ts'
 import { adoptBundle } from './core/adopt-bundle.ts'
-import { type CommandResult, createContext, type EngineHooks, type FlagRun, nonEmpty } from './core/context.ts'
+import { type CommandResult, type ContextOptions, createContext, type FlagRun, nonEmpty } from './core/context.ts'
 import { exportEnded, type ExportSummary } from './core/export-ended.ts'
 import { sweepFlags } from './core/flag-sweep.ts'
 import { createGate } from './core/gate.ts'
 import { runCommand } from './core/run-command.ts'
 import { type QueryResults, runQuery } from './core/run-query.ts'
 import type { ExportFormat, ExportHeader } from './export.ts'
-import type { DeliveryWindow } from './flags.ts'
-import type { NotificationRecipient, Notifier } from './notifier.ts'
+import type { NotificationRecipient } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
 import type { Actor } from './roles.ts'
@@ -29,29 +27,8 @@ export type { CommandResult, EngineHooks, FlagRun } from './core/context.ts'
 export type { QueryResults } from './core/run-query.ts'
 export type { ExportSummary } from './core/export-ended.ts'
 
-/** What the engine needs. */
-export interface EngineOptions {
-  store: EngineStore
-  /** The compiled content bundle programmes run on now. */
-  bundle: PlusBundle
-  /** The current time. Injected so tests and the demo can move it. */
-  clock: () => Date
-  /** Fresh unique ids; defaults to random UUIDs. */
-  newId?: () => string
-  /** Where flags go; defaults to the outbox table in the store. */
-  notifier?: Notifier
-  /** When in the day flags may go out, Stockholm time; default 08:00–20:00 (see flags.ts). */
-  deliveryWindow?: DeliveryWindow
-  /** The longest retention, in days after the day it is decided; default 365 (see policy.ts). */
-  maxRetentionDays?: number
-  /**
-   * Calendar days after a programme ended before it may be purged (a window to notice a mistaken
-   * end); default 30. A purge before then is refused (`purge-too-early`).
-   */
-  purgeGraceDays?: number
-  /** Fault injection for crash tests; leave out in production. */
-  hooks?: EngineHooks
-}
+/** What the engine needs: its store, content, clock and policies (documented on ContextOptions). */
+export type EngineOptions = ContextOptions
 
 /** The programme engine. */
 export interface Engine {

@@ -70,17 +70,27 @@ export interface EngineHooks {
   afterPurgeCommit?: () => void
 }
 
-/** What a context is made from (the engine's options). */
+/** What a context is made from: the engine's options (`EngineOptions`). */
 export interface ContextOptions {
   store: EngineStore
+  /** The compiled content bundle programmes run on now. */
   bundle: PlusBundle
+  /** The current time. Injected so tests and the demo can move it. */
   clock: () => Date
+  /** Fresh unique ids; defaults to random UUIDs. */
   newId?: () => string
+  /** Where flags go; defaults to the outbox table in the store. */
   notifier?: Notifier
+  /** When in the day flags may go out, Stockholm time; default 08:00–20:00 (see flags.ts). */
   deliveryWindow?: DeliveryWindow
+  /** The longest retention, in days after the day it is decided; default 365 (see policy.ts). */
   maxRetentionDays?: number
-  /** Calendar days after the end before a purge is allowed; default 30. */
+  /**
+   * Calendar days after a programme ended before it may be purged (a window to notice a mistaken
+   * end); default 30. A purge before then is refused (`purge-too-early`).
+   */
   purgeGraceDays?: number
+  /** Fault injection for crash tests; leave out in production. */
   hooks?: EngineHooks
 }
 
