@@ -19,7 +19,7 @@ import type { NotificationRecipient } from './notifier.ts'
 import type { Query } from './queries.ts'
 import { EngineRefusal, refusal } from './refusals.ts'
 import type { Actor } from './roles.ts'
-import type { EngineStore, OutboxMessage, Unit } from './store/types.ts'
+import type { OutboxMessage, Unit } from './store/types.ts'
 import { isSafeUnitId } from './unit-id.ts'
 import type { SubmissionView } from './views.ts'
 
