@@ -1,10 +1,11 @@
 // Client script for the timeline page: moves the dates to the reader's today (the page was
 // rendered on the build day) and answers "if the module closes on this date, when is the
 // patient warned?" with the same rules as the server-rendered table.
-import { addDays, daysBetween, localDate } from '../../src/engine/calendar.ts'
+// It imports plus/engine/browser, not plus/engine: the full entry loads node:sqlite, which a
+// browser bundle cannot hold; the browser entry re-exports the same functions without it.
+import { addDays, daysBetween, localDate, programmeTimeline } from '../../src/engine/browser.ts'
 import type { Flag } from '../../src/types/bundle.generated.ts'
 import { weekdayDate } from '../lib/labels.ts'
-import { programmeTimeline } from '../lib/timeline.ts'
 
 interface TimelineData {
   builtFor: string

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 
 /** The version of the bundle format written by this package; readers accept the same major. */
-export const BUNDLE_SCHEMA_VERSION = '1.1.0'
+export const BUNDLE_SCHEMA_VERSION = '1.2.0'
 
 /** The major version of BUNDLE_SCHEMA_VERSION: what a reader of this package understands. */
 export const BUNDLE_SCHEMA_MAJOR = Number(BUNDLE_SCHEMA_VERSION.split('.')[0])

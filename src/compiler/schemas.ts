@@ -85,6 +85,11 @@ const patternWords: Record<string, { sv: string; en: string }> = {
   '^-?\\d+(\\.\\d+)?$': { sv: 'ska vara ett tal', en: 'must be a number' },
   '^[1-9]\\d?$': { sv: 'ska vara ett heltal 1–99', en: 'must be a whole number 1–99' },
   '\\S': { sv: 'får inte vara tomt', en: 'must not be empty' },
+  // A form's sourceUrl: a web page, with the characters browsers ignore in a link (text.ts) refused.
+  '^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f/?#]+[^\\s\\u0000-\\u001f\\u007f-\\u009f]*$': {
+    sv: 'ska vara en webbadress som börjar med https:// (eller http://), utan mellanslag',
+    en: 'must be a web address starting with https:// (or http://), without spaces',
+  },
   '^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\\\:]+$': {
     sv: 'ska vara en sökväg inne i modulmappen, som media/film.vtt (utan .., / först, \\ eller :)',
     en: 'must be a path inside the module folder, such as media/film.vtt (no .., leading /, \\ or :)',
@@ -138,6 +143,11 @@ export function schemaProblems(errors: ErrorObject[] | null | undefined): Schema
         en = words?.en ?? `has the wrong form (${p.pattern})`
         break
       }
+      case 'dependentRequired':
+        // A form's `source` and `licence` go together: a standardised form needs both.
+        sv = `fältet \`${p.missingProperty}\` saknas, det krävs när \`${p.property}\` finns`
+        en = `the field \`${p.missingProperty}\` is missing, it is required when \`${p.property}\` is given`
+        break
       case 'minimum':
       case 'maximum':
         sv = `ska vara ${error.keyword === 'minimum' ? 'minst' : 'högst'} ${p.limit}`

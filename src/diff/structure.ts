@@ -129,6 +129,12 @@ function diffForms(a: Located, b: Located, stepA: Step | undefined, stepB: Step 
       const fields: FormChanged['changes'] = []
       if (fa.form.title !== fb.form.title) fields.push({ field: 'title', before: fa.form.title, after: fb.form.title })
       if ((fa.form.intro?.html ?? null) !== (fb.form.intro?.html ?? null)) fields.push({ field: 'intro', before: fa.form.intro?.text ?? null, after: fb.form.intro?.text ?? null })
+      // A licensed form's source and terms: a reviewer checks a new agreement like new text.
+      for (const key of ['source', 'sourceUrl', 'licence'] as const) {
+        const before = fa.form.provenance?.[key] ?? null
+        const after = fb.form.provenance?.[key] ?? null
+        if (before !== after) fields.push({ field: key, before, after })
+      }
       if (fields.length) changes.push({ type: 'form-changed', form: ref(fb.form), at: formPlace(fb), changes: fields, warnings: [] })
       changes.push(...diffFormContent(fa.form, fb.form, formPlace(fb)))
     } else if (fa && stepA && fa.step.id === stepA.id && !fb) {

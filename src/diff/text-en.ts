@@ -59,6 +59,7 @@ function field(f: FieldChange): string {
     trigger: 'trigger', recipient: 'recipient', days: 'days', text: 'text', variant: 'variant', alt: 'alt text', caption: 'caption',
     durationSeconds: 'duration (seconds)', captionCues: 'caption cues', version: 'version', durationDays: 'duration (days)',
     id: 'id', schemaVersion: 'bundle format',
+    source: 'source', sourceUrl: 'source web page', licence: 'terms of use',
   }
   const long: Record<string, string> = {
     intro: 'the introduction changed', help: 'the help text changed', welcome: 'the welcome text changed',

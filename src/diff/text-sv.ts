@@ -59,6 +59,7 @@ function field(f: FieldChange): string {
     trigger: 'när', recipient: 'mottagare', days: 'dagar', text: 'text', variant: 'sort', alt: 'alt-text', caption: 'bildtext',
     durationSeconds: 'längd (sekunder)', captionCues: 'antal undertexter', version: 'version', durationDays: 'längd (dagar)',
     id: 'id', schemaVersion: 'bundelformat',
+    source: 'källa', sourceUrl: 'källans webbsida', licence: 'villkor',
   }
   const long: Record<string, string> = {
     intro: 'introduktionen har ändrats', help: 'hjälptexten har ändrats', welcome: 'välkomsttexten har ändrats',

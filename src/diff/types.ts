@@ -343,7 +343,8 @@ export interface FormChanged {
   type: 'form-changed'
   form: Ref
   at: FormPlace
-  changes: Array<FieldChange<'title', string> | FieldChange<'intro', string | null>>
+  /** `source`, `sourceUrl` and `licence` are a licensed form's provenance (null when absent). */
+  changes: Array<FieldChange<'title', string> | FieldChange<'intro' | 'source' | 'sourceUrl' | 'licence', string | null>>
   warnings: Warning[]
 }
 

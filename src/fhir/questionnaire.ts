@@ -4,8 +4,8 @@ import { allForms, findForm } from './find-form.ts'
 import { questionItem } from './items.ts'
 import { INTRO_LINK_ID } from './link-ids.ts'
 import { alertsItem, scoreItems, scoreVariable } from './score-items.ts'
-import type { FhirBundle, Questionnaire, QuestionnaireItem } from './types.ts'
-import { bandLevelSystem, baseUrlOf, formIdentifierSystem, questionnaireUrl, type FhirOptions } from './urls.ts'
+import type { Extension, FhirBundle, Questionnaire, QuestionnaireItem } from './types.ts'
+import { ARTIFACT_RELATED_ARTIFACT, bandLevelSystem, baseUrlOf, formIdentifierSystem, questionnaireUrl, type FhirOptions } from './urls.ts'
 
 /**
  * The form as a Questionnaire: canonical URL and identifier from the programme and form ids,
@@ -37,11 +37,12 @@ function questionnaire(bundle: PlusBundle, form: FormBlock, module: Module, base
   const items: QuestionnaireItem[] = []
   if (form.intro) items.push({ linkId: INTRO_LINK_ID, type: 'display', text: form.intro.text })
   items.push(...form.questions.map(questionItem), ...scoreItems(form, bandLevelSystem(base, programme.id)), ...alertsItem(form))
+  const extension: Extension[] = [...(form.scoring ? [scoreVariable(form)] : []), ...(form.provenance ? [sourceCitation(form.provenance)] : [])]
   const resource: Questionnaire = {
     resourceType: 'Questionnaire',
     id: form.id,
     language: 'sv',
-    ...(form.scoring ? { extension: [scoreVariable(form)] } : {}),
+    ...(extension.length > 0 ? { extension } : {}),
     url: questionnaireUrl(base, programme.id, form.id),
     identifier: [{ system: formIdentifierSystem(base, programme.id), value: form.id }],
     version: programme.version,
@@ -50,9 +51,20 @@ function questionnaire(bundle: PlusBundle, form: FormBlock, module: Module, base
     status: approved ? 'active' : 'draft',
     subjectType: ['Patient'],
     ...(approved && module.review.date ? { approvalDate: module.review.date } : {}),
+    // A licensed form names its source in the text every reader shows, and its terms where R4
+    // puts them; the citation extension repeats the source for machines, with its web page.
+    ...(form.provenance ? { description: `Källa: ${form.provenance.source}`, copyright: form.provenance.licence } : {}),
     item: items,
   }
   return resource
+}
+
+/** The source of a licensed form as a citation (FHIR Extensions Pack, usable in R4). */
+function sourceCitation(provenance: NonNullable<FormBlock['provenance']>): Extension {
+  return {
+    url: ARTIFACT_RELATED_ARTIFACT,
+    valueRelatedArtifact: { type: 'citation', citation: provenance.source, ...(provenance.sourceUrl ? { url: provenance.sourceUrl } : {}) },
+  }
 }
 
 /** A name usable as an identifier (R4 constraint que-0): `stress-plan` → `StressPlan`. */

@@ -12,6 +12,14 @@ export interface Extension {
   valueCoding?: Coding
   valueCodeableConcept?: CodeableConcept
   valueExpression?: Expression
+  valueRelatedArtifact?: RelatedArtifact
+}
+
+/** R4 RelatedArtifact: here only a citation of a form's source, with its web page if known. */
+export interface RelatedArtifact {
+  type: 'citation'
+  citation: string
+  url?: string
 }
 
 export interface Coding {
@@ -82,6 +90,10 @@ export interface Questionnaire {
   status: 'draft' | 'active' | 'retired' | 'unknown'
   subjectType: string[]
   approvalDate?: string
+  /** Markdown: for a licensed form, where it comes from (its source). */
+  description?: string
+  /** Markdown: for a licensed form, its terms of use or the region's agreement. */
+  copyright?: string
   item: QuestionnaireItem[]
 }
 

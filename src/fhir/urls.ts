@@ -17,6 +17,11 @@ export const VARIABLE = 'http://hl7.org/fhir/StructureDefinition/variable'
 export const CALCULATED_EXPRESSION = 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression'
 /** R4 core: an item a form filler does not show to the person answering (the clinician's items). */
 export const QUESTIONNAIRE_HIDDEN = 'http://hl7.org/fhir/StructureDefinition/questionnaire-hidden'
+/**
+ * FHIR Extensions Pack: a related artifact of a canonical resource that has no element for it
+ * (R4's Questionnaire has none). Carries a licensed form's source as a `citation`.
+ */
+export const ARTIFACT_RELATED_ARTIFACT = 'http://hl7.org/fhir/StructureDefinition/artifact-relatedArtifact'
 /** The Swedish personal identity number (personnummer). */
 export const PERSONNUMMER_SYSTEM = 'urn:oid:1.2.752.129.2.1.3.1'
 /** The Swedish coordination number (samordningsnummer). */

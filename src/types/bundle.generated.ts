@@ -263,6 +263,7 @@ export interface FormBlock {
    */
   questions: Question[]
   scoring: Scoring | null
+  provenance?: FormProvenance
 }
 /**
  * This interface was referenced by `PlusBundle`'s JSON-Schema
@@ -343,6 +344,26 @@ export interface Band {
   level?: BandLevel
   html: string
   text: string
+}
+/**
+ * Source and terms of use of a standardised form that a region uses under licence (format 1.2.0), from the form's `source`, `sourceUrl` and `licence` attributes. Absent on PLUS's own forms and in older bundles.
+ *
+ * This interface was referenced by `PlusBundle`'s JSON-Schema
+ * via the `definition` "FormProvenance".
+ */
+export interface FormProvenance {
+  /**
+   * Authors, year, version and Swedish translation, as the author wrote them.
+   */
+  source: string
+  /**
+   * A web page of the source (http or https), or null.
+   */
+  sourceUrl: string | null
+  /**
+   * The terms of use, or the region's agreement and how long it runs.
+   */
+  licence: string
 }
 /**
  * Where a node was authored, relative to the content folder, for diagnostics and the preview.

@@ -212,6 +212,18 @@ export interface FormAttributes {
    */
   id: string
   title: string
+  /**
+   * Where a standardised form comes from: authors, year, version and Swedish translation. Set on forms a region adds under licence (e.g. PHQ-9); PLUS's own forms leave it out.
+   */
+  source?: string
+  /**
+   * A web page of the source (the publisher's or translator's page): an http(s) URL, checked like a link in the text.
+   */
+  sourceUrl?: string
+  /**
+   * The terms of use: free use with the source stated, or the region's agreement and how long it runs.
+   */
+  licence?: string
 }
 /**
  * This interface was referenced by `DirectiveAttributes`'s JSON-Schema

@@ -117,6 +117,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
                 bands: b.scoring.bands.map((band) => ({ min: band.min, max: band.max, label: band.label, level: band.level, html: band.html, text: band.text })),
               }
             : null,
+          ...(b.provenance ? { provenance: { source: b.provenance.source, sourceUrl: b.provenance.sourceUrl, licence: b.provenance.licence } } : {}),
         }
       default: {
         const never: never = b

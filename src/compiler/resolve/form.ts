@@ -1,5 +1,7 @@
 // `::::form{#id title}`: an introduction, questions, and optionally scoring. A form with scoring
-// is an assessment ("kartläggning"); one without is an exercise ("uppgift").
+// is an assessment ("kartläggning"); one without is an exercise ("uppgift"). A standardised
+// form a region uses under licence also names its `source` (with an optional `sourceUrl`) and
+// its `licence`; the schema requires the two together, so the bundle carries both or neither.
 import type { RootContent } from 'mdast'
 import type { ContainerDirective } from 'mdast-util-directive'
 import type { Band, Question } from '../../types/bundle.generated.ts'
@@ -79,6 +81,9 @@ export function resolveForm(ctx: ResolveContext, node: ContainerDirective): IRFo
     intro: intro.length > 0 && !isBlank(intro) ? toRichText(ctx, intro) : null,
     questions,
     scoring: bands ? { method: 'sum', min: range.min, max: range.max, bands } : null,
+    ...(attrs.source && attrs.licence
+      ? { provenance: { source: attrs.source.trim(), sourceUrl: attrs.sourceUrl ?? null, licence: attrs.licence.trim() } }
+      : {}),
     span,
     scoringSpan,
     incomplete: ctx.diagnostics.length > problemsBefore,
