@@ -12,6 +12,7 @@ import type { SourceCache } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
 import { assemble, resolveFile, type ResolvedFile } from './resolve/index.ts'
 import { validate } from './validate/index.ts'
+import { DiskCache, entryKey, type DiskCacheReport } from './disk-cache.ts'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
@@ -34,6 +35,12 @@ export interface CompileOptions {
   release?: boolean
   /** Reuse work from an earlier compile of the same folder (watch mode). */
   cache?: CompileCache
+  /**
+   * A folder for the persistent cache (src/compiler/disk-cache.ts), which carries each file's
+   * resolved form from one process to the next; the command line uses
+   * `node_modules/.cache/plus/`. Without it nothing is read from or written to disk.
+   */
+  persistentCache?: string
 }
 
 export interface CompileResult {
@@ -42,6 +49,8 @@ export interface CompileResult {
   /** The bundle, when there were no errors. */
   output: EmitResult | null
   tree: IRTree
+  /** What the persistent cache contributed, when one was asked for. */
+  persistentCache?: DiskCacheReport
 }
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
@@ -60,12 +69,19 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   }
   diagnostics.push(...loaded.diagnostics)
 
+  const disk = options.persistentCache === undefined ? null : await DiskCache.open(options.persistentCache)
   const resolved: ResolvedFile[] = []
   const seen = new Set<string>()
   for (const file of loaded.files) {
     seen.add(file.rel)
     const hit = cache?.files.get(file.rel)
-    const result = hit && hit.text === file.text ? hit.resolved : resolveFile(file)
+    let result = hit && hit.text === file.text ? hit.resolved : null
+    if (!result && disk) {
+      const key = entryKey(file)
+      result = disk.get(file, key)
+      if (!result) disk.set(key, (result = resolveFile(file)))
+    }
+    result ??= resolveFile(file)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
     resolved.push(result)
     diagnostics.push(...result.diagnostics)
@@ -77,6 +93,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     for (const absolute of cache.sources.keys()) if (!present.has(absolute)) cache.sources.delete(absolute)
   }
 
+  await disk?.save()
+  const report = disk ? { persistentCache: disk.report } : {}
+
   const tree = assemble(resolved)
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
@@ -84,11 +103,11 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
-  if (hasErrors(sorted) || !tree.programme) return { diagnostics: sorted, output: null, tree }
+  if (hasErrors(sorted) || !tree.programme) return { diagnostics: sorted, output: null, tree, ...report }
   const approvals = release
     ? { approvals: tree.modules.map((m) => ({ module: m.id, reviewer: m.review.reviewer ?? '', date: m.review.date ?? '' })) }
     : null
-  return { diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree }
+  return { diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree, ...report }
 }
 
 export interface BuildOptions extends CompileOptions {
