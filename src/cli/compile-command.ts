@@ -43,12 +43,11 @@ export async function runCompile(io: Io, options: CompileCommandOptions): Promis
   printDiagnostics(io, result.diagnostics, options.format, options.lang)
   const failed = hasErrors(result.diagnostics)
   if (options.format === 'text' && !failed) {
-    const modules = result.tree.modules
-    const steps = modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0)
+    const { modules, steps } = result.counts
     io.err(
       options.lang === 'sv'
-        ? `${contentDir}: inga fel (${plural(modules.length, 'modul', 'moduler')}, ${plural(steps, 'steg', 'steg')})\n`
-        : `${contentDir}: no errors (${plural(modules.length, 'module', 'modules')}, ${plural(steps, 'step', 'steps')})\n`,
+        ? `${contentDir}: inga fel (${plural(modules, 'modul', 'moduler')}, ${plural(steps, 'steg', 'steg')})\n`
+        : `${contentDir}: no errors (${plural(modules, 'module', 'modules')}, ${plural(steps, 'step', 'steps')})\n`,
     )
   }
   if (options.format === 'text' && !failed && options.outDir !== null && 'write' in result) {

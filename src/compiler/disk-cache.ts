@@ -2,14 +2,19 @@
 // processes, so a second `plus check` or `plus build` of unchanged content skips the Markdown
 // parse, which is nearly all of a cold build's time.
 //
-// The cache is one file in a folder (by default `node_modules/.cache/plus/`, where tools keep
-// caches that are safe to delete). It is never trusted blindly:
+// Two files in a folder (by default `node_modules/.cache/plus/`, where tools keep caches that
+// are safe to delete): resolve.bin holds each file's resolved form; outcome.bin holds the last
+// compile's whole outcome (diagnostics and bundle files) under a key of all its inputs, so an
+// unchanged content folder is answered without decoding a single file. Neither is trusted blindly:
 // - the whole file is keyed by a fingerprint of this compiler (its version, the hash of its own
 //   code files, the Node/V8 version that serialised the entries) and of the JSON Schemas; a cache
 //   written by another compiler or for other schemas is ignored as a whole;
 // - each entry is keyed by a hash of everything its result depends on: the file's text, its
 //   place in the content folder and the path shown in diagnostics;
-// - the file carries a SHA-256 of its body: a truncated or corrupt file is ignored and rebuilt,
+// - the outcome is keyed by every file's entry key, the load-phase findings, the options, the
+//   content folder's README.md (the guide-list rule reads it), and is used only when every media
+//   file it refers to still has the same state and SHA-256;
+// - each file carries a SHA-256 of its body: a truncated or corrupt file is ignored and rebuilt,
 //   with a note, and so is a file that does not start with the cache's magic line.
 // Entries are stored serialised one by one and decoded only when a file asks for them.
 import { createHash } from 'node:crypto'
@@ -19,13 +24,31 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deserialize, serialize } from 'node:v8'
 import { schemasDir } from '../bundle/contract.ts'
+import type { Diagnostic } from './diagnostics/diagnostic.ts'
+import type { MediaRef } from './ir.ts'
+import { loadMedia, type MediaFileState } from './load/media.ts'
 import type { SourceFile } from './load/source-file.ts'
 import type { ResolvedFile } from './resolve/index.ts'
 
 /** The cache file's first bytes; a file without them is not ours. */
-const MAGIC = 'PLUS-RESOLVE-CACHE 1\n'
-/** The cache file's name inside the cache folder. */
+const MAGIC = 'PLUS-BUILD-CACHE 1\n'
+/** The per-file cache's name inside the cache folder. */
 export const CACHE_FILE = 'resolve.bin'
+/** The whole-outcome cache's name inside the cache folder. */
+export const OUTCOME_FILE = 'outcome.bin'
+
+/** A whole compile's outcome, as stored. */
+export interface StoredOutcome {
+  key: string
+  /** The media references of the tree, to check their files again before trusting the rest. */
+  mediaRefs: MediaRef[]
+  /** Each media key with its state: `ok:<sha256>`, `missing` or `outside`. */
+  media: Array<[string, string]>
+  diagnostics: Diagnostic[]
+  counts: { modules: number; steps: number }
+  /** The bundle files, when the compile had no errors. */
+  files: Array<[string, Uint8Array]> | null
+}
 
 /** What happened to the persistent cache in one compile. */
 export interface DiskCacheReport {
@@ -38,12 +61,6 @@ export interface DiskCacheReport {
    * (corrupt, truncated, foreign); null otherwise. In both languages, for the command line.
    */
   note: { en: string; sv: string } | null
-}
-
-interface Stored {
-  fingerprint: string
-  /** Entry key → the serialised resolved file without its source (that is the key's input). */
-  entries: Map<string, Uint8Array>
 }
 
 let fingerprintMemo: string | null = null
@@ -110,37 +127,79 @@ export function entryKey(file: SourceFile): string {
     .digest('base64')
 }
 
-/** The persistent cache of one compile: read once, consulted per file, written back once. */
+/** The state of a media file as the outcome key records it. */
+export function mediaStamp(state: MediaFileState): string {
+  return state.status === 'ok' ? `ok:${state.sha256}` : state.status
+}
+
+/** The persistent cache of one compile: consulted per file, written back once. */
 export class DiskCache {
   readonly dir: string
   private stored: Map<string, Uint8Array> = new Map()
   private next: Map<string, Uint8Array> = new Map()
   private changed = false
+  private loaded = false
   readonly report: DiskCacheReport = { reused: 0, resolved: 0, note: null }
 
-  private constructor(dir: string) {
+  constructor(dir: string) {
     this.dir = dir
   }
 
-  /** Opens the cache in `dir`; a missing cache is empty, an untrustworthy one is empty with a note. */
-  static async open(dir: string): Promise<DiskCache> {
-    const cache = new DiskCache(dir)
-    const file = path.join(dir, CACHE_FILE)
+  private noteProblem(problem: { en: string; sv: string }): void {
+    this.report.note ??= problem
+  }
+
+  /**
+   * The stored outcome for this key, when there is one and every media file it used is as it
+   * was; otherwise null. Counts every file as reused on a hit.
+   */
+  async outcome(key: string, contentDir: string, files: number): Promise<StoredOutcome | null> {
+    const read = await readCacheFile(path.join(this.dir, OUTCOME_FILE))
+    if (read === null) return null
+    if ('problem' in read) {
+      this.noteProblem(read.problem)
+      return null
+    }
+    const value = read.value as StoredOutcome
+    if (value.key !== key) return null
+    const media = await loadMedia(contentDir, value.mediaRefs)
+    const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
+    if (JSON.stringify(now) !== JSON.stringify(value.media)) return null
+    this.report.reused = files
+    return value
+  }
+
+  /** Stores a compile's outcome for the next run. */
+  async saveOutcome(outcome: StoredOutcome): Promise<void> {
+    await writeCacheFile(this.dir, OUTCOME_FILE, outcome)
+  }
+
+  /** Reads the per-file entries (once); a damaged or foreign file counts as empty. */
+  async load(): Promise<void> {
+    if (this.loaded) return
+    this.loaded = true
+    const read = await readCacheFile(path.join(this.dir, CACHE_FILE))
+    if (read === null) return
+    this.changed = true
+    if ('problem' in read) this.noteProblem(read.problem)
+    else if (read.value instanceof Map) {
+      this.stored = read.value as Map<string, Uint8Array>
+      this.changed = false
+    }
+  }
+
+  /** The same, synchronously, for a result's tree asked for after an outcome hit. */
+  loadSync(): void {
+    if (this.loaded) return
+    this.loaded = true
     let bytes: Buffer
     try {
-      bytes = await readFile(file)
+      bytes = readFileSync(path.join(this.dir, CACHE_FILE))
     } catch {
-      return cache
+      return
     }
     const read = decode(bytes)
-    if ('problem' in read) {
-      cache.report.note = read.problem
-      cache.changed = true
-    } else if (read.stored.fingerprint !== compilerFingerprint()) {
-      // Another version of the compiler or other schemas: expected after an upgrade, no note.
-      cache.changed = true
-    } else cache.stored = read.stored.entries
-    return cache
+    if ('value' in read && read.value instanceof Map) this.stored = read.value as Map<string, Uint8Array>
   }
 
   /** The cached resolved form of a file, or null. A damaged entry counts as a miss. */
@@ -169,25 +228,44 @@ export class DiskCache {
     }
   }
 
-  /** Writes the entries used by this compile, when anything changed; atomically, by rename. */
+  /** Writes the entries used by this compile, when anything changed. */
   async save(): Promise<void> {
     if (!this.changed && this.next.size === this.stored.size) return
-    const body = serialize({ fingerprint: compilerFingerprint(), entries: this.next } satisfies Stored)
-    const digest = createHash('sha256').update(body).digest()
-    const file = path.join(this.dir, CACHE_FILE)
-    const temp = `${file}.tmp-${process.pid}`
-    try {
-      await mkdir(this.dir, { recursive: true })
-      await writeFile(temp, Buffer.concat([Buffer.from(MAGIC), digest, body]))
-      await rename(temp, file)
-    } catch {
-      // A cache that cannot be written only costs time next run.
-      await rm(temp, { force: true }).catch(() => {})
-    }
+    await writeCacheFile(this.dir, CACHE_FILE, this.next)
   }
 }
 
-function decode(bytes: Buffer): { stored: Stored } | { problem: { en: string; sv: string } } {
+type Problem = { en: string; sv: string }
+
+/** Reads one cache file: its value, a problem (not ours, damaged), or null (absent, or another compiler's). */
+async function readCacheFile(file: string): Promise<{ value: unknown } | { problem: Problem } | null> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(file)
+  } catch {
+    return null
+  }
+  const read = decode(bytes)
+  // Another version of the compiler or other schemas: expected after an upgrade, no note.
+  return 'foreign' in read ? null : read
+}
+
+/** Writes one cache file atomically (a temporary file, then rename); failures only cost time. */
+async function writeCacheFile(dir: string, name: string, value: unknown): Promise<void> {
+  const file = path.join(dir, name)
+  const temp = `${file}.tmp-${process.pid}`
+  try {
+    const body = serialize({ fingerprint: compilerFingerprint(), value })
+    const digest = createHash('sha256').update(body).digest()
+    await mkdir(dir, { recursive: true })
+    await writeFile(temp, Buffer.concat([Buffer.from(MAGIC), digest, body]))
+    await rename(temp, file)
+  } catch {
+    await rm(temp, { force: true }).catch(() => {})
+  }
+}
+
+function decode(bytes: Buffer): { value: unknown } | { problem: Problem } | { foreign: true } {
   const magic = Buffer.from(MAGIC)
   if (bytes.length < magic.length || !bytes.subarray(0, magic.length).equals(magic)) {
     return { problem: { en: 'the build cache is not a PLUS cache; rebuilding it', sv: 'byggcachen är inte en PLUS-cache; bygger om den' } }
@@ -198,9 +276,9 @@ function decode(bytes: Buffer): { stored: Stored } | { problem: { en: string; sv
     return { problem: { en: 'the build cache is damaged or incomplete; rebuilding it', sv: 'byggcachen är skadad eller ofullständig; bygger om den' } }
   }
   try {
-    const value = deserialize(body) as Stored
-    if (typeof value?.fingerprint !== 'string' || !(value.entries instanceof Map)) throw new Error('shape')
-    return { stored: value }
+    const stored = deserialize(body) as { fingerprint: unknown; value: unknown }
+    if (typeof stored?.fingerprint !== 'string') throw new Error('shape')
+    return stored.fingerprint === compilerFingerprint() ? { value: stored.value } : { foreign: true }
   } catch {
     return { problem: { en: 'the build cache could not be read; rebuilding it', sv: 'byggcachen gick inte att läsa; bygger om den' } }
   }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compile, type CompileResult } from '../../src/compiler/index.ts'
-import { CACHE_FILE } from '../../src/compiler/disk-cache.ts'
+import { CACHE_FILE, OUTCOME_FILE } from '../../src/compiler/disk-cache.ts'
 import { main } from '../../src/cli/main.ts'
 import { fixturesDir, materialise } from '../helpers/fixture.ts'
 
@@ -28,6 +28,10 @@ afterAll(async () => {
 function observable(result: CompileResult) {
   return {
     diagnostics: result.diagnostics,
+    counts: result.counts,
+    tree: result.tree,
+    bundle: result.output?.bundle ?? null,
+    manifest: result.output?.manifest ?? null,
     files: result.output ? [...result.output.files].map(([p, bytes]) => [p, Buffer.from(bytes).toString('base64')]) : null,
   }
 }
@@ -46,12 +50,23 @@ donors.set('mod/02-extra.md', donors.get('mod/01-avsnitt.md')!.map((text) => tex
 
 const lines = ['Mer text här.', '', ':::tips', 'Ett “citat” i text.', '::::', '# Rubrik', '- punkt', 'id: annat', '---']
 
+// Media files change what validation finds and what the bundle holds, without any Markdown change.
+const mediaBodies: Array<string | null> = [
+  null,
+  'WEBVTT\n\n00:00.000 --> 00:02.000\nHej.\n',
+  'WEBVTT\n\n00:00.000 --> 00:01.000\nEtt.\n\n00:01.000 --> 00:09.000\nTvå.\n',
+  'inte webvtt',
+  '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+  '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+]
+
 type Edit =
   | { kind: 'replace'; rel: string; donor: number }
   | { kind: 'insert'; rel: string; at: number; line: number }
   | { kind: 'drop-line'; rel: string; at: number }
   | { kind: 'delete'; rel: string }
   | { kind: 'rewrite-same'; rel: string }
+  | { kind: 'media'; rel: string; body: number }
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('replace' as const), rel: fc.constantFrom(...editable), donor: fc.nat() }),
@@ -59,6 +74,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('drop-line' as const), rel: fc.constantFrom(...editable), at: fc.nat() }),
   fc.record({ kind: fc.constant('delete' as const), rel: fc.constantFrom('mod/02-extra.md', 'mod/01-avsnitt.md') }),
   fc.record({ kind: fc.constant('rewrite-same' as const), rel: fc.constantFrom(...editable) }),
+  fc.record({ kind: fc.constant('media' as const), rel: fc.constantFrom('mod/media/film.vtt', 'mod/media/poster.svg'), body: fc.nat(mediaBodies.length - 1) }),
 )
 
 async function apply(dir: string, e: Edit): Promise<void> {
@@ -89,6 +105,9 @@ async function apply(dir: string, e: Edit): Promise<void> {
       break
     case 'rewrite-same':
       next = current
+      break
+    case 'media':
+      next = mediaBodies[e.body]!
       break
   }
   if (next === null) await unlink(file).catch(() => {})
@@ -166,21 +185,35 @@ describe('persistent build cache', () => {
     ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}')],
     ['empty', () => Buffer.alloc(0)],
   ]
-  for (const [what, spoil] of damage) {
-    it(`ignores a cache that is ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
+  for (const [what, spoil] of damage) for (const names of [[CACHE_FILE], [OUTCOME_FILE], [CACHE_FILE, OUTCOME_FILE]]) {
+    it(`ignores ${names.join(' and ')} when ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
       const { dir, cleanup } = await materialise('ok-film')
       const cacheDir = await tempDir()
       try {
         const fresh = await compile({ contentDir: dir })
         await compile({ contentDir: dir, persistentCache: cacheDir })
-        const file = path.join(cacheDir, CACHE_FILE)
-        await writeFile(file, spoil(await readFile(file)))
+        for (const name of names) {
+          const file = path.join(cacheDir, name)
+          await writeFile(file, spoil(await readFile(file)))
+        }
         const spoilt = await compile({ contentDir: dir, persistentCache: cacheDir })
-        expect(spoilt.persistentCache!.note).not.toBeNull()
-        expect(spoilt.persistentCache!.reused).toBe(0)
         expect(observable(spoilt)).toEqual(observable(fresh))
+        if (names.includes(OUTCOME_FILE)) {
+          // The outcome is the first file read: its damage is always noticed.
+          expect(spoilt.persistentCache!.note).not.toBeNull()
+          expect(spoilt.persistentCache!.reused).toBe(names.includes(CACHE_FILE) ? 0 : 3)
+        } else {
+          // A sound outcome answers on its own; the damaged per-file cache is found when the
+          // result's tree is asked for, and is then not used.
+          expect(spoilt.persistentCache!.reused).toBe(3)
+        }
+        // Edit a file so the per-file cache is read: it must be sound again, or ignored and rebuilt.
+        await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+        const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
+        expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
+        await apply(dir, { kind: 'insert', rel: 'mod/module.md', at: 1000, line: 0 })
         const healed = await compile({ contentDir: dir, persistentCache: cacheDir })
-        expect(healed.persistentCache).toEqual({ reused: 3, resolved: 0, note: null })
+        expect(healed.persistentCache).toEqual({ reused: 2, resolved: 1, note: null })
       } finally {
         await cleanup()
       }
@@ -192,16 +225,20 @@ describe('persistent build cache', () => {
     const cacheDir = await tempDir()
     try {
       await compile({ contentDir: dir, persistentCache: cacheDir })
-      const file = path.join(cacheDir, CACHE_FILE)
-      const bytes = await readFile(file)
-      const magic = bytes.subarray(0, bytes.indexOf(0x0a) + 1)
-      // The same entries under another compiler's fingerprint, with a correct checksum.
-      const stored = deserialize(bytes.subarray(magic.length + 32)) as { fingerprint: string; entries: Map<string, Uint8Array> }
-      const body = serialize({ ...stored, fingerprint: 'another compiler' })
-      await writeFile(file, Buffer.concat([magic, createHash('sha256').update(body).digest(), body]))
+      for (const name of [CACHE_FILE, OUTCOME_FILE]) {
+        const file = path.join(cacheDir, name)
+        const bytes = await readFile(file)
+        const magic = bytes.subarray(0, bytes.indexOf(0x0a) + 1)
+        // The same contents under another compiler's fingerprint, with a correct checksum.
+        const stored = deserialize(bytes.subarray(magic.length + 32)) as { fingerprint: string; value: unknown }
+        const body = serialize({ ...stored, fingerprint: 'another compiler' })
+        await writeFile(file, Buffer.concat([magic, createHash('sha256').update(body).digest(), body]))
+      }
       const foreign = await compile({ contentDir: dir, persistentCache: cacheDir })
       expect(foreign.persistentCache).toEqual({ reused: 0, resolved: 3, note: null })
-      expect((await compile({ contentDir: dir, persistentCache: cacheDir })).persistentCache!.reused).toBe(3)
+      const again = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(again.persistentCache!.reused).toBe(3)
+      expect(observable(again)).toEqual(observable(await compile({ contentDir: dir })))
     } finally {
       await cleanup()
     }
@@ -211,7 +248,7 @@ describe('persistent build cache', () => {
     const { dir, cleanup } = await materialise('ok-step-text')
     try {
       const cwd = path.dirname(dir)
-      const cacheFile = path.join(cwd, 'node_modules/.cache/plus', CACHE_FILE)
+      const cacheFile = path.join(cwd, 'node_modules/.cache/plus', OUTCOME_FILE)
       const run = async (...args: string[]) => {
         let err = ''
         const code = await main(args, { out: () => {}, err: (t) => (err += t), env: { LANG: 'en_US.UTF-8' }, cwd })
