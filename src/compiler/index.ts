@@ -10,8 +10,10 @@ import type { IRTree } from './ir.ts'
 import { loadContent } from './load/discover.ts'
 import type { SourceCache, SourceFile } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
-import { assemble, resolveFile, type ResolvedFile } from './resolve/index.ts'
-import { validate } from './validate/index.ts'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { assemble } from './resolve/assemble.ts'
+import type { ResolvedFile } from './resolve/index.ts'
 import { compilerFingerprint, DiskCache, entryKey, mediaStamp, type DiskCacheReport, type StoredOutcome } from './disk-cache.ts'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -95,6 +97,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     if (stored) return fromOutcome(stored, disk, loaded.files, keys)
     await disk.load()
   }
+  // The parser and the rules are loaded when there is work for them: an answer from the
+  // persistent cache needs neither, and they are most of a short command's start-up.
+  const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
   const resolved: ResolvedFile[] = []
   const seen = new Set<string>()
   for (const file of loaded.files) {
@@ -150,6 +155,16 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 }
 
 /**
+ * resolveFile for a tree asked for synchronously when the per-file cache lacks an entry (it was
+ * deleted or damaged after the outcome was stored): require() loads the ES module graph
+ * synchronously. The module's own extension (.ts from source, .js compiled) names its sibling.
+ */
+function resolveFileSync(): typeof import('./resolve/index.ts')['resolveFile'] {
+  const ext = path.extname(fileURLToPath(import.meta.url))
+  return (createRequire(import.meta.url)(`./resolve/index${ext}`) as typeof import('./resolve/index.ts')).resolveFile
+}
+
+/**
  * A result answered from the stored outcome. The bundle object and the tree are built only when
  * asked for: the bundle by parsing the stored plus.json, the tree from the per-file cache (or by
  * resolving afresh), exactly as the compile that stored the outcome built them.
@@ -164,7 +179,7 @@ function fromOutcome(stored: StoredOutcome, disk: DiskCache, files: SourceFile[]
     get tree(): IRTree {
       if (!tree) {
         disk.loadSync()
-        tree = assemble(files.map((file, i) => disk.get(file, keys[i]!) ?? resolveFile(file)))
+        tree = assemble(files.map((file, i) => disk.get(file, keys[i]!) ?? resolveFileSync()(file)))
       }
       return tree
     },
