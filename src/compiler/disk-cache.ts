@@ -216,6 +216,16 @@ export class DiskCache {
     }
   }
 
+  /** Keeps the entry of a file resolved elsewhere (the in-memory cache of watch mode). */
+  keep(key: string, resolved: ResolvedFile): void {
+    const bytes = this.stored.get(key)
+    if (bytes) this.next.set(key, bytes)
+    else {
+      this.set(key, resolved)
+      this.report.resolved--
+    }
+  }
+
   /** Records a freshly resolved file. */
   set(key: string, resolved: ResolvedFile): void {
     this.report.resolved++

@@ -106,10 +106,14 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     seen.add(file.rel)
     const hit = cache?.files.get(file.rel)
     let result = hit && hit.text === file.text ? hit.resolved : null
-    if (!result && disk) {
+    if (disk) {
       const key = keys[resolved.length]!
-      result = disk.get(file, key)
-      if (!result) disk.set(key, (result = resolveFile(file)))
+      // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
+      if (result) disk.keep(key, result)
+      else {
+        result = disk.get(file, key)
+        if (!result) disk.set(key, (result = resolveFile(file)))
+      }
     }
     result ??= resolveFile(file)
     cache?.files.set(file.rel, { text: file.text, resolved: result })

@@ -9,7 +9,7 @@ import { deserialize, serialize } from 'node:v8'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { compile, type CompileResult } from '../../src/compiler/index.ts'
+import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
 import { CACHE_FILE, OUTCOME_FILE } from '../../src/compiler/disk-cache.ts'
 import { main } from '../../src/cli/main.ts'
 import { fixturesDir, materialise } from '../helpers/fixture.ts'
@@ -156,6 +156,24 @@ describe('persistent build cache', () => {
       await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
       const third = await compile({ contentDir: dir, persistentCache: cacheDir })
       expect(third.persistentCache).toEqual({ reused: 2, resolved: 1, note: null })
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('keeps on disk the files an in-memory (watch-mode) cache answered', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    try {
+      const memory = createCache()
+      await compile({ contentDir: dir, cache: memory })
+      // Every file comes from memory; the one edited makes the outcome miss.
+      await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+      await compile({ contentDir: dir, cache: memory, persistentCache: cacheDir })
+      await rm(path.join(cacheDir, OUTCOME_FILE))
+      const next = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(next.persistentCache).toEqual({ reused: 3, resolved: 0, note: null })
+      expect(observable(next)).toEqual(observable(await compile({ contentDir: dir })))
     } finally {
       await cleanup()
     }
