@@ -110,7 +110,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const lang = pickLang(values.lang, io.env)
   const format = parseFormat(values.format)
-  // check and build keep each file's resolved form in node_modules/.cache/plus/ (see
+  // check and build keep each file's resolved form and the last outcome in node_modules/.cache/plus/ (see
   // src/compiler/disk-cache.ts) unless told not to.
   const cacheDir = values['no-cache'] ? null : path.resolve(io.cwd, 'node_modules/.cache/plus')
   const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir'>) =>
