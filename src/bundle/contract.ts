@@ -3,8 +3,9 @@
 // format version, the JSON Schemas in schemas/ and the validators for them live here, so no
 // reader depends on the compiler to know what a valid bundle is.
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 /** The version of the bundle format written by this package; readers accept the same major. */
 export const BUNDLE_SCHEMA_VERSION = '1.2.0'
@@ -24,6 +25,8 @@ let compiled: { bundle: ValidateFunction; manifest: ValidateFunction } | null = 
 
 function validators() {
   if (!compiled) {
+    // ajv (CommonJS) is loaded on first use: most importers of this module only need the version.
+    const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
     const load = (name: string) => JSON.parse(readFileSync(schemasDir + name, 'utf8'))
     ajv.addSchema(load('common.schema.json'), 'common.schema.json')

@@ -6,23 +6,29 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * The command needs the compiler's Markdown toolchain, which the package declares as optional
+ * The commands need the compiler's Markdown toolchain, which the package declares as optional
  * peer dependencies. When a host installed the package without them, say which command adds
- * them instead of printing a module-resolution stack trace.
+ * them instead of printing a module-resolution stack trace. The commands' modules load lazily
+ * (src/cli/main.ts), so this can happen when main is loaded or when a command runs.
  */
+function reportMissingPeer(error: unknown): boolean {
+  const missing = /Cannot find package '([^']+)'/.exec((error as Error)?.message ?? '')?.[1]
+  if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND' || !missing) return false
+  const peers = packagePeers()
+  const install = Object.entries(peers).map(([name, range]) => `${name}@${range}`).join(' ')
+  process.stderr.write(
+    `plus: the compiler needs the package "${missing}", one of the optional peer dependencies of plus.\n` +
+      (install ? `Install them next to plus:\n  npm install ${install}\n` : ''),
+  )
+  return true
+}
+
 async function loadMain(): Promise<typeof import('./main.ts')['main'] | null> {
   try {
     return (await import('./main.ts')).main
   } catch (error) {
-    const missing = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1]
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !missing) throw error
-    const peers = packagePeers()
-    const install = Object.entries(peers).map(([name, range]) => `${name}@${range}`).join(' ')
-    process.stderr.write(
-      `plus: the compiler needs the package "${missing}", one of the optional peer dependencies of plus.\n` +
-        (install ? `Install them next to plus:\n  npm install ${install}\n` : ''),
-    )
-    return null
+    if (reportMissingPeer(error)) return null
+    throw error
   }
 }
 
@@ -45,10 +51,15 @@ const main = await loadMain()
 if (main === null) {
   process.exitCode = 2
 } else {
-  process.exitCode = await main(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    env: process.env,
-    cwd: process.cwd(),
-  })
+  try {
+    process.exitCode = await main(process.argv.slice(2), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      env: process.env,
+      cwd: process.cwd(),
+    })
+  } catch (error) {
+    if (!reportMissingPeer(error)) throw error
+    process.exitCode = 2
+  }
 }

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { build, compile, formatText, toJson, type Diagnostic } from '../compiler/index.ts'
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
-import { plural, UsageError, type Io, type Lang } from './io.ts'
+import { plural, type Io, type Lang } from './io.ts'
 
 export interface CompileCommandOptions {
   contentDir: string
@@ -10,12 +10,11 @@ export interface CompileCommandOptions {
   format: 'text' | 'json'
   lang: Lang
   release: boolean
+  /** The persistent cache's folder, or null for none (`--no-cache`). */
+  cacheDir?: string | null
 }
 
-export function parseFormat(value: string | undefined): 'text' | 'json' {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text'
-  throw new UsageError(`--format must be text or json, not "${value}"`, `--format ska vara text eller json, inte "${value}"`)
-}
+export { parseFormat } from './io.ts'
 
 /** Prints diagnostics in the chosen format. */
 export function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: 'text' | 'json', lang: Lang): void {
@@ -29,20 +28,26 @@ export function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: 'tex
 export async function runCompile(io: Io, options: CompileCommandOptions): Promise<number> {
   const absolute = path.resolve(io.cwd, options.contentDir)
   const contentDir = path.relative(io.cwd, absolute) || '.'
-  const common = { contentDir: absolute, displayDir: contentDir, release: options.release }
+  const common = {
+    contentDir: absolute,
+    displayDir: contentDir,
+    release: options.release,
+    ...(options.cacheDir ? { persistentCache: options.cacheDir } : {}),
+  }
   const result =
     options.outDir === null
       ? await compile(common)
       : await build({ ...common, outDir: path.resolve(io.cwd, options.outDir) })
+  const note = result.persistentCache?.note
+  if (note) io.err(`plus: ${note[options.lang]}\n`)
   printDiagnostics(io, result.diagnostics, options.format, options.lang)
   const failed = hasErrors(result.diagnostics)
   if (options.format === 'text' && !failed) {
-    const modules = result.tree.modules
-    const steps = modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0)
+    const { modules, steps } = result.counts
     io.err(
       options.lang === 'sv'
-        ? `${contentDir}: inga fel (${plural(modules.length, 'modul', 'moduler')}, ${plural(steps, 'steg', 'steg')})\n`
-        : `${contentDir}: no errors (${plural(modules.length, 'module', 'modules')}, ${plural(steps, 'step', 'steps')})\n`,
+        ? `${contentDir}: inga fel (${plural(modules, 'modul', 'moduler')}, ${plural(steps, 'steg', 'steg')})\n`
+        : `${contentDir}: no errors (${plural(modules, 'module', 'modules')}, ${plural(steps, 'step', 'steps')})\n`,
     )
   }
   if (options.format === 'text' && !failed && options.outDir !== null && 'write' in result) {

@@ -43,3 +43,9 @@ export function localeLang(env: Io['env']): Lang {
   const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || ''
   return locale.toLowerCase().startsWith('sv') ? 'sv' : 'en'
 }
+
+/** The `--format` flag: text (default) or json. */
+export function parseFormat(value: string | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text'
+  throw new UsageError(`--format must be text or json, not "${value}"`, `--format ska vara text eller json, inte "${value}"`)
+}

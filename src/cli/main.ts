@@ -1,16 +1,12 @@
 // The `plus` command line: parses arguments and calls the library. Returns an exit code:
 // 0 clean, 1 when content has errors, 2 for misuse. Only scripts/plus.ts exits the process.
+//
+// Each command's modules are imported when that command runs, not at start-up: the compiler,
+// the watcher, the FHIR export and their packages take several times longer to load than a
+// `plus --help` may take, and `plus check` needs none of the others.
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { formatText } from '../compiler/index.ts'
-import { hasErrors } from '../compiler/diagnostics/diagnostic.ts'
-import { parseFormat, runCompile } from './compile-command.ts'
-import { localeLang, pickLang, UsageError, type Io, type Lang } from './io.ts'
-import { newModule, newSection, newStep, ScaffoldError } from '../compiler/scaffold.ts'
-import { runReport } from './report.ts'
-import { runDiff } from './diff.ts'
-import { runFhir } from './fhir.ts'
-import { watchContent } from '../compiler/watch.ts'
+import { localeLang, parseFormat, pickLang, UsageError, type Io, type Lang } from './io.ts'
 
 /** The usage text in each language. */
 export const usages = {
@@ -34,6 +30,7 @@ Options:
   --release            refuse unless every module is approved; record approvals
   --content dir        content folder for \`plus new\` (default content)
   --base-url url       canonical base of FHIR Questionnaire urls (plus fhir)
+  --no-cache           check/build without the cache in node_modules/.cache/plus/
   -h, --help           this text
 `,
   sv: `plus — skriv, kontrollera och bygg PLUS-programmet
@@ -55,6 +52,7 @@ Flaggor:
   --release            vägra om inte varje modul är godkänd; spara godkännandena
   --content mapp       innehållsmapp för \`plus new\` (standard content)
   --base-url url       bas för FHIR-formulärens url:er (plus fhir)
+  --no-cache           check/build utan cachen i node_modules/.cache/plus/
   -h, --help           den här texten
 `,
 } as const
@@ -97,6 +95,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         content: { type: 'string' },
         'base-url': { type: 'string' },
         port: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -111,14 +110,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const lang = pickLang(values.lang, io.env)
   const format = parseFormat(values.format)
+  // check and build keep each file's resolved form and the last outcome in node_modules/.cache/plus/ (see
+  // src/compiler/disk-cache.ts) unless told not to.
+  const cacheDir = values['no-cache'] ? null : path.resolve(io.cwd, 'node_modules/.cache/plus')
+  const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir'>) =>
+    (await import('./compile-command.ts')).runCompile(io, { ...options, cacheDir })
   switch (command) {
     case 'check':
       if (rest.length > 1) throw new UsageError('check takes at most one content folder', 'check tar högst en innehållsmapp')
-      return runCompile(io, { contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
+      return runCompile({ contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
     case 'build':
       if (rest.length > 1) throw new UsageError('build takes at most one content folder', 'build tar högst en innehållsmapp')
       if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
-      return runCompile(io, {
+      return runCompile({
         contentDir: rest[0] ?? 'content',
         outDir: values.out ?? 'dist/bundle',
         format,
@@ -129,11 +133,11 @@ async function run(argv: string[], io: Io): Promise<number> {
       return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
     case 'report':
       if (rest.length > 1) throw new UsageError('report takes at most one content folder', 'report tar högst en innehållsmapp')
-      return runReport(io, rest[0] ?? 'content', format, lang)
+      return (await import('./report.ts')).runReport(io, rest[0] ?? 'content', format, lang)
     case 'diff':
-      return runDiff(io, rest, format, lang)
+      return (await import('./diff.ts')).runDiff(io, rest, format, lang)
     case 'fhir':
-      return runFhir(io, rest, values.out, values['base-url'])
+      return (await import('./fhir.ts')).runFhir(io, rest, values.out, values['base-url'])
     case 'new':
       return runNew(io, rest, values.content ?? 'content')
     case 'sandbox':
@@ -147,6 +151,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 async function runNew(io: Io, args: string[], contentDir: string): Promise<number> {
   const [what, ...rest] = args
+  const { newModule, newSection, newStep, ScaffoldError } = await import('../compiler/scaffold.ts')
   const content = path.resolve(io.cwd, contentDir)
   const shown = (file: string) => path.relative(io.cwd, file)
   try {
@@ -192,6 +197,11 @@ async function sandbox(io: Io, port: string | undefined): Promise<number> {
 
 /** Watches until interrupted; prints each build's result. */
 async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'): Promise<number> {
+  const [{ watchContent }, { formatText }, { hasErrors }] = await Promise.all([
+    import('../compiler/watch.ts'),
+    import('../compiler/diagnostics/format.ts'),
+    import('../compiler/diagnostics/diagnostic.ts'),
+  ])
   const watcher = watchContent({
     contentDir: path.resolve(io.cwd, contentDir),
     outDir: path.resolve(io.cwd, outDir),

@@ -3,15 +3,20 @@
 // misuse of this API throws.
 import path from 'node:path'
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
-import { createEmitCache, emit, type EmitCache, type EmitResult } from './emit/bundle.ts'
+import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
 import { diagnostic, fileSpan } from './diagnostics/diagnostic.ts'
 import type { IRTree } from './ir.ts'
 import { loadContent } from './load/discover.ts'
-import type { SourceCache } from './load/source-file.ts'
+import type { SourceCache, SourceFile } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
-import { assemble, resolveFile, type ResolvedFile } from './resolve/index.ts'
-import { validate } from './validate/index.ts'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { assemble } from './resolve/assemble.ts'
+import type { ResolvedFile } from './resolve/index.ts'
+import { compilerFingerprint, DiskCache, entryKey, mediaStamp, type DiskCacheReport, type StoredOutcome } from './disk-cache.ts'
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
@@ -34,6 +39,12 @@ export interface CompileOptions {
   release?: boolean
   /** Reuse work from an earlier compile of the same folder (watch mode). */
   cache?: CompileCache
+  /**
+   * A folder for the persistent cache (src/compiler/disk-cache.ts), which carries each file's
+   * resolved form from one process to the next; the command line uses
+   * `node_modules/.cache/plus/`. Without it nothing is read from or written to disk.
+   */
+  persistentCache?: string
 }
 
 export interface CompileResult {
@@ -42,7 +53,16 @@ export interface CompileResult {
   /** The bundle, when there were no errors. */
   output: EmitResult | null
   tree: IRTree
+  /** How many modules and steps the content has (also when `tree` is not yet built). */
+  counts: { modules: number; steps: number }
+  /** What the persistent cache contributed, when one was asked for. */
+  persistentCache?: DiskCacheReport
 }
+
+const countsOf = (tree: IRTree) => ({
+  modules: tree.modules.length,
+  steps: tree.modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0),
+})
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (!options || typeof options.contentDir !== 'string') throw new TypeError('compile(): `contentDir` is required')
@@ -56,16 +76,46 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
     const d = diagnostic('PLUS101', fileSpan(options.displayDir ?? options.contentDir), { reason })
-    return { diagnostics: [d], output: null, tree: { programme: null, modules: [], collected: { ids: [], links: [], media: [] } } }
+    return {
+      diagnostics: [d],
+      output: null,
+      tree: { programme: null, modules: [], collected: { ids: [], links: [], media: [] } },
+      counts: { modules: 0, steps: 0 },
+    }
   }
   diagnostics.push(...loaded.diagnostics)
 
+  const disk = options.persistentCache === undefined ? null : new DiskCache(options.persistentCache)
+  const keys = disk ? loaded.files.map(entryKey) : []
+  let outcomeKey = ''
+  if (disk) {
+    // Everything the outcome depends on besides the files' texts and the media files.
+    const readme = await readFile(path.join(options.contentDir, 'README.md'), 'utf8').catch(() => null)
+    const inputs = [compilerFingerprint(), release, options.displayDir ?? options.contentDir, path.resolve(options.contentDir), readme, loaded.diagnostics, [...loaded.failedDirs].sort(), keys]
+    outcomeKey = createHash('sha256').update(JSON.stringify(inputs)).digest('hex')
+    const stored = await disk.outcome(outcomeKey, options.contentDir, loaded.files.length)
+    if (stored) return fromOutcome(stored, disk, loaded.files, keys)
+    await disk.load()
+  }
+  // The parser and the rules are loaded when there is work for them: an answer from the
+  // persistent cache needs neither, and they are most of a short command's start-up.
+  const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
   const resolved: ResolvedFile[] = []
   const seen = new Set<string>()
   for (const file of loaded.files) {
     seen.add(file.rel)
     const hit = cache?.files.get(file.rel)
-    const result = hit && hit.text === file.text ? hit.resolved : resolveFile(file)
+    let result = hit && hit.text === file.text ? hit.resolved : null
+    if (disk) {
+      const key = keys[resolved.length]!
+      // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
+      if (result) disk.keep(key, result)
+      else {
+        result = disk.get(file, key)
+        if (!result) disk.set(key, (result = resolveFile(file)))
+      }
+    }
+    result ??= resolveFile(file)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
     resolved.push(result)
     diagnostics.push(...result.diagnostics)
@@ -77,6 +127,22 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     for (const absolute of cache.sources.keys()) if (!present.has(absolute)) cache.sources.delete(absolute)
   }
 
+  await disk?.save()
+  const report = disk ? { persistentCache: disk.report } : {}
+  const remember = async (result: CompileResult): Promise<CompileResult> => {
+    if (disk) {
+      await disk.saveOutcome({
+        key: outcomeKey,
+        mediaRefs: tree.collected.media,
+        media: [...media].map(([k, state]) => [k, mediaStamp(state)]),
+        diagnostics: result.diagnostics,
+        counts: result.counts,
+        files: result.output ? [...result.output.files] : null,
+      })
+    }
+    return result
+  }
+
   const tree = assemble(resolved)
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
@@ -84,11 +150,57 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
-  if (hasErrors(sorted) || !tree.programme) return { diagnostics: sorted, output: null, tree }
+  const counts = countsOf(tree)
+  if (hasErrors(sorted) || !tree.programme) return remember({ diagnostics: sorted, output: null, tree, counts, ...report })
   const approvals = release
     ? { approvals: tree.modules.map((m) => ({ module: m.id, reviewer: m.review.reviewer ?? '', date: m.review.date ?? '' })) }
     : null
-  return { diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree }
+  return remember({ diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree, counts, ...report })
+}
+
+/**
+ * resolveFile for a tree asked for synchronously when the per-file cache lacks an entry (it was
+ * deleted or damaged after the outcome was stored): require() loads the ES module graph
+ * synchronously. The module's own extension (.ts from source, .js compiled) names its sibling.
+ */
+function resolveFileSync(): typeof import('./resolve/index.ts')['resolveFile'] {
+  const ext = path.extname(fileURLToPath(import.meta.url))
+  return (createRequire(import.meta.url)(`./resolve/index${ext}`) as typeof import('./resolve/index.ts')).resolveFile
+}
+
+/**
+ * A result answered from the stored outcome. The bundle object and the tree are built only when
+ * asked for: the bundle by parsing the stored plus.json, the tree from the per-file cache (or by
+ * resolving afresh), exactly as the compile that stored the outcome built them.
+ */
+function fromOutcome(stored: StoredOutcome, disk: DiskCache, files: SourceFile[], keys: string[]): CompileResult {
+  let tree: IRTree | null = null
+  const result = {
+    diagnostics: stored.diagnostics,
+    output: null as EmitResult | null,
+    counts: stored.counts,
+    persistentCache: disk.report,
+    get tree(): IRTree {
+      if (!tree) {
+        disk.loadSync()
+        tree = assemble(files.map((file, i) => disk.get(file, keys[i]!) ?? resolveFileSync()(file)))
+      }
+      return tree
+    },
+  }
+  if (stored.files) {
+    const map: BundleFiles = new Map(stored.files)
+    const json = (name: string) => JSON.parse(Buffer.from(map.get(name)!).toString('utf8'))
+    let bundle: EmitResult['bundle'] | null = null
+    result.output = {
+      files: map,
+      manifest: json('manifest.json'),
+      get bundle() {
+        return (bundle ??= json('plus.json'))
+      },
+    }
+  }
+  return result
 }
 
 export interface BuildOptions extends CompileOptions {
@@ -105,9 +217,10 @@ export interface BuildResult extends CompileResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   if (typeof options?.outDir !== 'string') throw new TypeError('build(): `outDir` is required')
   const result = await compile(options)
-  if (!result.output) return { ...result, write: null }
+  // Object.assign, not a spread: a result from the persistent cache builds its tree only when asked.
+  if (!result.output) return Object.assign(result, { write: null })
   try {
-    return { ...result, write: await writeBundleDir(options.outDir, result.output.files) }
+    return Object.assign(result, { write: await writeBundleDir(options.outDir, result.output.files) })
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
     const d = diagnostic('PLUS401', fileSpan(options.outDir), { path: options.outDir, reason })

@@ -1,23 +1,33 @@
 // The JSON Schemas of schemas/, compiled once with ajv, and the translation of schema errors
 // into author-facing Swedish and English phrases.
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { schemasDir } from '../bundle/contract.ts'
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 export { schemasDir } from '../bundle/contract.ts'
 const load = (name: string) => JSON.parse(readFileSync(schemasDir + name, 'utf8'))
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true })
-for (const name of [
-  'common.schema.json',
-  'programme.schema.json',
-  'module.schema.json',
-  'section.schema.json',
-  'directives.schema.json',
-  'bundle.schema.json',
-  'manifest.schema.json',
-]) {
-  ajv.addSchema(load(name), name)
+// ajv and the schemas are loaded and compiled on the first validation, not at import: a check
+// answered from the persistent cache validates nothing and should not pay for them. ajv is a
+// CommonJS package, so require() loads it synchronously here.
+let ajv: Ajv2020Type | null = null
+function instance(): Ajv2020Type {
+  if (ajv) return ajv
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
+  ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true })
+  for (const name of [
+    'common.schema.json',
+    'programme.schema.json',
+    'module.schema.json',
+    'section.schema.json',
+    'directives.schema.json',
+    'bundle.schema.json',
+    'manifest.schema.json',
+  ]) {
+    ajv.addSchema(load(name), name)
+  }
+  return ajv
 }
 
 const cache = new Map<string, ValidateFunction>()
@@ -26,6 +36,7 @@ const cache = new Map<string, ValidateFunction>()
 export function validator(ref: string): ValidateFunction {
   let fn = cache.get(ref)
   if (!fn) {
+    const ajv = instance()
     fn = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })
     cache.set(ref, fn)
   }

@@ -2,7 +2,7 @@
 // references for the cross-file rules. A pure function of the file, so results can be cached
 // by the file's text in watch mode.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
-import type { Collected, IRModule, IRProgramme, IRSection, IRTree } from '../ir.ts'
+import type { Collected, IRModule, IRProgramme, IRSection } from '../ir.ts'
 import { splitFrontmatter } from '../load/frontmatter.ts'
 import type { SourceFile } from '../load/source-file.ts'
 import { parseMarkdown } from '../parse/markdown.ts'
@@ -66,23 +66,4 @@ function withoutFollowOns(diagnostics: Diagnostic[]): Diagnostic[] {
   )
 }
 
-/** Puts resolved files together: sections into their modules, modules in order. */
-export function assemble(resolved: ResolvedFile[]): IRTree {
-  const collected: Collected = { ids: [], links: [], media: [] }
-  let programme: IRProgramme | null = null
-  const modules = new Map<string, IRModule>()
-  for (const r of resolved) {
-    collected.ids.push(...r.collected.ids)
-    collected.links.push(...r.collected.links)
-    collected.media.push(...r.collected.media)
-    if (r.kind === 'programme') programme = r.node
-    if (r.kind === 'module' && r.node) modules.set(r.file.moduleDir!, { ...r.node, sections: [] })
-  }
-  for (const r of resolved) {
-    if (r.kind !== 'section' || !r.node) continue
-    modules.get(r.file.moduleDir!)?.sections.push(r.node)
-  }
-  const ordered = [...modules.values()].sort((a, b) => a.order - b.order || (a.dir < b.dir ? -1 : 1))
-  for (const module of ordered) module.sections.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
-  return { programme, modules: ordered, collected }
-}
+export { assemble } from './assemble.ts'

@@ -1,0 +1,290 @@
+// The persistent build cache (src/compiler/disk-cache.ts): a build answered from it is the same,
+// byte for byte and diagnostic for diagnostic, as a build without it, whatever was edited in
+// between; a damaged, truncated or foreign cache is ignored with a note and rebuilt.
+import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import os from 'node:os'
+import { deserialize, serialize } from 'node:v8'
+import path from 'node:path'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
+import { CACHE_FILE, OUTCOME_FILE } from '../../src/compiler/disk-cache.ts'
+import { main } from '../../src/cli/main.ts'
+import { fixturesDir, materialise } from '../helpers/fixture.ts'
+
+const temps: string[] = []
+async function tempDir() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'plus-cache-'))
+  temps.push(dir)
+  return dir
+}
+afterAll(async () => {
+  for (const dir of temps) await rm(dir, { recursive: true, force: true })
+})
+
+/** Everything a compile gives a caller: diagnostics and the bundle's bytes. */
+function observable(result: CompileResult) {
+  return {
+    diagnostics: result.diagnostics,
+    counts: result.counts,
+    tree: result.tree,
+    bundle: result.output?.bundle ?? null,
+    manifest: result.output?.manifest ?? null,
+    files: result.output ? [...result.output.files].map(([p, bytes]) => [p, Buffer.from(bytes).toString('base64')]) : null,
+  }
+}
+
+// Donor texts for each content file, taken from every fixture that has one: valid files and
+// files with every kind of mistake, so edits move the content between passing and failing.
+const editable = ['programme.md', 'mod/module.md', 'mod/01-avsnitt.md', 'mod/02-extra.md']
+const donors = new Map<string, string[]>(editable.map((rel) => [rel, []]))
+for (const name of readdirSync(fixturesDir)) {
+  for (const rel of editable) {
+    const file = path.join(fixturesDir, name, 'content', rel)
+    if (existsSync(file)) donors.get(rel === 'mod/02-extra.md' ? 'mod/01-avsnitt.md' : rel)!.push(readFileSync(file, 'utf8'))
+  }
+}
+donors.set('mod/02-extra.md', donors.get('mod/01-avsnitt.md')!.map((text) => text.replaceAll('avsnitt', 'extra')))
+
+const lines = ['Mer text här.', '', ':::tips', 'Ett “citat” i text.', '::::', '# Rubrik', '- punkt', 'id: annat', '---']
+
+// Media files change what validation finds and what the bundle holds, without any Markdown change.
+const mediaBodies: Array<string | null> = [
+  null,
+  'WEBVTT\n\n00:00.000 --> 00:02.000\nHej.\n',
+  'WEBVTT\n\n00:00.000 --> 00:01.000\nEtt.\n\n00:01.000 --> 00:09.000\nTvå.\n',
+  'inte webvtt',
+  '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+  '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+]
+
+type Edit =
+  | { kind: 'replace'; rel: string; donor: number }
+  | { kind: 'insert'; rel: string; at: number; line: number }
+  | { kind: 'drop-line'; rel: string; at: number }
+  | { kind: 'delete'; rel: string }
+  | { kind: 'rewrite-same'; rel: string }
+  | { kind: 'media'; rel: string; body: number }
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('replace' as const), rel: fc.constantFrom(...editable), donor: fc.nat() }),
+  fc.record({ kind: fc.constant('insert' as const), rel: fc.constantFrom(...editable), at: fc.nat(), line: fc.nat(lines.length - 1) }),
+  fc.record({ kind: fc.constant('drop-line' as const), rel: fc.constantFrom(...editable), at: fc.nat() }),
+  fc.record({ kind: fc.constant('delete' as const), rel: fc.constantFrom('mod/02-extra.md', 'mod/01-avsnitt.md') }),
+  fc.record({ kind: fc.constant('rewrite-same' as const), rel: fc.constantFrom(...editable) }),
+  fc.record({ kind: fc.constant('media' as const), rel: fc.constantFrom('mod/media/film.vtt', 'mod/media/poster.svg'), body: fc.nat(mediaBodies.length - 1) }),
+)
+
+async function apply(dir: string, e: Edit): Promise<void> {
+  const file = path.join(dir, e.rel)
+  const current = existsSync(file) ? await readFile(file, 'utf8') : null
+  let next: string | null
+  switch (e.kind) {
+    case 'replace': {
+      const pool = donors.get(e.rel)!
+      next = pool[e.donor % pool.length]!
+      break
+    }
+    case 'insert': {
+      const split = (current ?? '').split('\n')
+      split.splice(e.at % (split.length + 1), 0, lines[e.line]!)
+      next = split.join('\n')
+      break
+    }
+    case 'drop-line': {
+      if (current === null) return
+      const split = current.split('\n')
+      split.splice(e.at % split.length, 1)
+      next = split.join('\n')
+      break
+    }
+    case 'delete':
+      next = null
+      break
+    case 'rewrite-same':
+      next = current
+      break
+    case 'media':
+      next = mediaBodies[e.body]!
+      break
+  }
+  if (next === null) await unlink(file).catch(() => {})
+  else {
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, next)
+  }
+}
+
+describe('persistent build cache', () => {
+  it('gives the same diagnostics and byte-identical bundles as an uncached build, over random sequences of edits', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 6 }), async (edits) => {
+        const { dir, cleanup } = await materialise('ok-form-assessment')
+        const cacheDir = await tempDir()
+        try {
+          // Warm the cache on the starting content, then compare after every edit.
+          await compile({ contentDir: dir, persistentCache: cacheDir })
+          for (const e of edits) {
+            await apply(dir, e)
+            const cached = await compile({ contentDir: dir, persistentCache: cacheDir })
+            const fresh = await compile({ contentDir: dir })
+            expect(observable(cached)).toEqual(observable(fresh))
+            expect(cached.persistentCache!.note).toBeNull()
+          }
+          // Unchanged content: every file comes from the cache and the result still matches.
+          const again = await compile({ contentDir: dir, persistentCache: cacheDir })
+          expect(again.persistentCache!.resolved).toBe(0)
+          expect(observable(again)).toEqual(observable(await compile({ contentDir: dir })))
+        } finally {
+          await cleanup()
+        }
+      }),
+      { numRuns: 25 },
+    )
+  })
+
+  it('reuses every file of unchanged content and resolves only the edited one', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    try {
+      const first = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(first.persistentCache).toEqual({ reused: 0, resolved: 3, note: null })
+      const second = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(second.persistentCache).toEqual({ reused: 3, resolved: 0, note: null })
+      await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+      const third = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(third.persistentCache).toEqual({ reused: 2, resolved: 1, note: null })
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('keeps on disk the files an in-memory (watch-mode) cache answered', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    try {
+      const memory = createCache()
+      await compile({ contentDir: dir, cache: memory })
+      // Every file comes from memory; the one edited makes the outcome miss.
+      await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+      await compile({ contentDir: dir, cache: memory, persistentCache: cacheDir })
+      await rm(path.join(cacheDir, OUTCOME_FILE))
+      const next = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(next.persistentCache).toEqual({ reused: 3, resolved: 0, note: null })
+      expect(observable(next)).toEqual(observable(await compile({ contentDir: dir })))
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('keys entries by the path shown in diagnostics as well as the text', async () => {
+    const { dir, cleanup } = await materialise('plus201-unknown-directive')
+    const cacheDir = await tempDir()
+    try {
+      const a = await compile({ contentDir: dir, displayDir: 'content', persistentCache: cacheDir })
+      const b = await compile({ contentDir: dir, displayDir: 'annan', persistentCache: cacheDir })
+      expect(a.diagnostics.map((d) => d.file)).toContain('content/mod/01-avsnitt.md')
+      expect(b.diagnostics.map((d) => d.file)).toContain('annan/mod/01-avsnitt.md')
+      expect(b.diagnostics).toEqual((await compile({ contentDir: dir, displayDir: 'annan' })).diagnostics)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  const damage: Array<[string, (bytes: Buffer) => Buffer]> = [
+    ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
+    ['corrupt (one byte flipped in the body)', (bytes) => {
+      const copy = Buffer.from(bytes)
+      copy[copy.length - 10] = copy[copy.length - 10]! ^ 0xff
+      return copy
+    }],
+    ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}')],
+    ['empty', () => Buffer.alloc(0)],
+  ]
+  for (const [what, spoil] of damage) for (const names of [[CACHE_FILE], [OUTCOME_FILE], [CACHE_FILE, OUTCOME_FILE]]) {
+    it(`ignores ${names.join(' and ')} when ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
+      const { dir, cleanup } = await materialise('ok-film')
+      const cacheDir = await tempDir()
+      try {
+        const fresh = await compile({ contentDir: dir })
+        await compile({ contentDir: dir, persistentCache: cacheDir })
+        for (const name of names) {
+          const file = path.join(cacheDir, name)
+          await writeFile(file, spoil(await readFile(file)))
+        }
+        const spoilt = await compile({ contentDir: dir, persistentCache: cacheDir })
+        expect(observable(spoilt)).toEqual(observable(fresh))
+        if (names.includes(OUTCOME_FILE)) {
+          // The outcome is the first file read: its damage is always noticed.
+          expect(spoilt.persistentCache!.note).not.toBeNull()
+          expect(spoilt.persistentCache!.reused).toBe(names.includes(CACHE_FILE) ? 0 : 3)
+        } else {
+          // A sound outcome answers on its own; the damaged per-file cache is found when the
+          // result's tree is asked for, and is then not used.
+          expect(spoilt.persistentCache!.reused).toBe(3)
+        }
+        // Edit a file so the per-file cache is read: it must be sound again, or ignored and rebuilt.
+        await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+        const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
+        expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
+        await apply(dir, { kind: 'insert', rel: 'mod/module.md', at: 1000, line: 0 })
+        const healed = await compile({ contentDir: dir, persistentCache: cacheDir })
+        expect(healed.persistentCache).toEqual({ reused: 2, resolved: 1, note: null })
+      } finally {
+        await cleanup()
+      }
+    })
+  }
+
+  it('does not use entries written by another compiler or for other schemas (another fingerprint)', async () => {
+    const { dir, cleanup } = await materialise('ok-film')
+    const cacheDir = await tempDir()
+    try {
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      for (const name of [CACHE_FILE, OUTCOME_FILE]) {
+        const file = path.join(cacheDir, name)
+        const bytes = await readFile(file)
+        const magic = bytes.subarray(0, bytes.indexOf(0x0a) + 1)
+        // The same contents under another compiler's fingerprint, with a correct checksum.
+        const stored = deserialize(bytes.subarray(magic.length + 32)) as { fingerprint: string; value: unknown }
+        const body = serialize({ ...stored, fingerprint: 'another compiler' })
+        await writeFile(file, Buffer.concat([magic, createHash('sha256').update(body).digest(), body]))
+      }
+      const foreign = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(foreign.persistentCache).toEqual({ reused: 0, resolved: 3, note: null })
+      const again = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(again.persistentCache!.reused).toBe(3)
+      expect(observable(again)).toEqual(observable(await compile({ contentDir: dir })))
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('plus check prints the note for a damaged cache; --no-cache neither reads nor writes the cache', async () => {
+    const { dir, cleanup } = await materialise('ok-step-text')
+    try {
+      const cwd = path.dirname(dir)
+      const cacheFile = path.join(cwd, 'node_modules/.cache/plus', OUTCOME_FILE)
+      const run = async (...args: string[]) => {
+        let err = ''
+        const code = await main(args, { out: () => {}, err: (t) => (err += t), env: { LANG: 'en_US.UTF-8' }, cwd })
+        return { code, err }
+      }
+      expect((await run('check', '--no-cache')).code).toBe(0)
+      expect(existsSync(cacheFile)).toBe(false)
+      expect((await run('check')).code).toBe(0)
+      expect(existsSync(cacheFile)).toBe(true)
+      await writeFile(cacheFile, 'garbage')
+      const noted = await run('check')
+      expect(noted.code).toBe(0)
+      expect(noted.err).toMatch(/^plus: .*cache/)
+      const quiet = await run('check', '--no-cache')
+      expect(quiet.err).not.toMatch(/cache/)
+      expect((await run('check')).err).not.toMatch(/cache/)
+    } finally {
+      await cleanup()
+    }
+  })
+})
