@@ -53,7 +53,7 @@ export function splitFrontmatter(file: SourceFile): { split: SplitFile; diagnost
   const bodyOffset = Math.min(text.length, closeEnd + 1)
   const body = text.slice(0, bodyOffset).replace(/[^\n]/g, ' ') + text.slice(bodyOffset)
 
-  // `---js`, `---javascript`, `--- coffee` …: refused before gray-matter could evaluate it.
+  // `---js`, `---javascript`, `--- coffee` …: a language marker is refused, never evaluated.
   const language = firstLine.slice(3).trim()
   if (language !== '' || /^-{4,}/.test(firstLine)) {
     const langStart = 3 + firstLine.slice(3).length - firstLine.slice(3).trimStart().length
