@@ -5,17 +5,7 @@ import { createReadStream } from 'node:fs'
 import { cp, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
-
-const TYPES: Record<string, string> = {
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.vtt': 'text/vtt; charset=utf-8',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-}
+import { contentTypeOf } from '../../src/bundle/media-types.ts'
 
 /** Connect middleware for /media/…; supports byte ranges, which video seeking needs. */
 export function serveMedia(bundleDir: string) {
@@ -33,7 +23,7 @@ export function serveMedia(bundleDir: string) {
     } catch {
       return next()
     }
-    res.setHeader('Content-Type', TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
+    res.setHeader('Content-Type', contentTypeOf(file) ?? 'application/octet-stream')
     res.setHeader('Accept-Ranges', 'bytes')
     res.setHeader('Cache-Control', 'no-cache')
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '')

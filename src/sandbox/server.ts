@@ -30,6 +30,7 @@ import {
 } from './staff-pages.ts'
 import { answersFromPost, problemTexts } from './step-render.ts'
 import { validateAnswers } from '../scoring/index.ts'
+import { contentTypeOf } from '../bundle/media-types.ts'
 
 const PERSON_COOKIE = 'provkor_du'
 const FLASH_COOKIE = 'provkor_besked'
@@ -63,17 +64,6 @@ interface Request {
 
 /** Provkör's own stylesheet, next to this file. */
 const OWN_CSS = fileURLToPath(new URL('provkor.css', import.meta.url))
-
-const MEDIA_TYPES: Record<string, string> = {
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.vtt': 'text/vtt; charset=utf-8',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-}
 
 /** Which HTTP status a refusal gets when it ends a page. */
 function statusOf(code: string): number {
@@ -150,7 +140,7 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (get && p === '/stil/provkor.css') return { ...here, outcome: () => ({ kind: 'file', status: 200, type: 'text/css; charset=utf-8', body: readFileSync(OWN_CSS, 'utf8') }) }
   if (get && (match = m(/^\/media\/([a-z0-9-]+)\/([A-Za-z0-9._-]+)$/))) {
     const file = path.join(paths.bundleDir, 'media', match[1] ?? '', match[2] ?? '')
-    const type = MEDIA_TYPES[path.extname(file).toLowerCase()]
+    const type = contentTypeOf(file)
     return {
       ...here,
       outcome: () => {

@@ -7,6 +7,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaRef } from '../ir.ts'
 import { readWebVtt, type VttResult } from './webvtt.ts'
+import { mediaTypeOf } from '../../bundle/media-types.ts'
 
 /** A media file that could be read: everything later phases need to know about it. */
 export interface MediaRecord {
@@ -28,21 +29,9 @@ export function mediaKey(ref: Pick<MediaRef, 'moduleDir' | 'path'>): string {
   return ref.moduleDir ? `${ref.moduleDir}/${ref.path}` : ref.path
 }
 
-/** Media types by extension, as written into the bundle. */
-export const MEDIA_TYPES: Record<string, string> = {
-  '.vtt': 'text/vtt',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-}
-
 /** The complete record of a media file's bytes. */
 export function mediaRecord(file: string, bytes: Uint8Array): MediaRecord {
-  const mediaType = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+  const mediaType = mediaTypeOf(file) ?? 'application/octet-stream'
   return {
     status: 'ok',
     bytes,
