@@ -197,3 +197,30 @@ describe('messages that name the real mistake', () => {
     }
   })
 })
+
+describe('the guide module list (PLUS319) in a copy of the content folder', () => {
+  const realContent = new URL('../../content/', import.meta.url).pathname
+
+  it('is the same list when the folder has another name, and still catches a real difference', async () => {
+    const { cp, mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises')
+    const os = await import('node:os')
+    const path = await import('node:path')
+    const root = await mkdtemp(path.join(os.tmpdir(), 'plus-guide-copy-'))
+    const copy = path.join(root, 'granskning')
+    try {
+      await cp(realContent, copy, { recursive: true })
+      const clean = await compile({ contentDir: copy })
+      expect(clean.diagnostics.filter((d) => d.code === 'PLUS319')).toEqual([])
+
+      const guide = path.join(copy, 'README.md')
+      const text = await readFile(guide, 'utf8')
+      const line = text.split('\n').findIndex((l) => /^ {3}- `/.test(l))
+      expect(line).toBeGreaterThan(0)
+      await writeFile(guide, text.split('\n').map((l, i) => (i === line ? `${l} (ändrad)` : l)).join('\n'))
+      const changed = await compile({ contentDir: copy })
+      expect(changed.diagnostics.filter((d) => d.code === 'PLUS319').map((d) => d.line)).toEqual([line + 1])
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
