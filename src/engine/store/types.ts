@@ -171,6 +171,9 @@ export interface OutboxMessage {
  */
 export interface StoreOperations {
   /**
+   * An operation that rejects inside a transaction may have done part of its work (on PostgreSQL
+   * the whole transaction is then aborted): let the transaction or a savepoint around it reject.
+   *
    * Runs fn in a transaction and commits when its promise resolves; rolls back when it rejects.
    * Everything inside must go through `tx` (never the outer store: on PostgreSQL that would run
    * on another connection, outside the transaction). `tx.transaction` nests as a savepoint.
