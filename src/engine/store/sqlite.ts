@@ -121,6 +121,14 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   }
 
   /**
+   * Runs an operation of several statements all or nothing: in a transaction of its own on the
+   * store; inside the caller's transaction without a savepoint of its own, since a failed
+   * operation there is undone with the caller's transaction or savepoint (see StoreOperations).
+   * Saves a savepoint per flag in the sweep, where each flag already has one.
+   */
+  const atomic = <T>(fn: () => T): T => (depth === 0 ? transactionSync(fn) : fn())
+
+  /**
    * One connection serves every caller, so top-level work takes turns: a transaction runs alone
    * from BEGIN to COMMIT even while its function awaits, and an operation on the store itself
    * waits for the running transaction instead of landing inside it (or reading what it has not
@@ -286,7 +294,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       if (next.version !== expectedVersion + events.length) {
         throw new Error(`State version ${next.version} does not follow ${expectedVersion} + ${events.length} events`)
       }
-      transactionSync(() => {
+      atomic(() => {
         const current = get('SELECT version FROM programmes WHERE programme_id = ?', programmeId)
         const actual = current ? Number(current.version) : null
         if ((actual ?? 0) !== expectedVersion) throw new ConcurrencyConflict(programmeId, expectedVersion, actual)
@@ -339,7 +347,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     deleteProgramme(programmeId) {
-      transactionSync(() => {
+      atomic(() => {
         // Children first, explicitly, rather than trusting every store to cascade.
         run('DELETE FROM outbox WHERE programme_id = ?', programmeId)
         run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
@@ -454,7 +462,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     recordFlagDelivery(key: FlagDeliveryKey, at: string) {
-      return transactionSync(() => {
+      return atomic(() => {
         const result = run(
           `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -488,7 +496,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     replaceFlagSchedule(programmeId, schedule) {
-      transactionSync(() => replaceFlagSchedule(programmeId, schedule))
+      atomic(() => replaceFlagSchedule(programmeId, schedule))
     },
 
     listDueFlagKeys(today) {
