@@ -36,6 +36,7 @@ import {
   type DecideFacts,
   type Engine,
   type EngineStore,
+  type StoreTransaction,
   evolveAll,
   type FlagDeliveryKey,
   indexContent,
@@ -113,23 +114,23 @@ export async function benchEngine(options: { programmes: number; dir: string }):
   try {
     let now = Date.parse(setupAt())
     const store = openSqliteStore({ path })
-    const engine = createEngine({ store, bundle, clock: () => new Date(now) })
-    const world = setUpWorld(engine)
+    const engine = await createEngine({ store, bundle, clock: () => new Date(now) })
+    const world = await setUpWorld(engine)
 
     const populateStart = performance.now()
-    populate(store, world, options.programmes)
+    await populate(store, world, options.programmes)
     const populateMs = performance.now() - populateStart
 
     now = Date.parse(SWEEP_AT)
     const sweepStart = performance.now()
-    const run = engine.deliverDueFlags()
+    const run = await engine.deliverDueFlags()
     const sweepMs = performance.now() - sweepStart
     if (run.failed.length > 0) throw new Error(`${run.failed.length} flags failed in the sweep`)
 
     // The clinic's working day after the sweep.
     now = Date.parse(SWEEP_AT) + 9 * 3_600_000
-    const commandMs = measureCommands(engine, store, world, options.programmes)
-    engine.close()
+    const commandMs = await measureCommands(engine, store, world, options.programmes)
+    await engine.close()
     const dbBytes = files.slice(0, 2).reduce((sum, file) => sum + (statSize(file) ?? 0), 0)
     return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, commandMs, dbBytes }
   } finally {
@@ -212,7 +213,7 @@ export interface BenchWorld {
 }
 
 /** Creates the units, grants the roles and sets some clinicians' channels, through the engine. */
-export function setUpWorld(engine: Engine): BenchWorld {
+export async function setUpWorld(engine: Engine): Promise<BenchWorld> {
   const units: BenchUnit[] = []
   const roles = new Map<string, Role[]>()
   const preferences = new Map<string, NotificationPreferences>()
@@ -225,23 +226,23 @@ export function setUpWorld(engine: Engine): BenchWorld {
       behandlare: Array.from({ length: BEHANDLARE_PER_UNIT }, (_, k) => `hsa-beh-${n}-${k + 1}`),
     }
     units.push(unit)
-    engine.createUnit({ unitId: unit.unitId, name: `Vårdcentral ${n}` }, unit.administrator)
+    await engine.createUnit({ unitId: unit.unitId, name: `Vårdcentral ${n}` }, unit.administrator)
     roles.set(`${unit.administrator}@${unit.unitId}`, ['behorighetsadministrator'])
     const admin: Actor = staffActor(unit.administrator, unit.unitId)
-    const grant = (userId: string, role: Role): void => {
-      engine.execute(admin, { type: 'grant-role', userId, role })
+    const grant = async (userId: string, role: Role): Promise<void> => {
+      await engine.execute(admin, { type: 'grant-role', userId, role })
       roles.set(`${userId}@${unit.unitId}`, [...(roles.get(`${userId}@${unit.unitId}`) ?? []), role])
     }
-    grant(unit.invanaradministrator, 'invanaradministrator')
-    unit.behandlare.forEach((userId, k) => {
-      grant(userId, 'behandlare')
+    await grant(unit.invanaradministrator, 'invanaradministrator')
+    for (const [k, userId] of unit.behandlare.entries()) {
+      await grant(userId, 'behandlare')
       // Some want SMS too, a few want nothing but the app.
       const chosen = k % 4 === 0 ? { email: true, sms: true } : k % 7 === 3 ? { email: false, sms: false } : null
       if (chosen) {
-        engine.execute(staffActor(userId, unit.unitId), { type: 'set-notification-preferences', ...chosen })
+        await engine.execute(staffActor(userId, unit.unitId), { type: 'set-notification-preferences', ...chosen })
         preferences.set(userId, chosen)
       }
-    })
+    }
   }
   return { content: engine.content, units, roles, preferences }
 }
@@ -546,34 +547,34 @@ export function answersFor(form: FormBlock, level: number, next: () => number): 
 // ── Writing and measuring ─────────────────────────────────────────────────────────────────
 
 /** Writes one simulated programme through the store interface, as the engine would have. */
-export function writeProgramme(store: EngineStore, programme: SimulatedProgramme, newId: () => string): void {
-  const notifier = outboxNotifier(store, newId)
-  store.appendEvents(programme.programmeId, 0, programme.events, programme.state, programme.schedule)
+export async function writeProgramme(tx: StoreTransaction, programme: SimulatedProgramme, newId: () => string): Promise<void> {
+  const notifier = outboxNotifier(newId)
+  await tx.appendEvents(programme.programmeId, 0, programme.events, programme.state, programme.schedule)
   for (const write of programme.writes) {
     if (write.kind === 'audit') {
-      store.appendAudit(write.entry)
+      await tx.appendAudit(write.entry)
       continue
     }
-    if (!store.recordFlagDelivery(write.key, write.at)) throw new Error('A flag was delivered twice')
-    notifier.notify(write.notification)
-    store.appendAudit(write.audit)
+    if (!(await tx.recordFlagDelivery(write.key, write.at))) throw new Error('A flag was delivered twice')
+    await notifier.notify(write.notification, tx)
+    await tx.appendAudit(write.audit)
   }
 }
 
 /** Simulates and writes `count` programmes in batched transactions. */
-export function populate(store: EngineStore, world: BenchWorld, count: number): void {
+export async function populate(store: EngineStore, world: BenchWorld, count: number): Promise<void> {
   const newId = randomUUID // as the engine's default
   for (let first = 0; first < count; first += BATCH) {
     const batch: SimulatedProgramme[] = []
     for (let i = first; i < Math.min(count, first + BATCH); i++) batch.push(simulateProgramme(i, world))
-    store.transaction(() => {
-      for (const programme of batch) writeProgramme(store, programme, newId)
+    await store.transaction(async (tx) => {
+      for (const programme of batch) await writeProgramme(tx, programme, newId)
     })
   }
 }
 
 /** The median time of each typical command, each on a different programme. */
-function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, programmes: number): { name: string; medianMs: number }[] {
+async function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, programmes: number): Promise<{ name: string; medianMs: number }[]> {
   const samples = Math.min(COMMAND_SAMPLES, programmes)
   const stride = Math.max(1, Math.floor(programmes / samples))
   const candidates = (offset: number): SimulatedProgramme[] => {
@@ -582,38 +583,42 @@ function measureCommands(engine: Engine, store: EngineStore, world: BenchWorld, 
     return list
   }
   const patientOf = (p: SimulatedProgramme): Actor => ({ kind: 'patient', personnummer: p.personnummer })
-  const time = (name: string, offset: number, make: (p: SimulatedProgramme, state: ProgrammeState) => { actor: Actor; command: Command } | null) => {
+  const time = async (name: string, offset: number, make: (p: SimulatedProgramme, state: ProgrammeState) => { actor: Actor; command: Command } | null) => {
     const times: number[] = []
     for (const p of candidates(offset)) {
       if (times.length === samples) break
-      const state = store.getProgramme(p.programmeId)
+      const state = await store.getProgramme(p.programmeId)
       const made = state ? make(p, state) : null
       if (!made) continue
       const start = performance.now()
-      engine.execute(made.actor, made.command)
+      await engine.execute(made.actor, made.command)
       times.push(performance.now() - start)
     }
     times.sort((a, b) => a - b)
     return { name, medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN }
   }
   const today = localDate(new Date(Date.parse(SWEEP_AT) + 9 * 3_600_000))
-  return [
-    time('open-step', 0, (p, s) => {
+  // One after the other: each is timed alone.
+  const runs = [
+    () => time('open-step', 0, (p, s) => {
       const step = [...world.content.steps.values()].find((e) => Object.hasOwn(s.modules, e.module.id) && !Object.hasOwn(s.openedSteps, e.step.id))
       return step ? { actor: patientOf(p), command: { type: 'open-step', programmeId: s.programmeId, stepId: step.step.id } } : null
     }),
-    time('submit-form', 1, (p, s) => {
+    () => time('submit-form', 1, (p, s) => {
       const entry = [...world.content.forms.values()].find((e) => {
         const module = s.modules[e.module.id]
         return module !== undefined && today < module.closesOn && !s.submissions.some((x) => x.formId === e.form.id)
       })
       return entry ? { actor: patientOf(p), command: { type: 'submit-form', programmeId: s.programmeId, formId: entry.form.id, answers: answersFor(entry.form, 2, random(3)) } } : null
     }),
-    time('send-message', 2, (p, s) => ({ actor: patientOf(p), command: { type: 'send-message', programmeId: s.programmeId, text: 'Hej! En fråga om övningen.' } })),
-    time('start-modules', 3, (_, s) => {
+    () => time('send-message', 2, (p, s) => ({ actor: patientOf(p), command: { type: 'send-message', programmeId: s.programmeId, text: 'Hej! En fråga om övningen.' } })),
+    () => time('start-modules', 3, (_, s) => {
       const module = orderedModules(world.content).find((m) => !Object.hasOwn(s.modules, m.id))
       if (!module || s.pendingHandover !== null || s.responsibleUserId === null) return null
       return { actor: staffActor(s.responsibleUserId, s.unitId), command: { type: 'start-modules', programmeId: s.programmeId, modules: [{ moduleId: module.id }], expectedVersion: s.version } }
     }),
   ]
+  const results: { name: string; medianMs: number }[] = []
+  for (const run of runs) results.push(await run())
+  return results
 }

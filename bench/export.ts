@@ -59,12 +59,12 @@ export async function benchExport(options: { programmes: number; dir: string }):
   try {
     let now = Date.parse(SWEEP_AT)
     const store = openSqliteStore({ path })
-    const engine = createEngine({ store, bundle, clock: () => new Date(now) })
-    const world = setUpWorld(engine)
-    engine.createUnit({ unitId: UNIT, name: 'Exportenheten' }, 'hsa-adm-export')
+    const engine = await createEngine({ store, bundle, clock: () => new Date(now) })
+    const world = await setUpWorld(engine)
+    await engine.createUnit({ unitId: UNIT, name: 'Exportenheten' }, 'hsa-adm-export')
     const admin = staffActor('hsa-adm-export', UNIT)
     const data: Actor = staffActor('hsa-data-export', UNIT)
-    engine.execute(admin, { type: 'grant-role', userId: 'hsa-data-export', role: 'dataadministrator' })
+    await engine.execute(admin, { type: 'grant-role', userId: 'hsa-data-export', role: 'dataadministrator' })
 
     const templates = Array.from({ length: TEMPLATES }, (_, i) => simulateProgramme(i, world).events).filter(
       (events) => !events.some((e) => e.type === 'handed-over'),
@@ -72,7 +72,7 @@ export async function benchExport(options: { programmes: number; dir: string }):
     const endedAt = new Date(now - 3_600_000).toISOString()
     const populateStart = performance.now()
     for (let first = 0; first < options.programmes; first += BATCH) {
-      store.transaction(() => {
+      await store.transaction(async () => {
         for (let k = first; k < Math.min(options.programmes, first + BATCH); k++) {
           const template = templates[k % templates.length] ?? []
           const programmeId = `exp-${String(k).padStart(7, '0')}`
@@ -81,7 +81,7 @@ export async function benchExport(options: { programmes: number; dir: string }):
           events.push({ type: 'programme-ended', reason: 'completed', at: endedAt, by: { kind: 'staff', userId: 'hsa-beh-export', unitId: UNIT } })
           const state = evolveAll(events, null)
           if (state === null) throw new Error('unreachable')
-          store.appendEvents(programmeId, 0, events, state, [])
+          await store.appendEvents(programmeId, 0, events, state, [])
         }
       })
     }
@@ -103,7 +103,7 @@ export async function benchExport(options: { programmes: number; dir: string }):
       }
       const fd = openSync(out, 'w')
       const start = performance.now()
-      const summary = engine.exportEnded(data, format, (chunk) => {
+      const summary = await engine.exportEnded(data, format, (chunk) => {
         writeSync(fd, chunk)
         if (++pieces % 500 === 0) sample()
       })
@@ -120,7 +120,7 @@ export async function benchExport(options: { programmes: number; dir: string }):
       })
       rmSync(out, { force: true })
     }
-    engine.close()
+    await engine.close()
     return { programmes: options.programmes, populateMs, formats }
   } finally {
     for (const file of files) rmSync(file, { force: true })

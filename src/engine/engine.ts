@@ -30,64 +30,78 @@ export type { ExportSummary } from './core/export-ended.ts'
 /** What the engine needs: its store, content, clock and policies (documented on ContextOptions). */
 export type EngineOptions = ContextOptions
 
-/** The programme engine. */
+/**
+ * The programme engine. Every method returns a promise: the store may answer over the network
+ * (PostgreSQL). Calls may overlap; each command and query runs in a transaction of its own.
+ */
 export interface Engine {
   /** The content the engine runs on. */
   readonly content: ContentIndex
-  /** Runs a command as the actor. Throws EngineRefusal when refused. */
-  execute(actor: Actor, command: Command): CommandResult
-  /** Runs a query as the actor. Throws EngineRefusal when refused. */
-  query<Q extends Query>(actor: Actor, query: Q): QueryResults[Q['type']]
+  /** Runs a command as the actor. Rejects with EngineRefusal when refused. */
+  execute(actor: Actor, command: Command): Promise<CommandResult>
+  /** Runs a query as the actor. Rejects with EngineRefusal when refused. */
+  query<Q extends Query>(actor: Actor, query: Q): Promise<QueryResults[Q['type']]>
   /** "Hantera händelser": opens a submitted form, marking it read, and returns it. */
-  openSubmission(actor: Actor, programmeId: string, submissionId: string): SubmissionView
+  openSubmission(actor: Actor, programmeId: string, submissionId: string): Promise<SubmissionView>
   /** Delivers every flag that is due and not yet delivered. Run it from a scheduler. */
-  deliverDueFlags(): FlagRun
+  deliverDueFlags(): Promise<FlagRun>
   /**
    * The dataadministratör's export of the unit's ended programmes, streamed to `write` piece by
-   * piece (memory stays flat); `header` gets the file name and media type first. The query
-   * `export-ended` returns the same file as one string.
+   * piece (memory stays flat); `header` gets the file name and media type first. When `write`
+   * returns a promise (e.g. waiting for a stream to drain), the next piece waits for it; other
+   * return values are ignored. The
+   * query `export-ended` returns the same file as one string.
    */
-  exportEnded(actor: Actor, format: ExportFormat, write: (chunk: string) => void, header?: (header: ExportHeader) => void): ExportSummary
+  exportEnded(
+    actor: Actor,
+    format: ExportFormat,
+    write: (chunk: string) => unknown,
+    header?: (header: ExportHeader) => unknown,
+  ): Promise<ExportSummary>
   /** Host setup: creates a care unit with its first behörighetsadministratör. */
-  createUnit(unit: Unit, firstAdministratorUserId: string): void
+  createUnit(unit: Unit, firstAdministratorUserId: string): Promise<void>
   /** Host delivery process: notifications waiting to be sent. */
-  pendingNotifications(process: string): OutboxMessage[]
+  pendingNotifications(process: string): Promise<OutboxMessage[]>
   /** Host delivery process: marks a notification sent. */
-  markNotificationSent(process: string, outboxId: string): void
+  markNotificationSent(process: string, outboxId: string): Promise<void>
   /**
    * Host delivery process: whom an outbox message is for. The outbox names the patient only by
    * programme id; this gives the host their personnummer to find the address in its own records
    * (logged as a read). Null when the message does not exist or its programme was purged.
    */
-  notificationRecipient(process: string, outboxId: string): NotificationRecipient | null
-  close(): void
+  notificationRecipient(process: string, outboxId: string): Promise<NotificationRecipient | null>
+  /** Waits for running work and closes the store. */
+  close(): Promise<void>
 }
 
-/** Creates an engine over a store and a bundle; moves running programmes to the bundle's version. */
-export function createEngine(options: EngineOptions): Engine {
+/**
+ * Creates an engine over a store and a bundle: stores the bundle, moves running programmes to its
+ * version and finishes a purge a crash interrupted, before it resolves.
+ */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { store } = options
   const ctx = createContext(options)
   const { content } = ctx
   const gate = createGate(store)
 
-  adoptBundle(store, options.bundle, content, ctx.now())
+  await adoptBundle(store, options.bundle, content, ctx.now())
   // A purge that a crash or a reader interrupted is finished before anything else happens.
-  if (store.hasUnfinishedPurge()) store.finishPurges(ctx.now())
+  if (await store.hasUnfinishedPurge()) await store.finishPurges(ctx.now())
 
   const system = (process: string): Actor => {
     if (!nonEmpty(process)) throw new TypeError('A system process needs a name')
     return { kind: 'system', process }
   }
-  const execute = (actor: Actor, command: Command): CommandResult => runCommand(ctx, gate, actor, command)
-  const query = <Q extends Query>(actor: Actor, q: Q): QueryResults[Q['type']] => runQuery(ctx, gate, actor, q)
+  const execute = (actor: Actor, command: Command): Promise<CommandResult> => runCommand(ctx, gate, actor, command)
+  const query = <Q extends Query>(actor: Actor, q: Q): Promise<QueryResults[Q['type']]> => runQuery(ctx, gate, actor, q)
 
   return {
     content,
     execute,
     query,
 
-    openSubmission(actor, programmeId, submissionId) {
-      execute(actor, { type: 'mark-submission-read', programmeId, submissionId })
+    async openSubmission(actor, programmeId, submissionId) {
+      await execute(actor, { type: 'mark-submission-read', programmeId, submissionId })
       return query(actor, { type: 'submission', programmeId, submissionId })
     },
 
@@ -95,53 +109,53 @@ export function createEngine(options: EngineOptions): Engine {
 
     exportEnded: (actor, format, write, header) => exportEnded(ctx, gate, actor, format, write, header),
 
-    createUnit(unit, firstAdministratorUserId) {
+    async createUnit(unit, firstAdministratorUserId) {
       const at = ctx.now()
       const actor = system('setup')
       if (!nonEmpty(unit.unitId) || !nonEmpty(unit.name) || !nonEmpty(firstAdministratorUserId)) {
         throw new TypeError('createUnit needs a unit id, a name and the first administrator')
       }
       if (!isSafeUnitId(unit.unitId)) throw new EngineRefusal(refusal('invalid-unit-id'))
-      store.transaction(() => {
-        if (store.getUnit(unit.unitId)) throw new EngineRefusal(refusal('unit-exists'))
-        store.createUnit({ unitId: unit.unitId, name: unit.name }, at)
-        store.grantRole({ unitId: unit.unitId, userId: firstAdministratorUserId, role: 'behorighetsadministrator', grantedAt: at, grantedBy: 'system' })
-        store.appendAudit(auditEntry(actor, { at, programmeId: null, programmeUnitId: unit.unitId, action: 'create-unit', access: 'write', outcome: 'ok', refusalCode: null }))
+      await store.transaction(async (tx) => {
+        if (await tx.getUnit(unit.unitId)) throw new EngineRefusal(refusal('unit-exists'))
+        await tx.createUnit({ unitId: unit.unitId, name: unit.name }, at)
+        await tx.grantRole({ unitId: unit.unitId, userId: firstAdministratorUserId, role: 'behorighetsadministrator', grantedAt: at, grantedBy: 'system' })
+        await tx.appendAudit(auditEntry(actor, { at, programmeId: null, programmeUnitId: unit.unitId, action: 'create-unit', access: 'write', outcome: 'ok', refusalCode: null }))
       })
     },
 
-    pendingNotifications(process) {
+    async pendingNotifications(process) {
       const at = ctx.now()
       const actor = system(process)
-      const pending = store.listOutbox({ unsentOnly: true })
-      store.transaction(() => {
+      return store.transaction(async (tx) => {
+        const pending = await tx.listOutbox({ unsentOnly: true })
         for (const m of pending) {
-          store.appendAudit(auditEntry(actor, { at, programmeId: m.programmeId, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
+          await tx.appendAudit(auditEntry(actor, { at, programmeId: m.programmeId, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
         }
+        return pending
       })
-      return pending
     },
 
-    markNotificationSent(process, outboxId) {
+    async markNotificationSent(process, outboxId) {
       system(process)
-      store.markOutboxSent(outboxId, ctx.now())
+      await store.markOutboxSent(outboxId, ctx.now())
     },
 
-    notificationRecipient(process, outboxId) {
+    async notificationRecipient(process, outboxId) {
       const at = ctx.now()
       const actor = system(process)
       if (!nonEmpty(outboxId)) throw new TypeError('notificationRecipient needs an outbox id')
-      const message = store.getOutbox(outboxId)
-      if (message === null) return null
-      if (message.recipient === 'clinician') return { recipient: 'clinician', userId: message.recipientRef }
-      const state = store.getProgramme(message.recipientRef)
-      if (state === null) return null
-      store.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
-      return { recipient: 'patient', programmeId: state.programmeId, personnummer: state.patient }
+      return store.transaction(async (tx): Promise<NotificationRecipient | null> => {
+        const message = await tx.getOutbox(outboxId)
+        if (message === null) return null
+        if (message.recipient === 'clinician') return { recipient: 'clinician', userId: message.recipientRef }
+        const state = await tx.getProgramme(message.recipientRef)
+        if (state === null) return null
+        await tx.appendAudit(auditEntry(actor, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'read', outcome: 'ok', refusalCode: null }))
+        return { recipient: 'patient', programmeId: state.programmeId, personnummer: state.patient }
+      })
     },
 
-    close() {
-      store.close()
-    },
+    close: () => store.close(),
   }
 }

@@ -141,31 +141,44 @@ export function* unitExportChunks(
   format: ExportFormat,
   tally: ExportTally = { programmes: 0, rows: 0 },
 ): Generator<string, ExportTally> {
-  if (format === 'json') {
-    yield `{"type":"plus-unit-export","unitId":${JSON.stringify(unitId)},"exportedAt":${JSON.stringify(now)},"programmes":[`
-    for (const state of programmes) {
-      yield `${tally.programmes === 0 ? '' : ','}\n${JSON.stringify(exportProgramme(state))}`
-      tally.programmes++
-      tally.rows++
-    }
-    yield '\n]}\n'
-    return tally
-  }
-  yield CSV_BOM + csvRow(CSV_COLUMNS)
-  for (const state of programmes) {
-    const p = exportProgramme(state)
-    // YYYYMMDD-NNNN: Excel keeps it as text; twelve bare digits would be shown as 1,91212E+11.
-    const personnummer = `${p.personnummer.slice(0, 8)}-${p.personnummer.slice(8)}`
-    const base = [p.programmeId, personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
-    const rows =
-      p.submissions.length === 0
-        ? [[...base, '', '', '', '', '', '']]
-        : p.submissions.map((s) => [...base, s.moduleId, s.formId, s.submittedAt, s.score === null ? '' : String(s.score), s.bandLabel ?? '', JSON.stringify(s.answers)])
-    yield rows.map(csvRow).join('')
-    tally.programmes++
-    tally.rows += rows.length
-  }
+  yield exportOpening(unitId, now, format)
+  for (const state of programmes) yield exportPiece(state, format, tally)
+  const closing = exportClosing(format)
+  if (closing !== '') yield closing
   return tally
+}
+
+/** The export's first piece: the JSON document's opening, or the CSV header row. */
+export function exportOpening(unitId: string, now: string, format: ExportFormat): string {
+  return format === 'json'
+    ? `{"type":"plus-unit-export","unitId":${JSON.stringify(unitId)},"exportedAt":${JSON.stringify(now)},"programmes":[`
+    : CSV_BOM + csvRow(CSV_COLUMNS)
+}
+
+/** One programme's piece of the export; counts it in `tally`. */
+export function exportPiece(state: ProgrammeState, format: ExportFormat, tally: ExportTally): string {
+  if (format === 'json') {
+    const piece = `${tally.programmes === 0 ? '' : ','}\n${JSON.stringify(exportProgramme(state))}`
+    tally.programmes++
+    tally.rows++
+    return piece
+  }
+  const p = exportProgramme(state)
+  // YYYYMMDD-NNNN: Excel keeps it as text; twelve bare digits would be shown as 1,91212E+11.
+  const personnummer = `${p.personnummer.slice(0, 8)}-${p.personnummer.slice(8)}`
+  const base = [p.programmeId, personnummer, p.startedOn, p.endedAt ?? '', p.endReason ?? '']
+  const rows =
+    p.submissions.length === 0
+      ? [[...base, '', '', '', '', '', '']]
+      : p.submissions.map((s) => [...base, s.moduleId, s.formId, s.submittedAt, s.score === null ? '' : String(s.score), s.bandLabel ?? '', JSON.stringify(s.answers)])
+  tally.programmes++
+  tally.rows += rows.length
+  return rows.map(csvRow).join('')
+}
+
+/** The export's last piece: the JSON document's closing; CSV has none (the empty string). */
+export function exportClosing(format: ExportFormat): string {
+  return format === 'json' ? '\n]}\n' : ''
 }
 
 /** The whole export in one string: unitExportChunks joined. */

@@ -87,5 +87,7 @@ export type {
   ProgrammeFilter,
   RoleGrant,
   StoredAuditEntry,
+  StoreOperations,
+  StoreTransaction,
   Unit,
 } from './store/types.ts'

@@ -10,7 +10,7 @@ import type { FlagTrigger } from '../types/bundle.generated.ts'
 import type { LocalDate } from './calendar.ts'
 import type { DueFlag } from './flags.ts'
 import type { ProgrammeState } from './state.ts'
-import type { EngineStore, NotificationPreferences, OutboxMessage } from './store/types.ts'
+import type { NotificationPreferences, OutboxMessage, StoreTransaction } from './store/types.ts'
 
 /** A channel a notification goes out on. */
 export type Channel = OutboxMessage['channel']
@@ -38,12 +38,14 @@ export interface FlagNotification {
 }
 
 /**
- * Receives flags. Called inside the store transaction that records the delivery: if notify
- * throws, the delivery is rolled back and retried on the next run. A notifier that talks to the
- * outside world directly cannot be part of that transaction; prefer the outbox.
+ * Receives flags. Called inside the store transaction that records the delivery, which it gets as
+ * `tx`: what it writes through `tx` is part of the delivery. If notify throws (or its promise
+ * rejects), the delivery is rolled back and retried on the next run. A notifier that talks to the
+ * outside world directly cannot be part of that transaction, and holds it open while it waits;
+ * prefer the outbox.
  */
 export interface Notifier {
-  notify(notification: FlagNotification): void
+  notify(notification: FlagNotification, tx: StoreTransaction): void | Promise<void>
 }
 
 /**
@@ -68,12 +70,12 @@ export function flagNotification(due: DueFlag, state: ProgrammeState, preference
   }
 }
 
-/** The default notifier: one outbox row per channel. */
-export function outboxNotifier(store: EngineStore, newId: () => string): Notifier {
+/** The default notifier: one outbox row per channel, written in the delivery's transaction. */
+export function outboxNotifier(newId: () => string): Notifier {
   return {
-    notify(n) {
+    async notify(n, tx) {
       for (const channel of n.channels) {
-        store.addOutbox({
+        await tx.addOutbox({
           outboxId: newId(),
           createdAt: n.at,
           programmeId: n.programmeId,

@@ -38,30 +38,37 @@ export class Sandbox {
   /** A rebuilt bundle the engine could not take while programmes run; used after "Börja om". */
   #waitingBundle: PlusBundle | null = null
 
-  constructor(options: SandboxOptions) {
+  private constructor(clock: SimulatedClock, engine: SandboxEngine) {
+    this.clock = clock
+    this.engine = engine
+  }
+
+  /** Opens the sandbox on its database, with the clock where it was left (or at `start`). */
+  static async open(options: SandboxOptions): Promise<Sandbox> {
     mkdirSync(path.dirname(options.dbPath), { recursive: true })
     const clockFile = options.persistClock === false ? null : `${options.dbPath}.klocka.json`
-    this.clock = new SimulatedClock(clockFile, options.start)
-    this.engine = new SandboxEngine({ dbPath: options.dbPath, bundle: options.bundle, clock: this.clock.now })
-    if (this.engine.startedOnStoredContent) {
-      this.#waitingBundle = options.bundle
-      this.contentNotice = SAME_VERSION_NOTICE
+    const clock = new SimulatedClock(clockFile, options.start)
+    const sandbox = new Sandbox(clock, await SandboxEngine.open({ dbPath: options.dbPath, bundle: options.bundle, clock: clock.now }))
+    if (sandbox.engine.startedOnStoredContent) {
+      sandbox.#waitingBundle = options.bundle
+      sandbox.contentNotice = SAME_VERSION_NOTICE
     }
-    this.afterAction()
+    await sandbox.afterAction()
+    return sandbox
   }
 
   /** After any change: deliver what the outbox holds, at the simulated time. */
-  afterAction(): void {
-    this.engine.sendOutbox()
+  async afterAction(): Promise<void> {
+    await this.engine.sendOutbox()
   }
 
   /** Moves the clock one day at a time, running the flag sweep on each day. */
-  advanceDays(days: number): ClockMove {
+  async advanceDays(days: number): Promise<ClockMove> {
     let flags = 0
     for (let i = 0; i < days; i++) {
       this.clock.nextDay()
-      flags += this.engine.sweepFlags()
-      this.afterAction()
+      flags += await this.engine.sweepFlags()
+      await this.afterAction()
     }
     return { days, flags }
   }
@@ -72,16 +79,16 @@ export class Sandbox {
    * programme's state no longer wants sends nothing (the engine decides); then it goes on to the
    * next one, never further than FLAG_HORIZON_DAYS in all.
    */
-  advanceToNextFlag(): ClockMove | null {
+  async advanceToNextFlag(): Promise<ClockMove | null> {
     let moved = 0
     while (moved < FLAG_HORIZON_DAYS) {
       const today = calendar.localDate(this.clock.now())
       let next: number | null = null
       for (let day = 1; day <= FLAG_HORIZON_DAYS - moved && next === null; day++) {
-        if (this.engine.hasFlagScheduledOn(calendar.addDays(today, day))) next = day
+        if (await this.engine.hasFlagScheduledOn(calendar.addDays(today, day))) next = day
       }
       if (next === null) return moved === 0 ? null : { days: moved, flags: 0 }
-      const move = this.advanceDays(next)
+      const move = await this.advanceDays(next)
       moved += move.days
       if (move.flags > 0) return { days: moved, flags: move.flags }
     }
@@ -89,23 +96,23 @@ export class Sandbox {
   }
 
   /** Empties the database and puts the clock back to the start. */
-  reset(): void {
+  async reset(): Promise<void> {
     this.clock.reset()
-    this.engine = SandboxEngine.reset(this.engine, this.#waitingBundle ?? undefined)
+    this.engine = await SandboxEngine.reset(this.engine, this.#waitingBundle ?? undefined)
     this.#waitingBundle = null
     this.contentNotice = null
-    this.afterAction()
+    await this.afterAction()
   }
 
   /** Takes a rebuilt bundle into use (or explains why not). */
-  useBundle(bundle: PlusBundle): void {
-    const swap = this.engine.replaceBundle(bundle)
+  async useBundle(bundle: PlusBundle): Promise<void> {
+    const swap = await this.engine.replaceBundle(bundle)
     this.contentProblems = []
     this.#waitingBundle = swap.ok ? null : bundle
     this.contentNotice = swap.ok ? null : SAME_VERSION_NOTICE
   }
 
-  close(): void {
-    this.engine.close()
+  async close(): Promise<void> {
+    await this.engine.close()
   }
 }

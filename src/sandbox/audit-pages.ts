@@ -103,10 +103,10 @@ function entryRow(entry: StoredAuditEntry, extra: Html = html``): Html {
     <td>${patientText(entry.patient)}</td></tr>`
 }
 
-export function auditPage(engine: SandboxEngine, person: StaffPerson, query: URLSearchParams): PageBody {
+export async function auditPage(engine: SandboxEngine, person: StaffPerson, query: URLSearchParams): Promise<PageBody> {
   const period = auditPeriod(query)
-  const findings = engine.logReview(person, period)
-  const entries = engine.auditLog(person, period)
+  const findings = await engine.logReview(person, period)
+  const entries = await engine.auditLog(person, period)
   const shown = entries.slice(-AUDIT_PAGE_ROWS).reverse()
   const head = html`<th scope="col">Tid</th><th scope="col">Vem</th><th scope="col">Vad</th><th scope="col">Läsa/skriva</th><th scope="col">Tillåtet</th><th scope="col">Invånare</th>`
   return {
@@ -132,8 +132,8 @@ export function auditPage(engine: SandboxEngine, person: StaffPerson, query: URL
   }
 }
 
-export function accessLogPage(engine: SandboxEngine, person: PatientPerson): PageBody {
-  const accesses: AccessLogEntry[] = [...engine.accessLog(person)].reverse()
+export async function accessLogPage(engine: SandboxEngine, person: PatientPerson): Promise<PageBody> {
+  const accesses: AccessLogEntry[] = [...await engine.accessLog(person)].reverse()
   return {
     title: 'Vilka vårdenheter har läst mina uppgifter',
     body: html`<p>Här ser du när en vårdenhet har läst eller ändrat dina uppgifter i PLUS. Du har rätt att få veta det enligt patientdatalagen. Nyast först.</p>

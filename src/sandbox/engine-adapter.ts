@@ -142,29 +142,37 @@ export class SandboxEngine {
   #engine: Engine
   #bundle: PlusBundle
 
-  constructor(options: AdapterOptions) {
+  private constructor(options: AdapterOptions, store: EngineStore, engine: Engine, bundle: PlusBundle, startedOnStoredContent: boolean) {
     this.#options = options
-    this.#bundle = options.bundle
-    this.#store = openSqliteStore({ path: options.dbPath, auditPath: auditPathOf(options.dbPath) })
+    this.#store = store
+    this.#engine = engine
+    this.#bundle = bundle
+    this.startedOnStoredContent = startedOnStoredContent
+  }
+
+  /** Opens the engine on the sandbox's database (creating the units and roles the first time). */
+  static async open(options: AdapterOptions): Promise<SandboxEngine> {
+    const store = openSqliteStore({ path: options.dbPath, auditPath: auditPathOf(options.dbPath) })
+    let opened: { engine: Engine; bundle: PlusBundle; stored: boolean }
     try {
-      this.#engine = createEngine({ store: this.#store, bundle: options.bundle, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
+      opened = { engine: await createEngine({ store, bundle: options.bundle, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS }), bundle: options.bundle, stored: false }
     } catch (error) {
       // The database already runs this version number with other content (the content was edited
       // without a new version since the last run). Keep running on the stored content.
-      const stored = isVersionReuse(error) ? this.#store.loadBundle(options.bundle.programme.version) : null
+      const stored = isVersionReuse(error) ? await store.loadBundle(options.bundle.programme.version) : null
       if (!stored) {
-        this.#store.close()
+        await store.close()
         throw error
       }
-      this.#engine = createEngine({ store: this.#store, bundle: stored, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
-      this.#bundle = stored
-      this.startedOnStoredContent = true
+      opened = { engine: await createEngine({ store, bundle: stored, clock: options.clock, purgeGraceDays: PURGE_GRACE_DAYS }), bundle: stored, stored: true }
     }
-    this.#setUp()
+    const sandbox = new SandboxEngine(options, store, opened.engine, opened.bundle, opened.stored)
+    await sandbox.#setUp()
+    return sandbox
   }
 
   /** True when the given bundle reused a stored version number with other content, so the stored one runs. */
-  readonly startedOnStoredContent: boolean = false
+  readonly startedOnStoredContent: boolean
 
   /** The bundle programmes run on. */
   get bundle(): PlusBundle {
@@ -172,22 +180,22 @@ export class SandboxEngine {
   }
 
   /** Creates the units and grants every role, once per database. */
-  #setUp(): void {
+  async #setUp(): Promise<void> {
     for (const unit of UNITS) {
       const admin = STAFF.find((s) => s.unitId === unit.unitId && s.role === 'behorighetsadministrator')
       if (!admin) throw new Error(`The sandbox unit ${unit.unitId} needs a behörighetsadministratör`)
-      if (this.#store.getUnit(unit.unitId)) continue
-      this.#engine.createUnit(unit, admin.id)
+      if (await this.#store.getUnit(unit.unitId)) continue
+      await this.#engine.createUnit(unit, admin.id)
       for (const person of STAFF.filter((s) => s.unitId === unit.unitId && s.id !== admin.id)) {
-        this.#engine.execute(actorOf(admin), { type: 'grant-role', userId: person.id, role: person.role })
+        await this.#engine.execute(actorOf(admin), { type: 'grant-role', userId: person.id, role: person.role })
       }
     }
   }
 
   /** Runs an engine call, turning a refusal into `Refused`. */
-  #try<T>(fn: () => T): T {
+  async #try<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return fn()
+      return await fn()
     } catch (error) {
       if (error instanceof EngineRefusal) {
         const { code } = error.refusal
@@ -205,9 +213,9 @@ export class SandboxEngine {
    * Runs the engine on a new bundle; running programmes move to it. The engine refuses a
    * version number it already holds with other content; then the old bundle stays in use.
    */
-  replaceBundle(bundle: PlusBundle): BundleSwap {
+  async replaceBundle(bundle: PlusBundle): Promise<BundleSwap> {
     try {
-      this.#engine = createEngine({ store: this.#store, bundle, clock: this.#options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
+      this.#engine = await createEngine({ store: this.#store, bundle, clock: this.#options.clock, purgeGraceDays: PURGE_GRACE_DAYS })
     } catch (error) {
       if (isVersionReuse(error)) return { ok: false, reason: 'same-version-other-content' }
       throw error
@@ -231,30 +239,30 @@ export class SandboxEngine {
 
   // ── Behandlare ─────────────────────────────────────────────────────────────────────────
 
-  myProgrammes(person: StaffPerson): ProgrammeListRow[] {
+  async myProgrammes(person: StaffPerson): Promise<ProgrammeListRow[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'list-mine' }))
   }
 
-  unitProgrammes(person: StaffPerson): ProgrammeListRow[] {
+  async unitProgrammes(person: StaffPerson): Promise<ProgrammeListRow[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'list-unit' }))
   }
 
-  endedProgrammes(person: StaffPerson): ProgrammeListRow[] {
+  async endedProgrammes(person: StaffPerson): Promise<ProgrammeListRow[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'list-ended' }))
   }
 
   /** Starts a programme. `key` is the start form's idempotency key: the same key again returns the same programme. */
-  startProgramme(person: StaffPerson, personnummer: string, key: string): string {
-    const result = this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-programme', personnummer, idempotencyKey: key }))
+  async startProgramme(person: StaffPerson, personnummer: string, key: string): Promise<string> {
+    const result = await this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-programme', personnummer, idempotencyKey: key }))
     if (result.programmeId === null) throw new Error('start-programme returned no programme')
     return result.programmeId
   }
 
-  overview(person: StaffPerson, programmeId: string): Overview {
+  async overview(person: StaffPerson, programmeId: string): Promise<Overview> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'overview', programmeId }))
   }
 
-  tree(person: StaffPerson, programmeId: string): ProgrammeTree {
+  async tree(person: StaffPerson, programmeId: string): Promise<ProgrammeTree> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'programme-tree', programmeId }))
   }
 
@@ -262,111 +270,111 @@ export class SandboxEngine {
    * "Hantera händelser", with the submissions that need a look first: alerted answers, then the
    * form's highest band, then unread, then the newest.
    */
-  events(person: StaffPerson, programmeId: string): EventsView {
-    const view = this.#try(() => this.#engine.query(actorOf(person), { type: 'events', programmeId }))
+  async events(person: StaffPerson, programmeId: string): Promise<EventsView> {
+    const view = await this.#try(() => this.#engine.query(actorOf(person), { type: 'events', programmeId }))
     const weight = (s: SubmissionSummary): number => (s.alerts.length > 0 ? 4 : 0) + (s.inTopBand ? 2 : 0) + (s.read ? 0 : 1)
     const submissions = [...view.submissions].sort((a, b) => weight(b) - weight(a) || b.submittedAt.localeCompare(a.submittedAt))
     return { ...view, submissions }
   }
 
   /** Opens a submitted form: it becomes read. */
-  openSubmission(person: StaffPerson, programmeId: string, submissionId: string): SubmissionView {
+  async openSubmission(person: StaffPerson, programmeId: string, submissionId: string): Promise<SubmissionView> {
     return this.#try(() => this.#engine.openSubmission(actorOf(person), programmeId, submissionId))
   }
 
-  submission(person: StaffPerson, programmeId: string, submissionId: string): SubmissionView {
+  async submission(person: StaffPerson, programmeId: string, submissionId: string): Promise<SubmissionView> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'submission', programmeId, submissionId }))
   }
 
   // The commands below that could overwrite a colleague's change carry `expectedVersion`: the
   // programme version the page showed (a hidden field). A stale one is refused (version-conflict).
 
-  startModules(person: StaffPerson, programmeId: string, modules: ModuleStart[], expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-modules', programmeId, modules, expectedVersion }))
+  async startModules(person: StaffPerson, programmeId: string, modules: ModuleStart[], expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'start-modules', programmeId, modules, expectedVersion }))
   }
 
-  changeClosingDate(person: StaffPerson, programmeId: string, moduleId: string, closesOn: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-module-closing-date', programmeId, moduleId, closesOn, expectedVersion }))
+  async changeClosingDate(person: StaffPerson, programmeId: string, moduleId: string, closesOn: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-module-closing-date', programmeId, moduleId, closesOn, expectedVersion }))
   }
 
-  editWelcome(person: StaffPerson, programmeId: string, text: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'edit-welcome-text', programmeId, text, expectedVersion }))
+  async editWelcome(person: StaffPerson, programmeId: string, text: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'edit-welcome-text', programmeId, text, expectedVersion }))
   }
 
   /** Ends the programme; `key` is the end form's idempotency key (a second post of the same form does nothing). */
-  endProgramme(person: StaffPerson, programmeId: string, reason: string, expectedVersion: number, key: string): void {
+  async endProgramme(person: StaffPerson, programmeId: string, reason: string, expectedVersion: number, key: string): Promise<void> {
     // An unknown reason reaches the engine as it is; the engine refuses it (invalid-end-reason).
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'end-programme', programmeId, reason: reason as EndReason, expectedVersion, idempotencyKey: key }))
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'end-programme', programmeId, reason: reason as EndReason, expectedVersion, idempotencyKey: key }))
   }
 
-  retainProgramme(person: StaffPerson, programmeId: string, until: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'retain-programme', programmeId, until, expectedVersion }))
+  async retainProgramme(person: StaffPerson, programmeId: string, until: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'retain-programme', programmeId, until, expectedVersion }))
   }
 
-  handOver(person: StaffPerson, programmeId: string, toUnitId: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'hand-over', programmeId, toUnitId, expectedVersion }))
+  async handOver(person: StaffPerson, programmeId: string, toUnitId: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'hand-over', programmeId, toUnitId, expectedVersion }))
   }
 
-  changeResponsible(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-responsible', programmeId, responsibleUserId, expectedVersion }))
+  async changeResponsible(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'change-responsible', programmeId, responsibleUserId, expectedVersion }))
   }
 
-  acceptHandover(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'accept-handover', programmeId, responsibleUserId, expectedVersion }))
+  async acceptHandover(person: StaffPerson, programmeId: string, responsibleUserId: string, expectedVersion: number): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'accept-handover', programmeId, responsibleUserId, expectedVersion }))
   }
 
   // ── Messages (patient and behandlare) ──────────────────────────────────────────────────
 
-  messages(person: Person, programmeId: string): MessageView[] {
+  async messages(person: Person, programmeId: string): Promise<MessageView[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'messages', programmeId }))
   }
 
   /** Sends a message; `key` is the message form's idempotency key (a reload-resubmit sends nothing twice). */
-  sendMessage(person: Person, programmeId: string, text: string, key: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'send-message', programmeId, text, idempotencyKey: key }))
+  async sendMessage(person: Person, programmeId: string, text: string, key: string): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'send-message', programmeId, text, idempotencyKey: key }))
   }
 
-  markMessagesRead(person: Person, programmeId: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'mark-messages-read', programmeId }))
+  async markMessagesRead(person: Person, programmeId: string): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'mark-messages-read', programmeId }))
   }
 
   // ── Patient ────────────────────────────────────────────────────────────────────────────
 
-  patientProgrammes(person: Person): PatientProgrammeSummary[] {
+  async patientProgrammes(person: Person): Promise<PatientProgrammeSummary[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'patient-programmes' }))
   }
 
-  patientView(person: Person, programmeId: string): PatientView {
+  async patientView(person: Person, programmeId: string): Promise<PatientView> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'patient-view', programmeId }))
   }
 
   /** Records that the patient opened a step (the first time counts). */
-  openStep(person: Person, programmeId: string, stepId: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'open-step', programmeId, stepId }))
+  async openStep(person: Person, programmeId: string, stepId: string): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'open-step', programmeId, stepId }))
   }
 
   /** Submits a form; `key` is the rendered form's idempotency key (a second post of it stores nothing). */
-  submitForm(person: Person, programmeId: string, formId: string, answers: Answers, key: string): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'submit-form', programmeId, formId, answers, idempotencyKey: key }))
+  async submitForm(person: Person, programmeId: string, formId: string, answers: Answers, key: string): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'submit-form', programmeId, formId, answers, idempotencyKey: key }))
   }
 
-  setMobileNumber(person: Person, programmeId: string, mobileNumber: string | null): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'set-mobile-number', programmeId, mobileNumber }))
+  async setMobileNumber(person: Person, programmeId: string, mobileNumber: string | null): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'set-mobile-number', programmeId, mobileNumber }))
   }
 
-  patientExport(person: Person, programmeId: string): PatientExport {
+  async patientExport(person: Person, programmeId: string): Promise<PatientExport> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'patient-export', programmeId }))
   }
 
   // ── Dataadministratör ──────────────────────────────────────────────────────────────────
 
-  exportEnded(person: StaffPerson, format: 'json' | 'csv'): { fileName: string; mediaType: string; body: string } {
-    const file = this.#try(() => this.#engine.query(actorOf(person), { type: 'export-ended', format }))
+  async exportEnded(person: StaffPerson, format: 'json' | 'csv'): Promise<{ fileName: string; mediaType: string; body: string }> {
+    const file = await this.#try(() => this.#engine.query(actorOf(person), { type: 'export-ended', format }))
     return { fileName: file.fileName, mediaType: file.mediaType, body: file.body }
   }
 
-  purge(person: StaffPerson, programmeIds: string[]): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'purge-programmes', programmeIds }))
+  async purge(person: StaffPerson, programmeIds: string[]): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'purge-programmes', programmeIds }))
   }
 
   /**
@@ -384,57 +392,57 @@ export class SandboxEngine {
   }
 
   /** The unit's audit log, oldest first (dataadministratör; the reading is logged too). */
-  auditLog(person: StaffPerson, period: AuditPeriod = {}): StoredAuditEntry[] {
+  async auditLog(person: StaffPerson, period: AuditPeriod = {}): Promise<StoredAuditEntry[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'audit-log', ...periodOf(period) }))
   }
 
   /** The unit's log review: the entries the recurring checks ask about (dataadministratör). */
-  logReview(person: StaffPerson, period: AuditPeriod = {}): ReviewFinding[] {
+  async logReview(person: StaffPerson, period: AuditPeriod = {}): Promise<ReviewFinding[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'log-review', ...periodOf(period) }))
   }
 
   /** The patient's own extract: which care units read or changed their data, and when. */
-  accessLog(person: Person): AccessLogEntry[] {
+  async accessLog(person: Person): Promise<AccessLogEntry[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'access-log' }))
   }
 
   // ── Behörighetsadministratör and everyone's profile ────────────────────────────────────
 
-  unitRoles(person: StaffPerson): RoleGrant[] {
+  async unitRoles(person: StaffPerson): Promise<RoleGrant[]> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'unit-roles' }))
   }
 
-  grantRole(person: StaffPerson, userId: string, role: Role): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'grant-role', userId, role }))
+  async grantRole(person: StaffPerson, userId: string, role: Role): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'grant-role', userId, role }))
   }
 
-  withdrawRole(person: StaffPerson, userId: string, role: Role): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'withdraw-role', userId, role }))
+  async withdrawRole(person: StaffPerson, userId: string, role: Role): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'withdraw-role', userId, role }))
   }
 
-  preferences(person: StaffPerson): NotificationPreferences {
+  async preferences(person: StaffPerson): Promise<NotificationPreferences> {
     return this.#try(() => this.#engine.query(actorOf(person), { type: 'notification-preferences' }))
   }
 
-  setPreferences(person: StaffPerson, preferences: NotificationPreferences): void {
-    this.#try(() => this.#engine.execute(actorOf(person), { type: 'set-notification-preferences', ...preferences }))
+  async setPreferences(person: StaffPerson, preferences: NotificationPreferences): Promise<void> {
+    await this.#try(() => this.#engine.execute(actorOf(person), { type: 'set-notification-preferences', ...preferences }))
   }
 
   /** The roles a staff member holds now (the behörighetsadministratör may have changed them). */
-  rolesOf(person: StaffPerson): Role[] {
+  async rolesOf(person: StaffPerson): Promise<Role[]> {
     return this.#store.rolesOf(person.id, person.unitId)
   }
 
   // ── Flags and the outbox ───────────────────────────────────────────────────────────────
 
   /** Runs the flag sweep at the clock's time; returns how many flags went out. */
-  sweepFlags(): number {
-    return this.#engine.deliverDueFlags().delivered.length
+  async sweepFlags(): Promise<number> {
+    return (await this.#engine.deliverDueFlags()).delivered.length
   }
 
   /** Whether any undelivered flag is scheduled for the Stockholm day `date` (`YYYY-MM-DD`). */
-  hasFlagScheduledOn(date: string): boolean {
-    return this.#store.listDueFlagKeys(date).length > 0
+  async hasFlagScheduledOn(date: string): Promise<boolean> {
+    return (await this.#store.listDueFlagKeys(date)).length > 0
   }
 
   /**
@@ -443,11 +451,11 @@ export class SandboxEngine {
    * (`notificationRecipient`, a logged read) as a real host would before texting them, and the
    * sandbox keeps the answer to show in the outbox panel. Returns how many went out.
    */
-  sendOutbox(): number {
-    const pending = this.#engine.pendingNotifications(DELIVERY_PROCESS)
+  async sendOutbox(): Promise<number> {
+    const pending = await this.#engine.pendingNotifications(DELIVERY_PROCESS)
     for (const message of pending) {
-      this.#recipientOf(message.outboxId)
-      this.#engine.markNotificationSent(DELIVERY_PROCESS, message.outboxId)
+      await this.#recipientOf(message.outboxId)
+      await this.#engine.markNotificationSent(DELIVERY_PROCESS, message.outboxId)
     }
     return pending.length
   }
@@ -455,9 +463,9 @@ export class SandboxEngine {
   /** Sandbox person ids by outbox id, resolved once per row (each resolution is an audit entry). */
   #recipients = new Map<string, string | null>()
 
-  #recipientOf(outboxId: string): string | null {
+  async #recipientOf(outboxId: string): Promise<string | null> {
     if (!this.#recipients.has(outboxId)) {
-      const found = this.#engine.notificationRecipient(DELIVERY_PROCESS, outboxId)
+      const found = await this.#engine.notificationRecipient(DELIVERY_PROCESS, outboxId)
       this.#recipients.set(
         outboxId,
         found === null ? null : found.recipient === 'clinician' ? found.userId : (PATIENT_IDS.get(found.personnummer.replace(/\D/g, '')) ?? null),
@@ -467,45 +475,50 @@ export class SandboxEngine {
   }
 
   /** Every notification, oldest first. */
-  outbox(): OutboxItem[] {
+  async outbox(): Promise<OutboxItem[]> {
     const started = new Map<string, string | null>()
-    const startedOn = (programmeId: string): string | null => {
-      if (!started.has(programmeId)) started.set(programmeId, this.#store.getProgramme(programmeId)?.startedOn ?? null)
+    const startedOn = async (programmeId: string): Promise<string | null> => {
+      if (!started.has(programmeId)) started.set(programmeId, (await this.#store.getProgramme(programmeId))?.startedOn ?? null)
       return started.get(programmeId) ?? null
     }
-    return this.#store.listOutbox().map((m) => ({
-      id: m.outboxId,
-      programmeId: m.programmeId,
-      recipient: m.recipient,
-      // A clinician is named by user id in the row; a patient only through the delivery process.
-      recipientId: m.recipient === 'clinician' ? m.recipientRef : this.#recipientOf(m.outboxId),
-      channel: m.channel,
-      title: m.title,
-      text: m.text,
-      createdAt: m.createdAt,
-      sentAt: m.sentAt,
-      programmeDay: ((first) => (first === null ? null : daysBetween(first, localDate(m.sentAt ?? m.createdAt))))(startedOn(m.programmeId)),
-    }))
+    const items: OutboxItem[] = []
+    for (const m of await this.#store.listOutbox()) {
+      const first = await startedOn(m.programmeId)
+      items.push({
+        id: m.outboxId,
+        programmeId: m.programmeId,
+        recipient: m.recipient,
+        // A clinician is named by user id in the row; a patient only through the delivery process.
+        recipientId: m.recipient === 'clinician' ? m.recipientRef : await this.#recipientOf(m.outboxId),
+        channel: m.channel,
+        title: m.title,
+        text: m.text,
+        createdAt: m.createdAt,
+        sentAt: m.sentAt,
+        programmeDay: first === null ? null : daysBetween(first, localDate(m.sentAt ?? m.createdAt)),
+      })
+    }
+    return items
   }
 
   /** How many programmes the database holds, in any state (for "Börja om" and the tests). */
-  programmeCount(): number {
-    return this.#store.listProgrammes({}).length
+  async programmeCount(): Promise<number> {
+    return (await this.#store.listProgrammes({})).length
   }
 
-  close(): void {
-    this.#engine.close()
+  async close(): Promise<void> {
+    await this.#engine.close()
   }
 
   /** Closes the database, deletes its files and opens a fresh one with the same people. */
-  static reset(current: SandboxEngine, bundle: PlusBundle = current.#bundle): SandboxEngine {
+  static async reset(current: SandboxEngine, bundle: PlusBundle = current.#bundle): Promise<SandboxEngine> {
     const options = { ...current.#options, bundle }
-    current.close()
+    await current.close()
     // "Börja om" empties the whole playground, the audit log file included.
     for (const file of [options.dbPath, auditPathOf(options.dbPath)]) {
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true })
     }
-    return new SandboxEngine(options)
+    return SandboxEngine.open(options)
   }
 }
 

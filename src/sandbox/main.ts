@@ -22,15 +22,18 @@ export async function runSandbox(options: SandboxRunOptions): Promise<{ origin: 
   const root = path.resolve(options.root)
   const paths = { contentDir: path.join(root, 'content'), bundleDir: path.join(root, 'dist/bundle') }
   const bundle = await loadOrBuildBundle(paths)
-  const sandbox = new Sandbox({ dbPath: path.join(root, '.plus/sandbox.db'), bundle, start: defaultStart() })
+  const sandbox = await Sandbox.open({ dbPath: path.join(root, '.plus/sandbox.db'), bundle, start: defaultStart() })
   const server = await startServer(sandbox, { globalCss: path.join(root, 'site/styles/global.css'), favicon: path.join(root, 'site/public/favicon.svg'), bundleDir: paths.bundleDir }, options.port ?? DEFAULT_PORT)
   const watching =
     options.watch === false
       ? null
       : watchBundle(paths, (result) => {
           if (result.bundle) {
-            sandbox.useBundle(result.bundle)
-            options.out(`Innehållet är ombyggt (version ${result.bundle.programme.version}).`)
+            const { version } = result.bundle.programme
+            sandbox.useBundle(result.bundle).then(
+              () => options.out(`Innehållet är ombyggt (version ${version}).`),
+              (error: unknown) => options.out(`Det ombyggda innehållet kunde inte tas i bruk: ${error instanceof Error ? error.message : String(error)}`),
+            )
           } else {
             sandbox.contentProblems = result.problems
             options.out(`Innehållet har fel (${result.problems.length}); Provkör visar det senast fungerande.`)
@@ -44,7 +47,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<{ origin: 
     stop: async () => {
       watching?.close()
       await server.close()
-      sandbox.close()
+      await sandbox.close()
     },
   }
 }

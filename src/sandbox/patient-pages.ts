@@ -12,8 +12,8 @@ import { type FormState, renderBlocks } from './step-render.ts'
 import type { Answers } from '../scoring/index.ts'
 import type { FormBlock, Step } from '../types/bundle.generated.ts'
 
-export function patientHome(engine: SandboxEngine, person: PatientPerson): PageBody | { redirect: string } {
-  const programmes = engine.patientProgrammes(person)
+export async function patientHome(engine: SandboxEngine, person: PatientPerson): Promise<PageBody | { redirect: string }> {
+  const programmes = await engine.patientProgrammes(person)
   if (programmes.length === 1 && programmes[0]) return { redirect: `/invanare/${programmes[0].programmeId}` }
   if (programmes.length === 0) {
     return { title: 'Mitt PLUS', body: html`<p>Du har inget PLUS-program just nu. Om du har haft ett har det avslutats, och då går det inte längre att öppna.</p>` }
@@ -29,8 +29,8 @@ function readOnlyNotice(view: PatientView): Html {
   return html`<div class="notice" role="note"><p>Programmet är avslutat för nya svar. Du kan läsa innehållet och dina svar${view.readableUntil ? ` till och med ${longDate(calendar.addDays(view.readableUntil, -1))}` : ''}. Spara det du vill ha kvar under <a href="/invanare/${view.programmeId}/mina-svar">Mina svar</a>.</p></div>`
 }
 
-export function patientProgrammePage(engine: SandboxEngine, person: PatientPerson, programmeId: string): PageBody {
-  const view = engine.patientView(person, programmeId)
+export async function patientProgrammePage(engine: SandboxEngine, person: PatientPerson, programmeId: string): Promise<PageBody> {
+  const view = await engine.patientView(person, programmeId)
   const base = `/invanare/${programmeId}`
   const welcome =
     view.welcome.kind === 'default' ? html`<div class="welcome">${trusted(view.welcome.html)}</div>` : html`<div class="welcome"><p class="pre-line">${view.welcome.text}</p></div>`
@@ -67,10 +67,10 @@ export interface FormRetry {
   errors: Record<string, string>
 }
 
-export function patientStepPage(engine: SandboxEngine, person: PatientPerson, programmeId: string, stepId: string, retry: FormRetry | null, record: boolean): PageBody {
+export async function patientStepPage(engine: SandboxEngine, person: PatientPerson, programmeId: string, stepId: string, retry: FormRetry | null, record: boolean): Promise<PageBody> {
   // Opening the page is opening the step: the engine records the first time.
-  if (record) engine.openStep(person, programmeId, stepId)
-  const view = engine.patientView(person, programmeId)
+  if (record) await engine.openStep(person, programmeId, stepId)
+  const view = await engine.patientView(person, programmeId)
   const base = `/invanare/${programmeId}`
   const module = view.modules.find((m) => m.sections.some((s) => s.steps.some((st) => st.stepId === stepId)))
   const step = findStep(engine, stepId)
@@ -80,12 +80,12 @@ export function patientStepPage(engine: SandboxEngine, person: PatientPerson, pr
   const index = stepViews.findIndex((s) => s.stepId === stepId)
   const prev = stepViews[index - 1]
   const next = stepViews[index + 1]
-  let exported: ReturnType<SandboxEngine['patientExport']> | null = null
+  // The step's submitted answers, read before the page is rendered (rendering is synchronous).
+  const submitted = stepViews[index]?.form?.submittedAt ? await engine.patientExport(person, programmeId) : null
   const forms = (form: FormBlock): FormState => {
     const sv = stepViews[index]
-    if (sv?.form?.formId === form.id && sv.form.submittedAt) {
-      exported ??= engine.patientExport(person, programmeId)
-      const submission = exported.submissions.find((s) => s.submittedAt === sv.form?.submittedAt && s.formTitle === sv.form?.title)
+    if (submitted !== null && sv?.form?.formId === form.id && sv.form.submittedAt) {
+      const submission = submitted.submissions.find((s) => s.submittedAt === sv.form?.submittedAt && s.formTitle === sv.form?.title)
       const band = submission?.bandLabel ? engine.band(form.id, submission.bandLabel) : null
       return {
         kind: 'submitted',
@@ -137,8 +137,8 @@ function stepOfElement(engine: SandboxEngine, id: string): string | null {
   return null
 }
 
-export function messagesPage(engine: SandboxEngine, person: Person, programmeId: string, back: string): PageBody {
-  const thread: MessageView[] = engine.messages(person, programmeId)
+export async function messagesPage(engine: SandboxEngine, person: Person, programmeId: string, back: string): Promise<PageBody> {
+  const thread: MessageView[] = await engine.messages(person, programmeId)
   const other: MessageView['from'] = person.kind === 'patient' ? 'clinician' : 'patient'
   const unread = thread.filter((m) => m.from === other && m.readAt === null).length
   const action = person.kind === 'patient' ? `/invanare/${programmeId}/meddelanden` : `/program/${programmeId}/meddelanden`
@@ -154,8 +154,8 @@ export function messagesPage(engine: SandboxEngine, person: Person, programmeId:
   }
 }
 
-export function myAnswersPage(engine: SandboxEngine, person: PatientPerson, programmeId: string): PageBody {
-  const data = engine.patientExport(person, programmeId)
+export async function myAnswersPage(engine: SandboxEngine, person: PatientPerson, programmeId: string): Promise<PageBody> {
+  const data = await engine.patientExport(person, programmeId)
   const base = `/invanare/${programmeId}`
   return {
     title: 'Mina svar',

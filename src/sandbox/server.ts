@@ -123,7 +123,7 @@ function patientOnly(req: Request): Extract<Person, { kind: 'patient' }> {
 const ok = (to: string, text: string, extra: Partial<Extract<Outcome, { kind: 'redirect' }>> = {}): Outcome => ({ kind: 'redirect', to, flash: { kind: 'ok', text }, ...extra })
 
 /** The routes. Each returns an outcome or throws Refused. `back` is where a refused POST returns. */
-function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: () => Outcome; back: string } | null {
+function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: () => Outcome | Promise<Outcome>; back: string } | null {
   const engine = () => sandbox.engine
   const { method, path: p, form } = req
   const m = (pattern: RegExp) => pattern.exec(p)
@@ -156,10 +156,10 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (post && p === '/du-ar') {
     return {
       back: '/',
-      outcome: () => {
+      outcome: async () => {
         const next = personById(form.get('person') ?? undefined)
         if (!next) throw new Refused('unknown-person', 'Välj en person i listan.')
-        const roles = next.kind === 'staff' ? engine().rolesOf(next) : []
+        const roles = next.kind === 'staff' ? await engine().rolesOf(next) : []
         return { kind: 'redirect', to: homeOf(next, roles), person: next.id, flash: { kind: 'ok', text: `Du är nu ${next.name}.` } }
       },
     }
@@ -167,36 +167,36 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (post && p === '/klocka') {
     return {
       back: '/',
-      outcome: () => {
+      outcome: async () => {
         const step = form.get('steg')
         if (step === 'nasta') {
-          const move = sandbox.advanceToNextFlag()
+          const move = await sandbox.advanceToNextFlag()
           return ok('/', move ? `Klockan gick fram ${days(move.days)}. ${move.flags} ${move.flags === 1 ? 'avisering gick ut' : 'aviseringar gick ut'}.` : 'Ingen flagga väntar. Klockan står kvar.')
         }
         const n = step === '7' ? 7 : step === '1' ? 1 : null
         if (n === null) throw new Refused('bad-step', 'Välj hur långt klockan ska gå.')
-        const move = sandbox.advanceDays(n)
+        const move = await sandbox.advanceDays(n)
         return ok('/', `Klockan gick fram ${days(n)}. ${move.flags === 0 ? 'Inga aviseringar gick ut.' : `${move.flags} ${move.flags === 1 ? 'avisering gick ut' : 'aviseringar gick ut'}.`}`)
       },
     }
   }
   if (post && p === '/borja-om') {
-    return { back: '/', outcome: () => (sandbox.reset(), ok('/', 'Provmiljön är tömd. Allt börjar om från början.')) }
+    return { back: '/', outcome: async () => (await sandbox.reset(), ok('/', 'Provmiljön är tömd. Allt börjar om från början.')) }
   }
 
   // Staff lists and pages
   if (get && (match = m(/^\/lista\/(mina|enhetens|avslutade)$/))) {
-    return { ...here, outcome: () => page(listPage(engine(), staffOnly(req), req.roles, match?.[1] as ListKind)) }
+    return { ...here, outcome: async () => page(await listPage(engine(), staffOnly(req), req.roles, match?.[1] as ListKind)) }
   }
   if (get && p === '/starta') return { ...here, outcome: () => (staffOnly(req), page(startPage())) }
   if (post && p === '/starta') {
     return {
       back: '/starta',
-      outcome: () => {
+      outcome: async () => {
         const person = staffOnly(req)
         const patient = testPatient(form.get('personnummer') ?? '')
         if (!patient) throw new Refused('not-a-test-number', 'I provmiljön går bara testpersonnumren i listan att använda. Riktiga personnummer tas inte emot.')
-        const id = engine().startProgramme(person, patient.personnummer, postedKey(form))
+        const id = await engine().startProgramme(person, patient.personnummer, postedKey(form))
         return ok(`/program/${id}`, 'Programmet är startat. Det finns inga aktiva moduler än: välj moduler under Kommande moduler.')
       },
     }
@@ -204,20 +204,20 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (post && p === '/gallra') {
     return {
       back: '/lista/avslutade',
-      outcome: () => {
+      outcome: async () => {
         const ids = form.getAll('program')
         if (ids.length === 0) throw new Refused('nothing-chosen', 'Välj minst ett program att gallra.')
-        return page(purgeConfirmPage(engine(), staffOnly(req), ids))
+        return page(await purgeConfirmPage(engine(), staffOnly(req), ids))
       },
     }
   }
   if (post && p === '/gallra/bekrafta') {
     return {
       back: '/lista/avslutade',
-      outcome: () => {
+      outcome: async () => {
         const ids = form.getAll('program')
         if (ids.length === 0) throw new Refused('nothing-chosen', 'Välj minst ett program att gallra.')
-        engine().purge(staffOnly(req), ids)
+        await engine().purge(staffOnly(req), ids)
         return ok('/lista/avslutade', `${ids.length} ${ids.length === 1 ? 'program är gallrat' : 'program är gallrade'}.`)
       },
     }
@@ -226,34 +226,34 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
     const format = match[1] as 'csv' | 'json'
     return {
       ...here,
-      outcome: () => {
-        const file = engine().exportEnded(staffOnly(req), format)
+      outcome: async () => {
+        const file = await engine().exportEnded(staffOnly(req), format)
         return { kind: 'file', status: 200, type: `${file.mediaType}; charset=utf-8`, body: file.body, download: file.fileName }
       },
     }
   }
-  if (get && p === '/roller') return { ...here, outcome: () => page(rolesPage(engine(), staffOnly(req))) }
+  if (get && p === '/roller') return { ...here, outcome: async () => page(await rolesPage(engine(), staffOnly(req))) }
   if (post && (p === '/roller/ge' || p === '/roller/ta-bort')) {
     return {
       back: '/roller',
-      outcome: () => {
+      outcome: async () => {
         const userId = form.get('person') ?? ''
         const role = (form.get('roll') ?? '') as Role
         if (!['behorighetsadministrator', 'behandlare', 'invanaradministrator', 'dataadministrator'].includes(role)) throw new Refused('bad-role', 'Välj en roll i listan.')
-        if (p === '/roller/ge') engine().grantRole(staffOnly(req), userId, role)
-        else engine().withdrawRole(staffOnly(req), userId, role)
+        if (p === '/roller/ge') await engine().grantRole(staffOnly(req), userId, role)
+        else await engine().withdrawRole(staffOnly(req), userId, role)
         return ok('/roller', p === '/roller/ge' ? 'Rollen är given.' : 'Rollen är borttagen.')
       },
     }
   }
-  if (get && p === '/granskning') return { ...here, outcome: () => page(auditPage(engine(), staffOnly(req), req.query)) }
-  if (get && p === '/atkomstlogg') return { ...here, outcome: () => page(accessLogPage(engine(), patientOnly(req))) }
-  if (get && p === '/profil') return { ...here, outcome: () => page(profilePage(engine(), staffOnly(req))) }
+  if (get && p === '/granskning') return { ...here, outcome: async () => page(await auditPage(engine(), staffOnly(req), req.query)) }
+  if (get && p === '/atkomstlogg') return { ...here, outcome: async () => page(await accessLogPage(engine(), patientOnly(req))) }
+  if (get && p === '/profil') return { ...here, outcome: async () => page(await profilePage(engine(), staffOnly(req))) }
   if (post && p === '/profil') {
     return {
       back: '/profil',
-      outcome: () => {
-        engine().setPreferences(staffOnly(req), { email: form.get('epost') === 'ja', sms: form.get('sms') === 'ja' })
+      outcome: async () => {
+        await engine().setPreferences(staffOnly(req), { email: form.get('epost') === 'ja', sms: form.get('sms') === 'ja' })
         return ok('/profil', 'Dina val för aviseringar är sparade.')
       },
     }
@@ -264,38 +264,38 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
     const rest = match[2] ?? ''
     const base = `/program/${id}`
     let sub: RegExpExecArray | null
-    if (get && rest === '') return { ...here, outcome: () => page(programmePage(engine(), staffOnly(req), req.roles, id)) }
-    if (get && rest === '/handelser') return { ...here, outcome: () => page(eventsPage(engine(), staffOnly(req), id)) }
+    if (get && rest === '') return { ...here, outcome: async () => page(await programmePage(engine(), staffOnly(req), req.roles, id)) }
+    if (get && rest === '/handelser') return { ...here, outcome: async () => page(await eventsPage(engine(), staffOnly(req), id)) }
     if (post && (sub = /^\/handelser\/([A-Za-z0-9-]+)\/oppna$/.exec(rest))) {
       const sid = sub[1] ?? ''
-      return { back: `${base}/handelser`, outcome: () => (engine().openSubmission(staffOnly(req), id, sid), { kind: 'redirect', to: `${base}/handelser/${sid}` }) }
+      return { back: `${base}/handelser`, outcome: async () => (await engine().openSubmission(staffOnly(req), id, sid), { kind: 'redirect', to: `${base}/handelser/${sid}` }) }
     }
     if (get && (sub = /^\/handelser\/([A-Za-z0-9-]+)$/.exec(rest))) {
       const sid = sub[1] ?? ''
-      return { ...here, outcome: () => page(submissionPage(engine(), engine().submission(staffOnly(req), id, sid), id)) }
+      return { ...here, outcome: async () => page(submissionPage(engine(), await engine().submission(staffOnly(req), id, sid), id)) }
     }
-    if (get && rest === '/meddelanden') return { ...here, outcome: () => page(messagesPage(engine(), staffOnly(req), id, base)) }
+    if (get && rest === '/meddelanden') return { ...here, outcome: async () => page(await messagesPage(engine(), staffOnly(req), id, base)) }
     if (post && rest === '/meddelanden') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(staffOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat.')) }
+      return { back: `${base}/meddelanden`, outcome: async () => (await engine().sendMessage(staffOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat.')) }
     }
     if (post && rest === '/meddelanden/last') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().markMessagesRead(staffOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
+      return { back: `${base}/meddelanden`, outcome: async () => (await engine().markMessagesRead(staffOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
     }
     // The programme's commands: each form carries the version it was rendered from (and the end
     // form an idempotency key); a stale version comes back as the engine's refusal on the page.
-    const action = (fn: (person: StaffPerson, version: number) => void, text: string, to = base) => ({
+    const action = (fn: (person: StaffPerson, version: number) => Promise<void>, text: string, to = base) => ({
       back: base,
-      outcome: () => {
+      outcome: async () => {
         const person = staffOnly(req)
-        fn(person, postedVersion(form))
+        await fn(person, postedVersion(form))
         return ok(to, text)
       },
     })
     if (post && rest === '/moduler') {
-      return action((person, version) => {
+      return action(async (person, version) => {
         const modules = form.getAll('modul')
         const closesOn = form.get('datum') || undefined
-        engine().startModules(person, id, modules.map((moduleId) => ({ moduleId, ...(closesOn ? { closesOn } : {}) })), version)
+        await engine().startModules(person, id, modules.map((moduleId) => ({ moduleId, ...(closesOn ? { closesOn } : {}) })), version)
       }, 'Modulerna är startade.')
     }
     if (post && rest === '/stangningsdatum') return action((person, v) => engine().changeClosingDate(person, id, form.get('modul') ?? '', form.get('datum') ?? '', v), 'Stängningsdatumet är ändrat.')
@@ -312,8 +312,8 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
   if (get && p === '/invanare') {
     return {
       ...here,
-      outcome: () => {
-        const result = patientHome(engine(), patientOnly(req))
+      outcome: async () => {
+        const result = await patientHome(engine(), patientOnly(req))
         return 'redirect' in result ? { kind: 'redirect', to: result.redirect } : page(result)
       },
     }
@@ -323,16 +323,16 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
     const rest = match[2] ?? ''
     const base = `/invanare/${id}`
     let sub: RegExpExecArray | null
-    if (get && rest === '') return { ...here, outcome: () => page(patientProgrammePage(engine(), patientOnly(req), id)) }
+    if (get && rest === '') return { ...here, outcome: async () => page(await patientProgrammePage(engine(), patientOnly(req), id)) }
     if (get && (sub = /^\/steg\/([A-Za-z0-9-]+)$/.exec(rest))) {
       const stepId = sub[1] ?? ''
-      return { ...here, outcome: () => page(patientStepPage(engine(), patientOnly(req), id, stepId, null, true)) }
+      return { ...here, outcome: async () => page(await patientStepPage(engine(), patientOnly(req), id, stepId, null, true)) }
     }
     if (post && (sub = /^\/formular\/([A-Za-z0-9-]+)$/.exec(rest))) {
       const formId = sub[1] ?? ''
       return {
         back: base,
-        outcome: () => {
+        outcome: async () => {
           const patient = patientOnly(req)
           const definition = engine().form(formId)
           if (!definition) throw new Refused('not-found', NOT_FOUND_MESSAGE)
@@ -342,11 +342,11 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
           // The shared scoring code checks the answers first, so the page can keep them and
           // point at each problem; the engine checks them again when it stores them.
           const problems = validateAnswers(definition, answers)
-          const retry = (list: { questionId: string; code: string }[]): Outcome =>
-            page(patientStepPage(engine(), patient, id, stepId, { formId, values: answers, errors: problemTexts(list) } satisfies FormRetry, false), 422)
+          const retry = async (list: { questionId: string; code: string }[]): Promise<Outcome> =>
+            page(await patientStepPage(engine(), patient, id, stepId, { formId, values: answers, errors: problemTexts(list) } satisfies FormRetry, false), 422)
           if (problems.length > 0) return retry(problems)
           try {
-            engine().submitForm(patient, id, formId, answers, key)
+            await engine().submitForm(patient, id, formId, answers, key)
           } catch (error) {
             if (error instanceof Refused && error.code === 'invalid-answers') return retry(error.problems)
             throw error
@@ -355,28 +355,28 @@ function route(sandbox: Sandbox, req: Request, paths: ServerPaths): { outcome: (
         },
       }
     }
-    if (get && rest === '/meddelanden') return { ...here, outcome: () => page(messagesPage(engine(), patientOnly(req), id, base)) }
+    if (get && rest === '/meddelanden') return { ...here, outcome: async () => page(await messagesPage(engine(), patientOnly(req), id, base)) }
     if (post && rest === '/meddelanden') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().sendMessage(patientOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat till din behandlare.')) }
+      return { back: `${base}/meddelanden`, outcome: async () => (await engine().sendMessage(patientOnly(req), id, form.get('text') ?? '', postedKey(form)), ok(`${base}/meddelanden`, 'Meddelandet är skickat till din behandlare.')) }
     }
     if (post && rest === '/meddelanden/last') {
-      return { back: `${base}/meddelanden`, outcome: () => (engine().markMessagesRead(patientOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
+      return { back: `${base}/meddelanden`, outcome: async () => (await engine().markMessagesRead(patientOnly(req), id), ok(`${base}/meddelanden`, 'Meddelandena är markerade som lästa.')) }
     }
     if (post && rest === '/mobil') {
       return {
         back: base,
-        outcome: () => {
+        outcome: async () => {
           const value = (form.get('mobil') ?? '').trim()
-          engine().setMobileNumber(patientOnly(req), id, value === '' ? null : value)
+          await engine().setMobileNumber(patientOnly(req), id, value === '' ? null : value)
           return ok(base, value === '' ? 'Mobilnumret är borttaget.' : 'Mobilnumret är sparat.')
         },
       }
     }
-    if (get && rest === '/mina-svar') return { ...here, outcome: () => page(myAnswersPage(engine(), patientOnly(req), id)) }
+    if (get && rest === '/mina-svar') return { ...here, outcome: async () => page(await myAnswersPage(engine(), patientOnly(req), id)) }
     if (get && rest === '/mina-svar.json') {
       return {
         ...here,
-        outcome: () => ({ kind: 'file', status: 200, type: 'application/json; charset=utf-8', body: `${JSON.stringify(engine().patientExport(patientOnly(req), id), null, 2)}\n`, download: `plus-mina-svar.json` }),
+        outcome: async () => ({ kind: 'file', status: 200, type: 'application/json; charset=utf-8', body: `${JSON.stringify(await engine().patientExport(patientOnly(req), id), null, 2)}\n`, download: `plus-mina-svar.json` }),
       }
     }
   }
@@ -412,17 +412,18 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
 
   let form = new URLSearchParams()
   let roles: Role[] = []
-  const context = (): PageContext => ({
+  const context = async (): Promise<PageContext> => ({
     person,
     roles,
     path: url.pathname,
     flash,
     now: sandbox.clock.now(),
-    outbox: sandbox.engine.outbox(),
+    outbox: await sandbox.engine.outbox(),
     contentProblems: sandbox.contentProblems,
     contentNotice: sandbox.contentNotice,
   })
-  const sendPage = (status: number, body: PageBody, ctx: PageContext = context()) => {
+  const sendPage = async (status: number, body: PageBody, given?: PageContext) => {
+    const ctx = given ?? (await context())
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...security, ...(setCookies.length ? { 'Set-Cookie': setCookies } : {}) })
     res.end(method === 'HEAD' ? undefined : page(ctx, body.title, body.body))
   }
@@ -435,20 +436,20 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
 
   let back = '/'
   try {
-    roles = person.kind === 'staff' ? sandbox.engine.rolesOf(person) : []
+    roles = person.kind === 'staff' ? await sandbox.engine.rolesOf(person) : []
     if (method === 'POST') form = await readBody(req)
     const found = route(sandbox, { method, path: url.pathname, person, roles, form, query: url.searchParams }, paths)
     if (!found) {
-      sendPage(404, { title: 'Sidan finns inte', body: html`<p>Det finns ingen sådan sida i Provkör. <a href="/">Till startsidan</a></p>` })
+      await sendPage(404, { title: 'Sidan finns inte', body: html`<p>Det finns ingen sådan sida i Provkör. <a href="/">Till startsidan</a></p>` })
       return
     }
     back = found.back
-    const outcome = found.outcome()
+    const outcome = await found.outcome()
     // Opening a step (a GET) is a command too; whatever a command put in the outbox goes out now.
-    sandbox.afterAction()
+    await sandbox.afterAction()
     switch (outcome.kind) {
       case 'page':
-        sendPage(outcome.status, outcome.body)
+        await sendPage(outcome.status, outcome.body)
         return
       case 'redirect':
         redirect(outcome.to, outcome.flash, outcome.person)
@@ -469,13 +470,13 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
         redirect(back, { kind: 'error', text: error.message })
         return
       }
-      sendPage(statusOf(error.code), { title: 'Det gick inte', body: html`<p class="flash flash-error" role="alert">${error.message}</p><p><a href="${homeOf(person, roles)}">Till din startsida</a></p>` })
+      await sendPage(statusOf(error.code), { title: 'Det gick inte', body: html`<p class="flash flash-error" role="alert">${error.message}</p><p><a href="${homeOf(person, roles)}">Till din startsida</a></p>` })
       return
     }
     // Never a stack trace in the page, and no patient data in the terminal: only the kind of error.
     process.stderr.write(`provkör: ${method} ${url.pathname}: ${error instanceof Error ? error.name : 'error'}\n`)
     try {
-      sendPage(500, { title: 'Något gick fel', body: html`<p>Något gick fel i Provkör. Försök igen, eller välj Börja om.</p>` })
+      await sendPage(500, { title: 'Något gick fel', body: html`<p>Något gick fel i Provkör. Försök igen, eller välj Börja om.</p>` })
     } catch {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('Något gick fel.')
@@ -486,7 +487,12 @@ export async function handle(sandbox: Sandbox, paths: ServerPaths, req: Incoming
 /** Starts the server on 127.0.0.1. Port 0 picks a free one. */
 export async function startServer(sandbox: Sandbox, paths: ServerPaths, port: number): Promise<{ server: Server; origin: string; port: number; close: () => Promise<void> }> {
   let actual = port
-  const server = createServer((req, res) => void handle(sandbox, paths, req, res, () => actual))
+  // One request at a time, as when the engine was synchronous: a page, "Börja om" (which closes
+  // and reopens the database) and a clock move never interleave.
+  let turn: Promise<void> = Promise.resolve()
+  const server = createServer((req, res) => {
+    turn = turn.then(() => handle(sandbox, paths, req, res, () => actual)).catch(() => undefined)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', () => resolve())

@@ -26,9 +26,9 @@ function programmeLink(row: ProgrammeListRow): Html {
   return html`<a href="/program/${row.programmeId}">${patientLabel(row.personnummer)}</a>`
 }
 
-export function listPage(engine: SandboxEngine, person: StaffPerson, roles: readonly Role[], which: ListKind): PageBody {
+export async function listPage(engine: SandboxEngine, person: StaffPerson, roles: readonly Role[], which: ListKind): Promise<PageBody> {
   const rows =
-    which === 'mina' ? engine.myProgrammes(person) : which === 'enhetens' ? engine.unitProgrammes(person) : engine.endedProgrammes(person)
+    which === 'mina' ? await engine.myProgrammes(person) : which === 'enhetens' ? await engine.unitProgrammes(person) : await engine.endedProgrammes(person)
   const title = `${LIST_TITLES[which]} – ${unitName(person.unitId)}`
   const dataAdmin = which === 'avslutade' && roles.includes('dataadministrator')
   const intro =
@@ -74,9 +74,9 @@ function purgeCells(engine: SandboxEngine, r: ProgrammeListRow): Html {
   return html`<td>${box}</td><td data-purge-from="${from}">${longDate(from)}</td>`
 }
 
-export function purgeConfirmPage(engine: SandboxEngine, person: StaffPerson, ids: string[]): PageBody {
+export async function purgeConfirmPage(engine: SandboxEngine, person: StaffPerson, ids: string[]): Promise<PageBody> {
   // Only what may be purged today is offered; the engine refuses the rest anyway (purge-too-early).
-  const rows = engine.endedProgrammes(person).filter((r) => ids.includes(r.programmeId) && r.endedAt !== null && engine.mayPurge(r.endedAt))
+  const rows = (await engine.endedProgrammes(person)).filter((r) => ids.includes(r.programmeId) && r.endedAt !== null && engine.mayPurge(r.endedAt))
   if (rows.length === 0) throw new Refused('nothing-chosen', 'Inget av de valda programmen får gallras än. Listan visar från vilken dag de får gallras.')
   return {
     title: 'Bekräfta gallring',
@@ -102,8 +102,8 @@ export function startPage(): PageBody {
   }
 }
 
-function overviewFacts(engine: SandboxEngine, person: StaffPerson, programmeId: string): { html: Html; status: 'active' | 'retained' | 'ended'; pending: boolean; unitId: string; responsibleUserId: string | null; version: Html } {
-  const o = engine.overview(person, programmeId)
+async function overviewFacts(engine: SandboxEngine, person: StaffPerson, programmeId: string): Promise<{ html: Html; status: 'active' | 'retained' | 'ended'; pending: boolean; unitId: string; responsibleUserId: string | null; version: Html }> {
+  const o = await engine.overview(person, programmeId)
   return {
     responsibleUserId: o.responsibleUserId,
     // Every form on the page sends the version the page was rendered from.
@@ -129,8 +129,8 @@ function behandlareOptions(unitId: string, selected: string | null): Html {
   return html`${STAFF.filter((s) => s.unitId === unitId && s.role === 'behandlare').map((s) => html`<option value="${s.id}"${s.id === selected ? html` selected` : ''}>${s.name} (${s.title})</option>`)}`
 }
 
-export function programmePage(engine: SandboxEngine, person: StaffPerson, roles: readonly Role[], programmeId: string): PageBody {
-  const facts = overviewFacts(engine, person, programmeId)
+export async function programmePage(engine: SandboxEngine, person: StaffPerson, roles: readonly Role[], programmeId: string): Promise<PageBody> {
+  const facts = await overviewFacts(engine, person, programmeId)
   const base = `/program/${programmeId}`
   const title = 'Invånarens program'
   if (!roles.includes('behandlare')) {
@@ -144,8 +144,8 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
           <form method="post" action="${base}/ansvarig" class="inline-form">${facts.version}<div class="field"><label for="ansvarig">Ny ansvarig behandlare</label><select id="ansvarig" name="ansvarig">${behandlareOptions(person.unitId, facts.responsibleUserId)}</select></div><button type="submit">Byt ansvarig</button></form></section>`
     return { title, body: html`${facts.html}${actions}` }
   }
-  const tree = engine.tree(person, programmeId)
-  const events = engine.events(person, programmeId)
+  const tree = await engine.tree(person, programmeId)
+  const events = await engine.events(person, programmeId)
   const active = facts.status === 'active'
   const started = tree.modules.filter((m) => m.status !== 'upcoming')
   const upcoming = tree.modules.filter((m) => m.status === 'upcoming')
@@ -182,7 +182,7 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
       </form>`
   const unread = events.unreadSubmissions
   const body = html`
-    <p class="lead">${patientLabelFromTree(engine, person, programmeId)}</p>
+    <p class="lead">${await patientLabelFromTree(engine, person, programmeId)}</p>
     <ul class="actions">
       <li><a href="${base}/handelser">Hantera händelser${unread > 0 ? ` (${unread} olästa)` : ''}</a></li>
       <li><a href="${base}/meddelanden">Meddelanden${events.messages.unreadFromPatient > 0 ? ` (${events.messages.unreadFromPatient} olästa)` : ''}</a></li>
@@ -213,8 +213,8 @@ export function programmePage(engine: SandboxEngine, person: StaffPerson, roles:
   return { title, body }
 }
 
-function patientLabelFromTree(engine: SandboxEngine, person: StaffPerson, programmeId: string): string {
-  const row = [...engine.unitProgrammes(person), ...engine.endedProgrammes(person)].find((r) => r.programmeId === programmeId)
+async function patientLabelFromTree(engine: SandboxEngine, person: StaffPerson, programmeId: string): Promise<string> {
+  const row = [...await engine.unitProgrammes(person), ...await engine.endedProgrammes(person)].find((r) => r.programmeId === programmeId)
   return row ? patientLabel(row.personnummer) : ''
 }
 
@@ -224,8 +224,8 @@ function levelBadge(engine: SandboxEngine, formId: string, bandLabel: string | n
   return html` <span class="level level-${band.level}">${bandLevelLabel[band.level]}</span>`
 }
 
-export function eventsPage(engine: SandboxEngine, person: StaffPerson, programmeId: string): PageBody {
-  const view = engine.events(person, programmeId)
+export async function eventsPage(engine: SandboxEngine, person: StaffPerson, programmeId: string): Promise<PageBody> {
+  const view = await engine.events(person, programmeId)
   const base = `/program/${programmeId}`
   const list = view.submissions.length === 0
     ? html`<p>Invånaren har inte skickat in några formulär än.</p>`
@@ -268,8 +268,8 @@ export function submissionPage(engine: SandboxEngine, view: SubmissionView, prog
   }
 }
 
-export function rolesPage(engine: SandboxEngine, person: StaffPerson): PageBody {
-  const grants = engine.unitRoles(person)
+export async function rolesPage(engine: SandboxEngine, person: StaffPerson): Promise<PageBody> {
+  const grants = await engine.unitRoles(person)
   const people = STAFF.filter((s) => s.unitId === person.unitId)
   return {
     title: `Roller – ${unitName(person.unitId)}`,
@@ -288,8 +288,8 @@ export function rolesPage(engine: SandboxEngine, person: StaffPerson): PageBody 
   }
 }
 
-export function profilePage(engine: SandboxEngine, person: StaffPerson): PageBody {
-  const prefs = engine.preferences(person)
+export async function profilePage(engine: SandboxEngine, person: StaffPerson): Promise<PageBody> {
+  const prefs = await engine.preferences(person)
   return {
     title: 'Min profil',
     body: html`<p>Välj hur du vill få aviseringar (flaggor) från Stöd och behandling. Väljer du inget visas de bara när du loggar in.</p>

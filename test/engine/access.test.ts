@@ -90,23 +90,23 @@ const ROLES: [string, Actor][] = [
 ]
 
 /** A world with a programme of every kind of target, seen from vc-norr and the patient PNR. */
-function setUp() {
-  const w = world()
+async function setUp() {
+  const w = await world()
   // Purged: ended, past the grace period, purged by vc-norr.
-  const purged = startWithOro(w, PURGED_PNR)
-  w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: purged, reason: 'completed', expectedVersion: versionOf(w, purged) })
+  const purged = await startWithOro(w, PURGED_PNR)
+  await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: purged, reason: 'completed', expectedVersion: await versionOf(w, purged) })
   w.clock.advanceDays(30)
-  w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
+  await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
   // Own: vc-norr's programme for PNR, with a submission and a message.
-  const own = startWithOro(w, PNR)
-  const submitted = w.engine.execute(patient(), { type: 'submit-form', programmeId: own, formId: 'oro-uppgift', answers: { 'oro-nar': 'På kvällen' } })
+  const own = await startWithOro(w, PNR)
+  const submitted = await w.engine.execute(patient(), { type: 'submit-form', programmeId: own, formId: 'oro-uppgift', answers: { 'oro-nar': 'På kvällen' } })
   const submissionId = submitted.events[0]?.type === 'form-submitted' ? submitted.events[0].submissionId : ''
-  const sent = w.engine.execute(patient(), { type: 'send-message', programmeId: own, text: 'Hej' })
+  const sent = await w.engine.execute(patient(), { type: 'send-message', programmeId: own, text: 'Hej' })
   const messageId = sent.events[0]?.type === 'message-sent' ? sent.events[0].messageId : ''
   // Another unit's programme (another patient too); another patient's programme in vc-norr.
-  const otherUnit = w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
-  const otherPatient = startWithOro(w, PNR_C)
-  const theirs = w.engine.execute(patient(PNR_C), { type: 'submit-form', programmeId: otherPatient, formId: 'oro-uppgift', answers: { 'oro-nar': 'Morgon' } })
+  const otherUnit = (await w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })).programmeId ?? ''
+  const otherPatient = await startWithOro(w, PNR_C)
+  const theirs = await w.engine.execute(patient(PNR_C), { type: 'submit-form', programmeId: otherPatient, formId: 'oro-uppgift', answers: { 'oro-nar': 'Morgon' } })
   const theirSubmissionId = theirs.events[0]?.type === 'form-submitted' ? theirs.events[0].submissionId : ''
   const ids: Record<Target, string> = { own, 'other unit': otherUnit, 'other patient': otherPatient, 'never existed': 'p-finns-inte', purged, 'wrong id kind': messageId }
   // The submission asked for with each target: the programme's own where it has one.
@@ -138,9 +138,9 @@ function realReason(target: Target, actor: Actor): string {
 }
 
 /** Runs a request; the thrown refusal (as the actor sees it, whole) or 'ok'. */
-function attempt(run: () => unknown): { refusal: unknown; message: string; name: string } | 'ok' {
+async function attempt(run: () => unknown): Promise<{ refusal: unknown; message: string; name: string } | 'ok'> {
   try {
-    run()
+    await run()
     return 'ok'
   } catch (error) {
     if (!(error instanceof EngineRefusal)) throw error
@@ -159,15 +159,15 @@ describe('the refusal matrix', () => {
     describe(route, () => {
       for (const [name, actor] of ROLES) {
         const may = allowed(route, actor)
-        it(`given a ${name}, then ${may ? 'everything they cannot reach gets the one not-found refusal, with the real reason in the audit log' : 'every target gets the same role-missing refusal'}`, () => {
-          const { w, ids, submissions } = setUp()
+        it(`given a ${name}, then ${may ? 'everything they cannot reach gets the one not-found refusal, with the real reason in the audit log' : 'every target gets the same role-missing refusal'}`, async () => {
+          const { w, ids, submissions } = await setUp()
           const order: Target[] = ['other unit', 'other patient', 'never existed', 'purged', 'wrong id kind', 'own']
-          const outcomes = new Map<Target, ReturnType<typeof attempt>>()
+          const outcomes = new Map<Target, Awaited<ReturnType<typeof attempt>>>()
           for (const target of order) {
             const id = ids[target]
-            const r = request(route, id, submissions[target], versionOf(w, id) || 1)
-            outcomes.set(target, attempt(() => ('command' in r ? w.engine.execute(actor, r.command) : w.engine.query(actor, r.query))))
-            const last = w.store.listAudit().at(-1)
+            const r = request(route, id, submissions[target], await versionOf(w, id) || 1)
+            outcomes.set(target, await attempt(async () => ('command' in r ? await w.engine.execute(actor, r.command) : await w.engine.query(actor, r.query))))
+            const last = (await w.store.listAudit()).at(-1)
             if (!may) {
               expect(last, target).toMatchObject({ action: route, outcome: 'refused', refusalCode: 'role-missing' })
               continue
@@ -191,112 +191,112 @@ describe('the refusal matrix', () => {
   }
 
   for (const route of ['submission', 'mark-submission-read'] as const) {
-    it(`given ${route} on the own programme with a message id, another programme's submission id or an unknown id, then each is the same not-found`, () => {
-      const { w, ids, messageId, submissions } = setUp()
+    it(`given ${route} on the own programme with a message id, another programme's submission id or an unknown id, then each is the same not-found`, async () => {
+      const { w, ids, messageId, submissions } = await setUp()
       const foreignId = submissions['other patient']
       for (const submissionId of [messageId, foreignId, 's-finns-inte']) {
         const r = request(route, ids.own, submissionId, 0)
-        expect(attempt(() => ('command' in r ? w.engine.execute(BEHANDLARE, r.command) : w.engine.query(BEHANDLARE, r.query)))).toEqual(HIDDEN)
-        expect(w.store.listAudit().at(-1)).toMatchObject({ action: route, programmeId: ids.own, outcome: 'refused', refusalCode: 'unknown-submission' })
+        expect(await attempt(async () => ('command' in r ? await w.engine.execute(BEHANDLARE, r.command) : await w.engine.query(BEHANDLARE, r.query)))).toEqual(HIDDEN)
+        expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: route, programmeId: ids.own, outcome: 'refused', refusalCode: 'unknown-submission' })
       }
     })
   }
 })
 
 describe('each unit\'s programme is independent', () => {
-  it('given an open programme at another unit, when a behandlare starts one for the same personnummer, then it starts and the answer tells nothing about the other', () => {
-    const w = world()
-    const soder = w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    const norr = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '191212121212' })
+  it('given an open programme at another unit, when a behandlare starts one for the same personnummer, then it starts and the answer tells nothing about the other', async () => {
+    const w = await world()
+    const soder = await w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    const norr = await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '191212121212' })
     expect(norr.programmeId).not.toBe(soder.programmeId)
     expect(JSON.stringify(norr)).not.toContain(soder.programmeId ?? 'none')
     expect(JSON.stringify(norr)).not.toContain('vc-soder')
     // Each unit sees only its own.
-    expect(w.engine.query(BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([norr.programmeId])
-    expect(w.engine.query(SODER_BEHANDLARE, { type: 'list-unit' }).map((r) => r.programmeId)).toEqual([soder.programmeId])
+    expect((await w.engine.query(BEHANDLARE, { type: 'list-unit' })).map((r) => r.programmeId)).toEqual([norr.programmeId])
+    expect((await w.engine.query(SODER_BEHANDLARE, { type: 'list-unit' })).map((r) => r.programmeId)).toEqual([soder.programmeId])
     // The patient has both.
-    expect(w.engine.query(patient(), { type: 'patient-programmes' }).map((p) => p.programmeId).sort()).toEqual([norr.programmeId, soder.programmeId].sort())
+    expect((await w.engine.query(patient(), { type: 'patient-programmes' })).map((p) => p.programmeId).sort()).toEqual([norr.programmeId, soder.programmeId].sort())
   })
 
-  it('given the answer to a start, then it is the same whether or not another unit has a programme for the patient', () => {
-    const shape = (withOther: boolean) => {
-      const w = world()
-      if (withOther) w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-      const result = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+  it('given the answer to a start, then it is the same whether or not another unit has a programme for the patient', async () => {
+    const shape = async (withOther: boolean) => {
+      const w = await world()
+      if (withOther) await w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+      const result = await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
       return { ...result, programmeId: 'x', events: result.events.map((e) => ({ ...e, programmeId: 'x' })), flags: result.flags.map((f) => ({ ...f, programmeId: 'x', recipientRef: f.recipient === 'patient' ? 'x' : f.recipientRef })) }
     }
-    expect(shape(true)).toEqual(shape(false))
+    expect(await shape(true)).toEqual(await shape(false))
   })
 
-  it('given a handover to a unit that already has an open programme for the patient, then the handover is sent and the receiving unit is refused when it accepts', () => {
-    const w = world()
-    w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    const p = startWithOro(w)
+  it('given a handover to a unit that already has an open programme for the patient, then the handover is sent and the receiving unit is refused when it accepts', async () => {
+    const w = await world()
+    await w.engine.execute(SODER_BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    const p = await startWithOro(w)
     // The sending unit learns nothing about the receiving unit's programmes.
-    w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: versionOf(w, p) })
-    expect(refusedWith(() => w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, p) }))).toBe('programme-already-active')
+    await w.engine.execute(BEHANDLARE, { type: 'hand-over', programmeId: p, toUnitId: 'vc-soder', expectedVersion: await versionOf(w, p) })
+    expect(await refusedWith(async () => w.engine.execute(SODER_INVANARADMIN, { type: 'accept-handover', programmeId: p, responsibleUserId: 'u-beh-s', expectedVersion: await versionOf(w, p) }))).toBe('programme-already-active')
   })
 })
 
 describe('separation of duties', () => {
-  it('given a behandlare, when they start a programme for their own personnummer in any spelling, then it is refused and logged', () => {
-    const w = world()
+  it('given a behandlare, when they start a programme for their own personnummer in any spelling, then it is refused and logged', async () => {
+    const w = await world()
     const self = staff('u-beh', 'vc-norr', PNR)
     for (const spelling of ['19121212-1212', '191212121212', '121212+1212']) {
-      expect(refusedWith(() => w.engine.execute(self, { type: 'start-programme', personnummer: spelling }))).toBe('own-personnummer')
-      expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'start-programme', outcome: 'refused', refusalCode: 'own-personnummer', actorPersonnummer: '191212121212' })
+      expect(await refusedWith(() => w.engine.execute(self, { type: 'start-programme', personnummer: spelling }))).toBe('own-personnummer')
+      expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'start-programme', outcome: 'refused', refusalCode: 'own-personnummer', actorPersonnummer: '191212121212' })
     }
-    expect(w.store.listProgrammes({})).toEqual([])
+    expect(await w.store.listProgrammes({})).toEqual([])
   })
 
-  it('given a programme for a behandlare\'s own personnummer started by a colleague, when they open or change it, then it is refused and logged', () => {
-    const w = world()
-    const p = startWithOro(w, PNR)
+  it('given a programme for a behandlare\'s own personnummer started by a colleague, when they open or change it, then it is refused and logged', async () => {
+    const w = await world()
+    const p = await startWithOro(w, PNR)
     const self = staff('u-beh2', 'vc-norr', PNR)
-    expect(refusedWith(() => w.engine.query(self, { type: 'programme-tree', programmeId: p }))).toBe('own-personnummer')
-    expect(refusedWith(() => w.engine.execute(self, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('own-personnummer')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ outcome: 'refused', refusalCode: 'own-personnummer', patient: '191212121212' })
+    expect(await refusedWith(() => w.engine.query(self, { type: 'programme-tree', programmeId: p }))).toBe('own-personnummer')
+    expect(await refusedWith(() => w.engine.execute(self, { type: 'send-message', programmeId: p, text: 'Hej' }))).toBe('own-personnummer')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ outcome: 'refused', refusalCode: 'own-personnummer', patient: '191212121212' })
   })
 
-  it('given a behörighetsadministratör, when they grant themselves a role, then it is refused (own-account) and logged', () => {
-    const w = world()
-    expect(refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin', role: 'behandlare' }))).toBe('own-account')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'grant-role', outcome: 'refused', refusalCode: 'own-account' })
-    expect(w.store.rolesOf('u-admin', 'vc-norr')).toEqual(['behorighetsadministrator'])
+  it('given a behörighetsadministratör, when they grant themselves a role, then it is refused (own-account) and logged', async () => {
+    const w = await world()
+    expect(await refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin', role: 'behandlare' }))).toBe('own-account')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'grant-role', outcome: 'refused', refusalCode: 'own-account' })
+    expect(await w.store.rolesOf('u-admin', 'vc-norr')).toEqual(['behorighetsadministrator'])
   })
 
-  it('given a second account of the administrator (the same personnummer), when the administrator grants it a role, then it is refused (own-account) and logged', () => {
-    const w = world()
+  it('given a second account of the administrator (the same personnummer), when the administrator grants it a role, then it is refused (own-account) and logged', async () => {
+    const w = await world()
     const ownNumber = ADMIN.kind === 'staff' ? ADMIN.personnummer : ''
     // The second account logs in once (its SITHS identity carries the same personnummer).
-    refusedWith(() => w.engine.query(staff('u-admin-alt', 'vc-norr', ownNumber), { type: 'list-unit' }))
-    expect(refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin-alt', role: 'behandlare' }))).toBe('own-account')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'grant-role', actorId: 'u-admin', outcome: 'refused', refusalCode: 'own-account' })
-    expect(w.store.rolesOf('u-admin-alt', 'vc-norr')).toEqual([])
+    await refusedWith(() => w.engine.query(staff('u-admin-alt', 'vc-norr', ownNumber), { type: 'list-unit' }))
+    expect(await refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin-alt', role: 'behandlare' }))).toBe('own-account')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'grant-role', actorId: 'u-admin', outcome: 'refused', refusalCode: 'own-account' })
+    expect(await w.store.rolesOf('u-admin-alt', 'vc-norr')).toEqual([])
     // Someone else's account, seen with their own personnummer, is granted as before.
-    refusedWith(() => w.engine.query(staff('u-ny', 'vc-norr'), { type: 'list-unit' }))
-    w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-ny', role: 'behandlare' })
-    expect(w.store.rolesOf('u-ny', 'vc-norr')).toEqual(['behandlare'])
+    await refusedWith(() => w.engine.query(staff('u-ny', 'vc-norr'), { type: 'list-unit' }))
+    await w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-ny', role: 'behandlare' })
+    expect(await w.store.rolesOf('u-ny', 'vc-norr')).toEqual(['behandlare'])
   })
 
-  it('given two behörighetsadministratörer, when one gives the other a role that reaches patient content, then it is refused (role-conflict)', () => {
-    const w = world()
-    w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin2', role: 'behorighetsadministrator' })
+  it('given two behörighetsadministratörer, when one gives the other a role that reaches patient content, then it is refused (role-conflict)', async () => {
+    const w = await world()
+    await w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-admin2', role: 'behorighetsadministrator' })
     const second = staff('u-admin2')
-    expect(refusedWith(() => w.engine.execute(second, { type: 'grant-role', userId: 'u-admin', role: 'behandlare' }))).toBe('role-conflict')
-    expect(refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behorighetsadministrator' }))).toBe('role-conflict')
+    expect(await refusedWith(() => w.engine.execute(second, { type: 'grant-role', userId: 'u-admin', role: 'behandlare' }))).toBe('role-conflict')
+    expect(await refusedWith(() => w.engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behorighetsadministrator' }))).toBe('role-conflict')
   })
 
-  it('given a behörighetsadministratör, then no route to patient content is open to them', () => {
-    const w = world()
-    const p = startWithOro(w)
+  it('given a behörighetsadministratör, then no route to patient content is open to them', async () => {
+    const w = await world()
+    const p = await startWithOro(w)
     for (const route of ROUTES) {
-      const r = request(route, p, 's', versionOf(w, p))
-      expect(refusedWith(() => ('command' in r ? w.engine.execute(ADMIN, r.command) : w.engine.query(ADMIN, r.query))), route).toBe('role-missing')
+      const r = request(route, p, 's', await versionOf(w, p))
+      expect(await refusedWith(async () => ('command' in r ? await w.engine.execute(ADMIN, r.command) : await w.engine.query(ADMIN, r.query))), route).toBe('role-missing')
     }
     for (const type of ['list-unit', 'list-mine', 'list-ended', 'export-ended', 'audit-log', 'log-review'] as const) {
       const q = (type === 'export-ended' ? { type, format: 'csv' } : { type }) as Query
-      expect(refusedWith(() => w.engine.query(ADMIN, q)), type).toBe('role-missing')
+      expect(await refusedWith(() => w.engine.query(ADMIN, q)), type).toBe('role-missing')
     }
   })
 })

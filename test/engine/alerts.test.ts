@@ -14,23 +14,23 @@ function bundleWithAlert() {
 }
 
 describe('alerts', () => {
-  it('given an answer at the alert value in a low total, then the submission carries the alert and the opened answer is marked', () => {
-    const w = world({ bundle: bundleWithAlert() })
-    const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: versionOf(w, programmeId) })
-    w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'inte-alls', 'ned-ork': 'inte-alls', 'ned-doden': 'ibland' } })
-    const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
+  it('given an answer at the alert value in a low total, then the submission carries the alert and the opened answer is marked', async () => {
+    const w = await world({ bundle: bundleWithAlert() })
+    const programmeId = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+    await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: await versionOf(w, programmeId) })
+    await w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'inte-alls', 'ned-ork': 'inte-alls', 'ned-doden': 'ibland' } })
+    const [submission] = (await w.engine.query(BEHANDLARE, { type: 'events', programmeId })).submissions
     expect(submission).toMatchObject({ score: 1, inTopBand: false, alerts: [{ questionId: 'ned-doden', prompt: 'Hur ofta har du haft tankar på döden?' }] })
-    const opened = w.engine.openSubmission(BEHANDLARE, programmeId, submission?.submissionId ?? '')
+    const opened = await w.engine.openSubmission(BEHANDLARE, programmeId, submission?.submissionId ?? '')
     expect(opened.answers.filter((a) => a.alert).map((a) => a.questionId)).toEqual(['ned-doden'])
   })
 
-  it('given answers below the alert value, then there is no alert', () => {
-    const w = world({ bundle: bundleWithAlert() })
-    const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: versionOf(w, programmeId) })
-    w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'hela-tiden', 'ned-ork': 'hela-tiden', 'ned-doden': 'inte-alls' } })
-    const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
+  it('given answers below the alert value, then there is no alert', async () => {
+    const w = await world({ bundle: bundleWithAlert() })
+    const programmeId = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+    await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: await versionOf(w, programmeId) })
+    await w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': 'hela-tiden', 'ned-ork': 'hela-tiden', 'ned-doden': 'inte-alls' } })
+    const [submission] = (await w.engine.query(BEHANDLARE, { type: 'events', programmeId })).submissions
     expect(submission?.alerts).toEqual([])
   })
 })

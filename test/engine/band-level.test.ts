@@ -24,10 +24,10 @@ function bundleWithLevels() {
   })
 }
 
-function started() {
-  const w = world({ bundle: bundleWithLevels() })
-  const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: versionOf(w, programmeId) })
+async function started() {
+  const w = await world({ bundle: bundleWithLevels() })
+  const programmeId = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+  await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'nedstamdhet' }], expectedVersion: await versionOf(w, programmeId) })
   return { w, programmeId }
 }
 
@@ -36,18 +36,18 @@ describe('band level in "Hantera händelser"', () => {
     ['inte-alls', 'info'],
     ['ibland', 'attention'],
     ['hela-tiden', 'urgent'],
-  ])('given the answer %s, then the submission carries its band\'s level %s, also when opened', (answer, level) => {
-    const { w, programmeId } = started()
-    w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': answer } })
-    const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
+  ])('given the answer %s, then the submission carries its band\'s level %s, also when opened', async (answer, level) => {
+    const { w, programmeId } = await started()
+    await w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-skattning', answers: { 'ned-ledsen': answer } })
+    const [submission] = (await w.engine.query(BEHANDLARE, { type: 'events', programmeId })).submissions
     expect(submission?.bandLevel).toBe(level)
-    expect(w.engine.openSubmission(BEHANDLARE, programmeId, submission?.submissionId ?? '').bandLevel).toBe(level)
+    expect((await w.engine.openSubmission(BEHANDLARE, programmeId, submission?.submissionId ?? '')).bandLevel).toBe(level)
   })
 
-  it('given an exercise without scoring, then there is no level', () => {
-    const { w, programmeId } = started()
-    w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-uppgift', answers: { 'ned-text': 'Promenad' } })
-    const [submission] = w.engine.query(BEHANDLARE, { type: 'events', programmeId }).submissions
+  it('given an exercise without scoring, then there is no level', async () => {
+    const { w, programmeId } = await started()
+    await w.engine.execute(patient(), { type: 'submit-form', programmeId, formId: 'ned-uppgift', answers: { 'ned-text': 'Promenad' } })
+    const [submission] = (await w.engine.query(BEHANDLARE, { type: 'events', programmeId })).submissions
     expect(submission?.bandLevel).toBeNull()
   })
 })

@@ -64,57 +64,56 @@ function contents(path: string): Record<string, unknown[]> {
 }
 
 describe('bench population', () => {
-  it('given the same scripts, then populating through the store equals running them through the engine', () => {
+  it('given the same scripts, then populating through the store equals running them through the engine', async () => {
     const populated = join(dir, 'populated.db')
     let now = Date.parse(setupAt())
     const clock = () => new Date(now)
-    const a = createEngine({ store: openSqliteStore({ path: populated }), bundle, clock, newId: benchIds('setup') })
-    const worldA = setUpWorld(a)
-    populate(openSqliteStore({ path: populated }), worldA, PROGRAMMES)
+    const a = await createEngine({ store: openSqliteStore({ path: populated }), bundle, clock, newId: benchIds('setup') })
+    const worldA = await setUpWorld(a)
+    await populate(openSqliteStore({ path: populated }), worldA, PROGRAMMES)
 
     const executed = join(dir, 'executed.db')
     const queue: string[] = []
     const engineIds = benchIds('engine')
-    const b = createEngine({ store: openSqliteStore({ path: executed }), bundle, clock, newId: () => queue.shift() ?? engineIds() })
-    const worldB = setUpWorld(b)
+    const b = await createEngine({ store: openSqliteStore({ path: executed }), bundle, clock, newId: () => queue.shift() ?? engineIds() })
+    const worldB = await setUpWorld(b)
     const commands = Array.from({ length: PROGRAMMES }, (_, i) => simulateProgramme(i, worldB).script)
       .flat()
       .sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0))
     expect(commands.length).toBeGreaterThan(PROGRAMMES * 5)
     const nights = Array.from({ length: 90 }, (_, k) => morningRunAt(addDays(SWEEP_DAY, k - 90)))
     let next = 0
-    const until = (at: string) => {
+    const until = async (at: string) => {
       for (; next < commands.length && (commands[next]?.at ?? '') < at; next++) {
         const c = commands[next]
         if (!c) break
         now = Date.parse(c.at)
         queue.splice(0, queue.length, ...c.ids)
-        b.execute(c.actor, c.command)
+        await b.execute(c.actor, c.command)
       }
     }
     const storeB = openSqliteStore({ path: executed })
     /** Undelivered due keys on a day: by the index, and by a full scan with dueFlags. */
-    const due = (day: string) => {
+    const due = async (day: string) => {
       const key = (k: FlagDeliveryKey) => `${k.programmeId}/${k.flagId}/${k.moduleId}/${k.occurrence}`
-      const index = storeB.listDueFlagKeys(day).map(key).sort()
-      const scan = storeB
-        .listProgrammes({})
-        .flatMap((state) => dueFlags(state, b.content, startOfLocalDay(day)))
-        .filter((d) => !storeB.hasFlagDelivery(d.key))
-        .map((d) => key(d.key))
-        .sort()
+      const index = (await storeB.listDueFlagKeys(day)).map(key).sort()
+      const scan: string[] = []
+      for (const state of await storeB.listProgrammes({})) {
+        for (const d of dueFlags(state, b.content, startOfLocalDay(day))) if (!(await storeB.hasFlagDelivery(d.key))) scan.push(key(d.key))
+      }
+      scan.sort()
       return { index, scan }
     }
     for (const night of nights) {
-      until(night)
+      await until(night)
       now = Date.parse(night)
-      const { index, scan } = due(localDate(night))
+      const { index, scan } = await due(localDate(night))
       expect(index, night).toEqual(scan)
-      const run = b.deliverDueFlags()
+      const run = await b.deliverDueFlags()
       expect(run.failed).toEqual([])
       expect(run.delivered.length, night).toBe(scan.length)
     }
-    until(SWEEP_AT)
+    await until(SWEEP_AT)
     expect(next).toBe(commands.length)
 
     const left = contents(populated)
@@ -124,17 +123,17 @@ describe('bench population', () => {
     // And the measured sweep delivers the same flags on both.
     now = Date.parse(SWEEP_AT)
     const summary = (run: FlagRun) => run.delivered.map((f) => `${f.programmeId}/${f.flagId}/${f.moduleId}/${f.dueOn}`).sort()
-    const sweptA = a.deliverDueFlags()
-    const sweptB = b.deliverDueFlags()
+    const sweptA = await a.deliverDueFlags()
+    const sweptB = await b.deliverDueFlags()
     expect(summary(sweptA)).toEqual(summary(sweptB))
     expect(sweptA.delivered.length).toBeGreaterThan(0)
     // Ahead of the sweep, the index keeps agreeing with a full scan.
     for (let d = 1; d <= 100; d += 3) {
-      const { index, scan } = due(addDays(SWEEP_DAY, d))
+      const { index, scan } = await due(addDays(SWEEP_DAY, d))
       expect(index, `day ${d} after the sweep`).toEqual(scan)
     }
-    storeB.close()
-    a.close()
-    b.close()
+    await storeB.close()
+    await a.close()
+    await b.close()
   })
 })

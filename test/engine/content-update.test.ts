@@ -21,23 +21,23 @@ function nextBundle() {
 }
 
 describe('content update', () => {
-  it('given a running programme, when a new bundle arrives, then progress and answers are kept and removed answers are marked', () => {
+  it('given a running programme, when a new bundle arrives, then progress and answers are kept and removed answers are marked', async () => {
     const store = openSqliteStore({ path: ':memory:' })
     const clock = new TestClock()
-    const w = world({ store, clock })
-    const p = startWithOro(w)
-    w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
-    const { events } = w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' } })
+    const w = await world({ store, clock })
+    const p = await startWithOro(w)
+    await w.engine.execute(patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
+    const { events } = await w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'hela-tiden' } })
     const s = events[0]?.type === 'form-submitted' ? events[0].submissionId : ''
 
     clock.advanceDays(1)
-    const updated = createEngine({ store, bundle: nextBundle(), clock: clock.now, newId: sequentialIds('v2') })
-    const overview = updated.query(BEHANDLARE, { type: 'overview', programmeId: p })
+    const updated = await createEngine({ store, bundle: nextBundle(), clock: clock.now, newId: sequentialIds('v2') })
+    const overview = await updated.query(BEHANDLARE, { type: 'overview', programmeId: p })
     expect(overview.contentVersion).toBe('1.1.0')
-    expect(store.getProgramme(p)?.startedOnContentVersion).toBe('1.0.0')
-    expect(store.readEvents(p).at(-1)).toMatchObject({ type: 'content-updated', fromVersion: '1.0.0', toVersion: '1.1.0' })
+    expect((await store.getProgramme(p))?.startedOnContentVersion).toBe('1.0.0')
+    expect((await store.readEvents(p)).at(-1)).toMatchObject({ type: 'content-updated', fromVersion: '1.0.0', toVersion: '1.1.0' })
 
-    const tree = updated.query(BEHANDLARE, { type: 'programme-tree', programmeId: p })
+    const tree = await updated.query(BEHANDLARE, { type: 'programme-tree', programmeId: p })
     const oro = tree.modules.find((m) => m.moduleId === 'oro')
     expect(oro).toMatchObject({ title: 'Oro och grubbel', status: 'open' })
     expect(oro?.sections[0]?.steps.map((x) => [x.title, x.openedAt !== null, x.form?.submissionId ?? null])).toEqual([
@@ -45,32 +45,32 @@ describe('content update', () => {
       ['Hur mycket oroar du dig?', true, s],
     ])
 
-    const view = updated.query(BEHANDLARE, { type: 'submission', programmeId: p, submissionId: s })
+    const view = await updated.query(BEHANDLARE, { type: 'submission', programmeId: p, submissionId: s })
     expect(view).toMatchObject({ score: 5, bandLabel: 'Hög nivå', contentVersion: '1.0.0' })
     expect(view.answers).toEqual([
       { questionId: 'oro-hur-ofta', prompt: 'Hur ofta oroar du dig nu?', value: 'ofta', display: 'Ofta', removed: false, alert: false },
       { questionId: 'oro-svart-sluta', prompt: 'Hur svårt är det att sluta oroa dig?', value: 'hela-tiden', display: 'Hela tiden', removed: true, alert: false },
     ])
     // The form cannot be submitted a second time because its id is the same.
-    expect(() => updated.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-somn': 'ofta' } })).toThrow(/form-already-submitted/)
+    await expect(updated.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-somn': 'ofta' } })).rejects.toThrow(/form-already-submitted/)
   })
 
-  it('given a started module that a new bundle removed, then it stays in the tree, marked', () => {
+  it('given a started module that a new bundle removed, then it stays in the tree, marked', async () => {
     const store = openSqliteStore({ path: ':memory:' })
     const clock = new TestClock()
-    const w = world({ store, clock })
-    const p = startWithOro(w)
-    const updated = createEngine({ store, bundle: testBundle({ version: '2.0.0', modules: [angestModule()] }), clock: clock.now, newId: sequentialIds('v2') })
-    const tree = updated.query(BEHANDLARE, { type: 'programme-tree', programmeId: p })
+    const w = await world({ store, clock })
+    const p = await startWithOro(w)
+    const updated = await createEngine({ store, bundle: testBundle({ version: '2.0.0', modules: [angestModule()] }), clock: clock.now, newId: sequentialIds('v2') })
+    const tree = await updated.query(BEHANDLARE, { type: 'programme-tree', programmeId: p })
     expect(tree.modules.map((m) => [m.moduleId, m.status, m.removedFromContent])).toEqual([
       ['angest', 'upcoming', false],
       ['oro', 'open', true],
     ])
   })
 
-  it('given the same version with different content, then the engine refuses to start (misuse)', () => {
+  it('given the same version with different content, then the engine refuses to start (misuse)', async () => {
     const store = openSqliteStore({ path: ':memory:' })
-    world({ store })
-    expect(() => createEngine({ store, bundle: testBundle({ modules: [angestModule()] }), clock: new TestClock().now })).toThrow(/new version/)
+    await world({ store })
+    await expect(createEngine({ store, bundle: testBundle({ modules: [angestModule()] }), clock: new TestClock().now })).rejects.toThrow(/new version/)
   })
 })

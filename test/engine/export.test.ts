@@ -6,34 +6,34 @@ import { EXPORT_PAGE } from '../../src/engine/core/export-ended.ts'
 import { csvCell, exportFileName } from '../../src/engine/index.ts'
 import { BEHANDLARE, DATAADMIN, PNR, PNR12, patient, refusedWith, startWithOro, versionOf, world } from './harness.ts'
 
-function endedWorld() {
-  const w = world()
-  const p = startWithOro(w)
-  w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ofta' } })
-  w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-uppgift', answers: { 'oro-nar': '=kl 18, "efter maten"' } })
-  w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Tack!' })
+async function endedWorld() {
+  const w = await world()
+  const p = await startWithOro(w)
+  await w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ofta' } })
+  await w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-uppgift', answers: { 'oro-nar': '=kl 18, "efter maten"' } })
+  await w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Tack!' })
   return { w, p }
 }
 
 describe('export', () => {
-  it('given ended programmes, when the dataadministratör exports JSON, then every programme with its answers is in it', () => {
-    const { w, p } = endedWorld()
-    const ongoing = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' }).programmeId
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
+  it('given ended programmes, when the dataadministratör exports JSON, then every programme with its answers is in it', async () => {
+    const { w, p } = await endedWorld()
+    const ongoing = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: '19121212-1220' })).programmeId
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    const file = await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
     expect(file).toMatchObject({ format: 'json', mediaType: 'application/json', fileName: 'plus-vc-norr-2025-04-07.json' })
     const data = JSON.parse(file.body)
     expect(data.programmes).toHaveLength(1)
     expect(data.programmes[0]).toMatchObject({ programmeId: p, personnummer: PNR12, endReason: 'completed', submissions: [{ formId: 'oro-skattning', score: 4, bandLabel: 'Hög nivå' }, { formId: 'oro-uppgift' }], messages: [{ from: 'patient', text: 'Tack!' }] })
     expect(file.body).not.toContain(ongoing)
-    expect(w.store.listAudit().at(-2)).toMatchObject({ action: 'export-ended', programmeId: p, access: 'read', actorId: 'u-data' })
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, exportFormat: 'json', rowCount: 1 })
+    expect((await w.store.listAudit()).at(-2)).toMatchObject({ action: 'export-ended', programmeId: p, access: 'read', actorId: 'u-data' })
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, exportFormat: 'json', rowCount: 1 })
   })
 
-  it('given ended programmes, when exported as CSV, then it is UTF-8 with BOM, semicolons and CRLF, one row per submission, for Excel with Swedish settings', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
+  it('given ended programmes, when exported as CSV, then it is UTF-8 with BOM, semicolons and CRLF, one row per submission, for Excel with Swedish settings', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    const file = await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
     expect(file).toMatchObject({ format: 'csv', mediaType: 'text/csv; charset=utf-8', fileName: 'plus-vc-norr-2025-04-07.csv', programmes: 1, rows: 2 })
     expect(file.body.startsWith('\ufeffprogramme_id;personnummer;started_on;ended_at;end_reason;module_id;form_id;submitted_at;score;band;answers_json\r\n')).toBe(true)
     expect(file.body.endsWith('\r\n')).toBe(true)
@@ -46,10 +46,10 @@ describe('export', () => {
     expect(lines[2]).toContain('"{""oro-nar"":""=kl 18, \\""efter maten\\""""}"')
   })
 
-  it('given the CSV body as bytes, when decoded as UTF-8, then the first three bytes are the BOM and å ä ö survive', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    const bytes = Buffer.from(w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' }).body, 'utf8')
+  it('given the CSV body as bytes, when decoded as UTF-8, then the first three bytes are the BOM and å ä ö survive', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    const bytes = Buffer.from((await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })).body, 'utf8')
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(bytes.toString('utf8')).toContain('Hög nivå')
   })
@@ -74,70 +74,70 @@ describe('export', () => {
     expect(csvCell(value)).toBe(written)
   })
 
-  it('given ended programmes, when streamed, then the pieces join to the same file the query returns, and no piece holds more than one programme', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
+  it('given ended programmes, when streamed, then the pieces join to the same file the query returns, and no piece holds more than one programme', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
     for (const format of ['csv', 'json'] as const) {
       const pieces: string[] = []
       let header: unknown = null
-      const summary = w.engine.exportEnded(DATAADMIN, format, (chunk) => pieces.push(chunk), (h) => {
+      const summary = await w.engine.exportEnded(DATAADMIN, format, (chunk) => pieces.push(chunk), (h) => {
         header = h
         expect(pieces).toHaveLength(0) // the header comes before any data
       })
       expect(header).toEqual({ format, mediaType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', fileName: `plus-vc-norr-2025-04-07.${format}` })
       expect(summary).toMatchObject({ format, programmes: 1, rows: format === 'csv' ? 2 : 1 })
-      expect(pieces.join('')).toBe(w.engine.query(DATAADMIN, { type: 'export-ended', format }).body)
+      expect(pieces.join('')).toBe((await w.engine.query(DATAADMIN, { type: 'export-ended', format })).body)
       expect(pieces.filter((piece) => piece.includes(p))).toHaveLength(1)
     }
   })
 
-  it('given more ended programmes than one page, when exported, then every one is in the file once, each read is logged, and the last entry records format and row count', () => {
-    const w = world()
+  it('given more ended programmes than one page, when exported, then every one is in the file once, each read is logged, and the last entry records format and row count', async () => {
+    const w = await world()
     const ended: string[] = []
     for (let i = 0; i < EXPORT_PAGE + 7; i++) {
-      const programmeId = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-      w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId, reason: 'completed', expectedVersion: versionOf(w, programmeId) })
+      const programmeId = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+      await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId, reason: 'completed', expectedVersion: await versionOf(w, programmeId) })
       ended.push(programmeId)
     }
-    const before = w.store.listAudit().length
-    const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
+    const before = (await w.store.listAudit()).length
+    const file = await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
     const data = JSON.parse(file.body) as { programmes: { programmeId: string }[] }
     expect(data.programmes.map((x) => x.programmeId).sort()).toEqual([...ended].sort())
     expect(file).toMatchObject({ programmes: ended.length, rows: ended.length })
-    const entries = w.store.listAudit().slice(before)
+    const entries = (await w.store.listAudit()).slice(before)
     expect(entries.filter((e) => e.action === 'export-ended' && e.programmeId !== null).map((e) => e.programmeId).sort()).toEqual([...ended].sort())
     expect(entries.at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, actorId: 'u-data', outcome: 'ok', exportFormat: 'json', rowCount: ended.length })
   })
 
-  it('given a behandlare, when they try the streamed export, then it is refused before anything is written', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
+  it('given a behandlare, when they try the streamed export, then it is refused before anything is written', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
     const pieces: string[] = []
     let header = false
-    expect(refusedWith(() => w.engine.exportEnded(BEHANDLARE, 'csv', (chunk) => pieces.push(chunk), () => (header = true)))).toBe('role-missing')
+    expect(await refusedWith(() => w.engine.exportEnded(BEHANDLARE, 'csv', (chunk) => pieces.push(chunk), () => (header = true)))).toBe('role-missing')
     expect({ pieces, header }).toEqual({ pieces: [], header: false })
   })
 
-  it('given the host stops reading half-way (write throws), then the error reaches the host, the reads so far are logged and no summary claims a finished export', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    const before = w.store.listAudit().length
+  it('given the host stops reading half-way (write throws), then the error reaches the host, the reads so far are logged and no summary claims a finished export', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    const before = (await w.store.listAudit()).length
     let pieces = 0
-    expect(() =>
+    await expect(
       w.engine.exportEnded(DATAADMIN, 'json', () => {
         if (++pieces === 2) throw new Error('connection closed')
       }),
-    ).toThrow('connection closed')
-    const entries = w.store.listAudit().slice(before)
+    ).rejects.toThrow('connection closed')
+    const entries = (await w.store.listAudit()).slice(before)
     expect(entries.map((e) => [e.action, e.programmeId])).toEqual([['export-ended', p]])
     expect(entries.some((e) => e.exportFormat !== undefined && e.exportFormat !== null)).toBe(false)
   })
 
-  it('given no ended programmes, when exported as CSV, then the file is the header alone and the audit entry records zero rows', () => {
-    const w = world()
-    const file = w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
+  it('given no ended programmes, when exported as CSV, then the file is the header alone and the audit entry records zero rows', async () => {
+    const w = await world()
+    const file = await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
     expect(file.body.split('\r\n').filter(Boolean)).toHaveLength(1)
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, exportFormat: 'csv', rowCount: 0 })
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'export-ended', programmeId: null, exportFormat: 'csv', rowCount: 0 })
   })
 
   it('given any unit id, when it names an export file, then the name has no path separator, no `..` and no control character', () => {
@@ -153,9 +153,9 @@ describe('export', () => {
     expect(exportFileName('C:\\temp\\x', '2025-04-07T07:00:00.000Z', 'json')).toBe('plus-C__temp_x-2025-04-07.json')
   })
 
-  it('given an ongoing programme, when the patient downloads, then they get their answers and messages as text', () => {
-    const { w, p } = endedWorld()
-    const download = w.engine.query(patient(), { type: 'patient-export', programmeId: p })
+  it('given an ongoing programme, when the patient downloads, then they get their answers and messages as text', async () => {
+    const { w, p } = await endedWorld()
+    const download = await w.engine.query(patient(), { type: 'patient-export', programmeId: p })
     expect(download).toMatchObject({
       type: 'plus-patient-export',
       programmeId: p,
@@ -168,9 +168,9 @@ describe('export', () => {
     expect(JSON.stringify(download)).not.toContain(PNR12)
   })
 
-  it('given an ended programme, then the patient can no longer download', () => {
-    const { w, p } = endedWorld()
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    expect(refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
+  it('given an ended programme, then the patient can no longer download', async () => {
+    const { w, p } = await endedWorld()
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    expect(await refusedWith(() => w.engine.query(patient(), { type: 'patient-export', programmeId: p }))).toBe('programme-closed')
   })
 })

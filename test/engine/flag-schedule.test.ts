@@ -39,147 +39,152 @@ import {
   world,
   UNDO_MIGRATION_6,
   versionOf,
+  intercept,
 } from './harness.ts'
 
 const key = (k: FlagDeliveryKey): string => `${k.programmeId}/${k.flagId}/${k.moduleId}/${k.occurrence}`
 
 /** What a full scan finds: every programme's due flags on `day`, less those delivered. */
-function fullScan(w: World, day: string, content = w.engine.content): string[] {
+async function fullScan(w: World, day: string, content = w.engine.content): Promise<string[]> {
   const at = startOfLocalDay(day)
-  return w.store
-    .listProgrammes({})
-    .flatMap((state) => dueFlags(state, content, at))
-    .filter((due) => !w.store.hasFlagDelivery(due.key))
-    .map((due) => key(due.key))
-    .sort()
+  const found: string[] = []
+  for (const state of await w.store.listProgrammes({})) {
+    for (const due of dueFlags(state, content, at)) if (!(await w.store.hasFlagDelivery(due.key))) found.push(key(due.key))
+  }
+  return found.sort()
 }
 
 /** What the index lists on `day`. */
-function indexed(store: EngineStore, day: string): string[] {
-  return store.listDueFlagKeys(day).map(key).sort()
+async function indexed(store: EngineStore, day: string): Promise<string[]> {
+  return (await store.listDueFlagKeys(day)).map(key).sort()
 }
 
 /** The index agrees with the full scan on each of the next `days` days. */
-function expectAgreement(w: World, label: string, days = 100, content = w.engine.content): void {
+async function expectAgreement(w: World, label: string, days = 100, content = w.engine.content): Promise<void> {
   const today = localDate(w.clock.now())
   for (let d = 0; d <= days; d++) {
     const day = addDays(today, d)
-    expect(indexed(w.store, day), `${label}, ${day}`).toEqual(fullScan(w, day, content))
+    expect(await indexed(w.store, day), `${label}, ${day}`).toEqual(await fullScan(w, day, content))
   }
 }
 
 /** A sweep delivers exactly what the full scan finds today, and nothing is left due after it. */
-function expectSweepDeliversFullScan(w: World, label: string): number {
+async function expectSweepDeliversFullScan(w: World, label: string): Promise<number> {
   const today = localDate(w.clock.now())
-  const expected = fullScan(w, today)
-  const run = w.engine.deliverDueFlags()
+  const expected = await fullScan(w, today)
+  const run = await w.engine.deliverDueFlags()
   expect(run.failed, label).toEqual([])
   const delivered = run.delivered.map((f) => `${f.programmeId}/${f.flagId}/${f.moduleId ?? ''}`).sort()
   expect(delivered, label).toEqual(expected.map((k) => k.split('/').slice(0, 3).join('/')).sort())
-  expect(fullScan(w, today), label).toEqual([])
-  expect(indexed(w.store, today), label).toEqual([])
+  expect(await fullScan(w, today), label).toEqual([])
+  expect(await indexed(w.store, today), label).toEqual([])
   return delivered.length
 }
 
 describe('flag schedule index', () => {
-  it('given every kind of command, then after each one the index lists exactly what a full scan finds, on every day ahead', () => {
-    const w = world()
-    const run = (label: string, actor: Parameters<World['engine']['execute']>[0], command: Command): string => {
-      const result = w.engine.execute(actor, command)
-      expectAgreement(w, label)
+  it('given every kind of command, then after each one the index lists exactly what a full scan finds, on every day ahead', async () => {
+    const w = await world()
+    const run = async (label: string, actor: Parameters<World['engine']['execute']>[0], command: Command): Promise<string> => {
+      const result = await w.engine.execute(actor, command)
+      await expectAgreement(w, label)
       return result.programmeId ?? ''
     }
-    const p = run('start-programme', BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    const q = run('start-programme (2)', BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
-    const r = run('start-programme (3)', BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_C })
-    run('start-modules', BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-05-10' }, { moduleId: 'angest' }], expectedVersion: versionOf(w, p) })
-    run('start-modules (2)', BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, q) })
+    const p = await run('start-programme', BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    const q = await run('start-programme (2)', BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
+    const r = await run('start-programme (3)', BEHANDLARE_2, { type: 'start-programme', personnummer: PNR_C })
+    await run('start-modules', BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-05-10' }, { moduleId: 'angest' }], expectedVersion: await versionOf(w, p) })
+    await run('start-modules (2)', BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro' }], expectedVersion: await versionOf(w, q) })
     w.clock.advanceDays(2)
-    run('change-module-closing-date', BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-20', expectedVersion: versionOf(w, p) })
-    run('edit-welcome-text', BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen!', expectedVersion: versionOf(w, p) })
+    await run('change-module-closing-date', BEHANDLARE, { type: 'change-module-closing-date', programmeId: p, moduleId: 'oro', closesOn: '2025-04-20', expectedVersion: await versionOf(w, p) })
+    await run('edit-welcome-text', BEHANDLARE, { type: 'edit-welcome-text', programmeId: p, text: 'Välkommen!', expectedVersion: await versionOf(w, p) })
     w.clock.advanceDays(8)
-    expect(expectSweepDeliversFullScan(w, 'sweep on day 10')).toBeGreaterThan(0)
-    run('open-step', patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
-    run('submit-form', patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ibland' } })
-    const submissionId = w.store.getProgramme(p)?.submissions[0]?.submissionId ?? ''
-    run('send-message (patient)', patient(), { type: 'send-message', programmeId: p, text: 'Hej' })
+    expect(await expectSweepDeliversFullScan(w, 'sweep on day 10')).toBeGreaterThan(0)
+    await run('open-step', patient(), { type: 'open-step', programmeId: p, stepId: 'oro-vad-ar-oro' })
+    await run('submit-form', patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ofta', 'oro-svart-sluta': 'ibland' } })
+    const submissionId = (await w.store.getProgramme(p))?.submissions[0]?.submissionId ?? ''
+    await run('send-message (patient)', patient(), { type: 'send-message', programmeId: p, text: 'Hej' })
     w.clock.advanceDays(1)
-    run('mark-messages-read (clinician)', BEHANDLARE, { type: 'mark-messages-read', programmeId: p })
-    run('mark-submission-read', BEHANDLARE, { type: 'mark-submission-read', programmeId: p, submissionId })
-    run('send-message (clinician)', BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej tillbaka' })
-    run('mark-messages-read (patient)', patient(), { type: 'mark-messages-read', programmeId: p })
-    run('set-mobile-number', patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
+    await run('mark-messages-read (clinician)', BEHANDLARE, { type: 'mark-messages-read', programmeId: p })
+    await run('mark-submission-read', BEHANDLARE, { type: 'mark-submission-read', programmeId: p, submissionId })
+    await run('send-message (clinician)', BEHANDLARE, { type: 'send-message', programmeId: p, text: 'Hej tillbaka' })
+    await run('mark-messages-read (patient)', patient(), { type: 'mark-messages-read', programmeId: p })
+    await run('set-mobile-number', patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
     w.clock.advanceDays(9)
-    expect(expectSweepDeliversFullScan(w, 'sweep on day 20')).toBeGreaterThan(0)
-    run('change-responsible', INVANARADMIN, { type: 'change-responsible', programmeId: q, responsibleUserId: 'u-beh2', expectedVersion: versionOf(w, q) })
-    run('hand-over', BEHANDLARE_2, { type: 'hand-over', programmeId: q, toUnitId: 'vc-soder', expectedVersion: versionOf(w, q) })
+    expect(await expectSweepDeliversFullScan(w, 'sweep on day 20')).toBeGreaterThan(0)
+    await run('change-responsible', INVANARADMIN, { type: 'change-responsible', programmeId: q, responsibleUserId: 'u-beh2', expectedVersion: await versionOf(w, q) })
+    await run('hand-over', BEHANDLARE_2, { type: 'hand-over', programmeId: q, toUnitId: 'vc-soder', expectedVersion: await versionOf(w, q) })
     w.clock.set('2025-07-05T08:00:00.000Z') // the clinician flag of q waits for a responsible
-    expect(expectSweepDeliversFullScan(w, 'sweep while q waits for a handover')).toBeGreaterThan(0)
-    run('accept-handover', SODER_INVANARADMIN, { type: 'accept-handover', programmeId: q, responsibleUserId: 'u-beh-s', expectedVersion: versionOf(w, q) })
-    run('retain-programme', SODER_BEHANDLARE, { type: 'retain-programme', programmeId: q, until: '2025-08-01', expectedVersion: versionOf(w, q) })
-    run('end-programme', BEHANDLARE_2, { type: 'end-programme', programmeId: r, reason: 'completed', expectedVersion: versionOf(w, r) })
+    expect(await expectSweepDeliversFullScan(w, 'sweep while q waits for a handover')).toBeGreaterThan(0)
+    await run('accept-handover', SODER_INVANARADMIN, { type: 'accept-handover', programmeId: q, responsibleUserId: 'u-beh-s', expectedVersion: await versionOf(w, q) })
+    await run('retain-programme', SODER_BEHANDLARE, { type: 'retain-programme', programmeId: q, until: '2025-08-01', expectedVersion: await versionOf(w, q) })
+    await run('end-programme', BEHANDLARE_2, { type: 'end-programme', programmeId: r, reason: 'completed', expectedVersion: await versionOf(w, r) })
     w.clock.advanceDays(30) // the purge's grace period
-    run('purge-programmes', DATAADMIN, { type: 'purge-programmes', programmeIds: [r] })
-    run('end-programme (2)', BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'other-care', expectedVersion: versionOf(w, p) })
-    expect(indexed(w.store, '2030-01-01')).toEqual([])
+    await run('purge-programmes', DATAADMIN, { type: 'purge-programmes', programmeIds: [r] })
+    await run('end-programme (2)', BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'other-care', expectedVersion: await versionOf(w, p) })
+    expect(await indexed(w.store, '2030-01-01')).toEqual([])
   })
 
-  it('given a notifier that fails, then the flag stays on the schedule and the next sweep finds it', () => {
+  it('given a notifier that fails, then the flag stays on the schedule and the next sweep finds it', async () => {
     const clock = new TestClock()
     const store = openSqliteStore({ path: ':memory:' })
     let failing = true
-    const engine = createEngine({
+    const engine = await createEngine({
       store,
       bundle: testBundle(),
       clock: clock.now,
       newId: sequentialIds(),
       notifier: { notify: () => { if (failing) throw new Error('down') } },
     })
-    engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
-    engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
-    const { programmeId } = engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    expect(store.listDueFlagKeys('2025-04-07')).toMatchObject([{ programmeId, flagId: 'moment-startat' }])
-    expect(engine.deliverDueFlags().failed).toHaveLength(1)
+    await engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
+    await engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+    const { programmeId } = await engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    expect(await store.listDueFlagKeys('2025-04-07')).toMatchObject([{ programmeId, flagId: 'moment-startat' }])
+    expect((await engine.deliverDueFlags()).failed).toHaveLength(1)
     failing = false
-    expect(engine.deliverDueFlags().delivered).toHaveLength(1)
-    expect(store.listDueFlagKeys('2025-04-07')).toEqual([])
+    expect((await engine.deliverDueFlags()).delivered).toHaveLength(1)
+    expect(await store.listDueFlagKeys('2025-04-07')).toEqual([])
   })
 
-  it('given programmes with nothing due, then the sweep reads none of them', () => {
-    const w = world()
+  it('given programmes with nothing due, then the sweep reads none of them', async () => {
+    const w = await world()
     for (const personnummer of [PNR, PNR_B, PNR_C]) {
-      const { programmeId } = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
-      w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: programmeId ?? '', modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, programmeId ?? '') })
+      const { programmeId } = await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
+      await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: programmeId ?? '', modules: [{ moduleId: 'oro' }], expectedVersion: await versionOf(w, programmeId ?? '') })
     }
     const reads = { get: 0, list: 0 }
-    const counting: EngineStore = {
-      ...w.store,
-      getProgramme: (id) => (reads.get++, w.store.getProgramme(id)),
-      listProgrammes: (filter) => (reads.list++, w.store.listProgrammes(filter)),
-    }
-    const engine = createEngine({ store: counting, bundle: testBundle(), clock: w.clock.now, newId: sequentialIds('again') })
+    // Programme states read one by one, or claimed by the sweep; and lists of programmes.
+    const counting = intercept(w.store, (ops) => ({
+      getProgramme: async (id) => (reads.get++, await ops.getProgramme(id)),
+      claimDueProgrammes: async (today, after, limit) => {
+        const claimed = await ops.claimDueProgrammes(today, after, limit)
+        reads.get += claimed.length
+        return claimed
+      },
+      listProgrammes: async (filter) => (reads.list++, await ops.listProgrammes(filter)),
+    }))
+    const engine = await createEngine({ store: counting, bundle: testBundle(), clock: w.clock.now, newId: sequentialIds('again') })
     reads.list = 0
     w.clock.advanceDays(3)
-    expect(engine.deliverDueFlags().delivered).toEqual([])
+    expect((await engine.deliverDueFlags()).delivered).toEqual([])
     expect(reads).toEqual({ get: 0, list: 0 })
     w.clock.advanceDays(5) // the reminder of all three, after seven whole quiet days
-    expect(engine.deliverDueFlags().delivered).toHaveLength(3)
+    expect((await engine.deliverDueFlags()).delivered).toHaveLength(3)
     expect(reads).toEqual({ get: 3, list: 0 })
   })
 
-  it('given flag definitions that change with a new bundle, then the schedule is rebuilt from them', () => {
-    const w = world()
-    const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, p) })
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: versionOf(w, p) })
-    const q = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro', closesOn: '2025-05-01' }], expectedVersion: versionOf(w, q) })
+  it('given flag definitions that change with a new bundle, then the schedule is rebuilt from them', async () => {
+    const w = await world()
+    const p = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+    await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro' }], expectedVersion: await versionOf(w, p) })
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: await versionOf(w, p) })
+    const q = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })).programmeId ?? ''
+    await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: q, modules: [{ moduleId: 'oro', closesOn: '2025-05-01' }], expectedVersion: await versionOf(w, q) })
     const flags = FLAGS.map((f) => (f.trigger === 'inactivity' ? { ...f, days: 3 } : f.trigger === 'module-closing' ? { ...f, days: 10 } : f))
     const bundle = testBundle({ version: '1.1.0', flags })
-    const updated = createEngine({ store: w.store, bundle, clock: w.clock.now, newId: sequentialIds('v2') })
+    const updated = await createEngine({ store: w.store, bundle, clock: w.clock.now, newId: sequentialIds('v2') })
     const v2: World = { ...w, engine: updated }
-    expectAgreement(v2, 'after the update', 100, updated.content)
-    expect(indexed(w.store, '2025-04-11')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
+    await expectAgreement(v2, 'after the update', 100, updated.content)
+    expect(await indexed(w.store, '2025-04-11')).toEqual([`${q}/paminnelse-startat-moment//since-2025-04-07`])
   })
 
   describe('on a database from before the schedule', () => {
@@ -188,16 +193,16 @@ describe('flag schedule index', () => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
     })
 
-    it('given running programmes, when the engine opens it, then the migration adds the schedule and the engine fills it', () => {
+    it('given running programmes, when the engine opens it, then the migration adds the schedule and the engine fills it', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'plus-schedule-'))
       dirs.push(dir)
       const path = join(dir, 'plus.db')
       const clock = new TestClock()
-      const before = world({ path, clock })
-      const p = before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-      before.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-25' }], expectedVersion: versionOf(before, p) })
-      before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
-      before.engine.close()
+      const before = await world({ path, clock })
+      const p = (await before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+      await before.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-25' }], expectedVersion: await versionOf(before, p) })
+      await before.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
+      await before.engine.close()
       // Back to schema version 2, with the programmes and deliveries it had.
       const db = new DatabaseSync(path)
       db.exec(UNDO_MIGRATION_6)
@@ -205,13 +210,13 @@ describe('flag schedule index', () => {
       db.exec('ALTER TABLE audit_log DROP COLUMN export_format; ALTER TABLE audit_log DROP COLUMN row_count') // migration 5
       db.close()
 
-      const after = openWorld({ path, clock: new TestClock('2025-04-07T09:00:00.000Z'), ids: sequentialIds('after') })
+      const after = await openWorld({ path, clock: new TestClock('2025-04-07T09:00:00.000Z'), ids: sequentialIds('after') })
       expect(new DatabaseSync(path).prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.at(-1)?.version })
-      expectAgreement(after, 'after the migration')
-      expect(indexed(after.store, '2025-04-22').map((k) => k.split('/')[1])).toEqual(['modul-avslutas', 'paminnelse-startat-moment', 'paminnelse-startat-moment'])
+      await expectAgreement(after, 'after the migration')
+      expect((await indexed(after.store, '2025-04-22')).map((k) => k.split('/')[1])).toEqual(['modul-avslutas', 'paminnelse-startat-moment', 'paminnelse-startat-moment'])
       after.clock.set('2025-04-22T06:00:00.000Z') // 08:00, the delivery window's start
-      expect(expectSweepDeliversFullScan(after, 'first sweep after the migration')).toBe(3)
-      after.engine.close()
+      expect(await expectSweepDeliversFullScan(after, 'first sweep after the migration')).toBe(3)
+      await after.engine.close()
     })
   })
 })

@@ -1,7 +1,7 @@
 // A ready engine for tests: two care units with one user per role, an in-memory (or file)
 // SQLite store, a clock the test moves and predictable ids.
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
-import { createEngine, type Actor, type Engine, type EngineStore, openSqliteStore } from '../../src/engine/index.ts'
+import { createEngine, type Actor, type Engine, type EngineStore, openSqliteStore, type StoreOperations } from '../../src/engine/index.ts'
 import { luhnCheckDigit } from '../../src/identity/personnummer.ts'
 import { testBundle } from './bundle.ts'
 
@@ -69,50 +69,50 @@ export function sequentialIds(prefix = 'id'): () => string {
 }
 
 /** Opens an engine on a store (in memory unless a path is given). */
-export function openWorld(options: { path?: string; bundle?: PlusBundle; clock?: TestClock; ids?: () => string; store?: EngineStore } = {}): World {
+export async function openWorld(options: { path?: string; bundle?: PlusBundle; clock?: TestClock; ids?: () => string; store?: EngineStore } = {}): Promise<World> {
   const clock = options.clock ?? new TestClock()
   const ids = options.ids ?? sequentialIds()
   const store = options.store ?? openSqliteStore({ path: options.path ?? ':memory:' })
-  const engine = createEngine({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: ids })
+  const engine = await createEngine({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: ids })
   return { engine, store, clock, ids }
 }
 
 /** A world with both units set up and every role granted. */
-export function world(options: Parameters<typeof openWorld>[0] = {}): World {
-  const w = openWorld(options)
+export async function world(options: Parameters<typeof openWorld>[0] = {}): Promise<World> {
+  const w = await openWorld(options)
   const { engine } = w
-  engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')
-  engine.createUnit({ unitId: 'vc-soder', name: 'Vårdcentralen Söder' }, 'u-admin-s')
+  await engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')
+  await engine.createUnit({ unitId: 'vc-soder', name: 'Vårdcentralen Söder' }, 'u-admin-s')
   for (const [who, role] of [
     ['u-beh', 'behandlare'],
     ['u-beh2', 'behandlare'],
     ['u-inv', 'invanaradministrator'],
     ['u-data', 'dataadministrator'],
   ] as const) {
-    engine.execute(ADMIN, { type: 'grant-role', userId: who, role })
+    await engine.execute(ADMIN, { type: 'grant-role', userId: who, role })
   }
   for (const [who, role] of [
     ['u-beh-s', 'behandlare'],
     ['u-inv-s', 'invanaradministrator'],
     ['u-data-s', 'dataadministrator'],
   ] as const) {
-    engine.execute(SODER_ADMIN, { type: 'grant-role', userId: who, role })
+    await engine.execute(SODER_ADMIN, { type: 'grant-role', userId: who, role })
   }
   return w
 }
 
 /** Starts a programme for PNR with the Oro module, returning its id. */
-export function startWithOro(w: World, personnummer = PNR): string {
-  const started = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
+export async function startWithOro(w: World, personnummer = PNR): Promise<string> {
+  const started = await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })
   const programmeId = started.programmeId ?? ''
-  w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }], expectedVersion: versionOf(w, programmeId) })
+  await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId, modules: [{ moduleId: 'oro' }], expectedVersion: await versionOf(w, programmeId) })
   return programmeId
 }
 
-/** Runs fn and returns the refusal code it threw, or fails. */
-export function refusedWith(fn: () => unknown): string {
+/** Runs fn (awaiting what it returns) and returns the refusal code it threw or rejected with, or fails. */
+export async function refusedWith(fn: () => unknown): Promise<string> {
   try {
-    fn()
+    await fn()
   } catch (error) {
     if (error && typeof error === 'object' && 'code' in error && (error as { name?: string }).name === 'EngineRefusal') {
       return String((error as { code: unknown }).code)
@@ -152,6 +152,19 @@ export const UNDO_MIGRATION_6 = `
 `
 
 /** The programme's current version: what a client whose screen is up to date sends as expectedVersion. */
-export function versionOf(w: { store: EngineStore }, programmeId: string): number {
-  return w.store.getProgramme(programmeId)?.version ?? 0
+export async function versionOf(w: { store: EngineStore }, programmeId: string): Promise<number> {
+  return (await w.store.getProgramme(programmeId))?.version ?? 0
+}
+
+/**
+ * The store (or a transaction) with some operations replaced, inside its transactions and
+ * savepoints too: the engine reads through the transaction it runs in, never the store itself.
+ * `wrap` gets the operations being wrapped (the store's or the transaction's) to call through.
+ */
+export function intercept<S extends StoreOperations>(ops: S, wrap: (ops: StoreOperations) => Partial<StoreOperations>): S {
+  return {
+    ...ops,
+    ...wrap(ops),
+    transaction: <T>(fn: (tx: StoreOperations) => Promise<T>): Promise<T> => ops.transaction((tx) => fn(intercept(tx, wrap))),
+  }
 }

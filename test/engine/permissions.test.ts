@@ -130,20 +130,20 @@ const ACTORS: [Who | 'nobody' | 'system', Actor][] = [
 
 const PERMISSION_CODES = ['role-missing', 'not-found']
 
-function setUp() {
-  const w = world()
-  const p = startWithOro(w)
-  const submitted = w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ibland', 'oro-svart-sluta': 'ibland' } })
+async function setUp() {
+  const w = await world()
+  const p = await startWithOro(w)
+  const submitted = await w.engine.execute(patient(), { type: 'submit-form', programmeId: p, formId: 'oro-skattning', answers: { 'oro-hur-ofta': 'ibland', 'oro-svart-sluta': 'ibland' } })
   const s = submitted.events[0]?.type === 'form-submitted' ? submitted.events[0].submissionId : ''
-  w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej' })
+  await w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Hej' })
   return { ...w, p, s }
 }
 
-function run(w: ReturnType<typeof setUp>, actor: Actor, action: keyof typeof ALLOWED): string {
-  const s = sample(action, w.p, w.s, versionOf(w, w.p))
+async function run(w: Awaited<ReturnType<typeof setUp>>, actor: Actor, action: keyof typeof ALLOWED): Promise<string> {
+  const s = sample(action, w.p, w.s, await versionOf(w, w.p))
   try {
-    if ('command' in s) w.engine.execute(actor, s.command)
-    else w.engine.query(actor, s.query)
+    if ('command' in s) await w.engine.execute(actor, s.command)
+    else await w.engine.query(actor, s.query)
     return 'ok'
   } catch (error) {
     return refusedWith(() => {
@@ -161,14 +161,14 @@ describe('permissions', () => {
     describe(action, () => {
       for (const [who, actor] of ACTORS) {
         const allowed = (ALLOWED[action] as string[]).includes(who)
-        it(`given ${who}, when ${action}, then it is ${allowed ? 'allowed' : 'refused with role-missing and logged'}`, () => {
-          const w = setUp()
-          const outcome = run(w, actor, action)
+        it(`given ${who}, when ${action}, then it is ${allowed ? 'allowed' : 'refused with role-missing and logged'}`, async () => {
+          const w = await setUp()
+          const outcome = await run(w, actor, action)
           if (allowed) {
             expect(PERMISSION_CODES).not.toContain(outcome)
           } else {
             expect(outcome).toBe('role-missing')
-            const last = w.store.listAudit().at(-1)
+            const last = (await w.store.listAudit()).at(-1)
             expect(last).toMatchObject({ action, outcome: 'refused', refusalCode: 'role-missing' })
           }
         })
@@ -184,23 +184,23 @@ describe('permissions', () => {
         }
         for (const who of ALLOWED[action]) {
           const reason = who === 'patient' ? 'not-own-programme' : 'other-unit'
-          it(`given a ${who} of ${who === 'patient' ? 'another programme' : 'another unit'}, when ${action}, then it is refused with not-found and the audit log has ${reason} with the programme`, () => {
-            const w = setUp()
-            if (who === 'patient') w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
+          it(`given a ${who} of ${who === 'patient' ? 'another programme' : 'another unit'}, when ${action}, then it is refused with not-found and the audit log has ${reason} with the programme`, async () => {
+            const w = await setUp()
+            if (who === 'patient') await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_B })
             const actor = sameRoleElsewhere[who]
             if (!actor) throw new Error('no actor')
-            expect(run(w, actor, action)).toBe('not-found')
-            expect(w.store.listAudit().at(-1)).toMatchObject({ action, programmeId: w.p, outcome: 'refused', refusalCode: reason })
+            expect(await run(w, actor, action)).toBe('not-found')
+            expect((await w.store.listAudit()).at(-1)).toMatchObject({ action, programmeId: w.p, outcome: 'refused', refusalCode: reason })
           })
         }
-        it(`given an unknown programme, when ${action}, then it is refused with not-found and the audit log has programme-not-found`, () => {
-          const w = setUp()
+        it(`given an unknown programme, when ${action}, then it is refused with not-found and the audit log has programme-not-found`, async () => {
+          const w = await setUp()
           const who = ALLOWED[action][0]
           const actor = ACTORS.find(([name]) => name === who)?.[1]
           if (!actor) throw new Error('no actor')
           const s = sample(action, 'p-finns-inte', w.s, 1)
-          expect(refusedWith(() => ('command' in s ? w.engine.execute(actor, s.command) : w.engine.query(actor, s.query)))).toBe('not-found')
-          expect(w.store.listAudit().at(-1)).toMatchObject({ action, programmeId: 'p-finns-inte', outcome: 'refused', refusalCode: 'programme-not-found' })
+          expect(await refusedWith(async () => ('command' in s ? await w.engine.execute(actor, s.command) : await w.engine.query(actor, s.query)))).toBe('not-found')
+          expect((await w.store.listAudit()).at(-1)).toMatchObject({ action, programmeId: 'p-finns-inte', outcome: 'refused', refusalCode: 'programme-not-found' })
         })
       }
     })

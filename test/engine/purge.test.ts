@@ -43,34 +43,34 @@ afterEach(() => {
 })
 
 /** Two programmes with answers, messages and mobile numbers; `purged` ended 30 days ago. */
-function filledWorld() {
+async function filledWorld() {
   const dir = mkdtempSync(join(tmpdir(), 'plus-purge-'))
   dirs.push(dir)
   const path = join(dir, 'plus.db')
-  const w = world({ path })
-  const purged = startWithOro(w, PURGED_PNR)
-  const kept = startWithOro(w, KEPT_PNR)
+  const w = await world({ path })
+  const purged = await startWithOro(w, PURGED_PNR)
+  const kept = await startWithOro(w, KEPT_PNR)
   for (const [p, who, answer, message, mobile] of [
     [purged, PURGED_PNR, ANSWER, MESSAGE, '070-174 06 99'],
     [kept, KEPT_PNR, KEPT_ANSWER, KEPT_MESSAGE, '070-174 06 98'],
   ] as const) {
-    w.engine.execute(patient(who), { type: 'submit-form', programmeId: p, formId: 'oro-uppgift', answers: { 'oro-nar': answer } })
-    w.engine.execute(patient(who), { type: 'send-message', programmeId: p, text: message })
-    w.engine.execute(patient(who), { type: 'set-mobile-number', programmeId: p, mobileNumber: mobile })
+    await w.engine.execute(patient(who), { type: 'submit-form', programmeId: p, formId: 'oro-uppgift', answers: { 'oro-nar': answer } })
+    await w.engine.execute(patient(who), { type: 'send-message', programmeId: p, text: message })
+    await w.engine.execute(patient(who), { type: 'set-mobile-number', programmeId: p, mobileNumber: mobile })
   }
-  w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: purged, reason: 'completed', expectedVersion: w.store.getProgramme(purged)?.version ?? 0 })
+  await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: purged, reason: 'completed', expectedVersion: (await w.store.getProgramme(purged))?.version ?? 0 })
   w.clock.advanceDays(30)
   return { w, path, purged, kept }
 }
 
 describe('purge', () => {
-  it('given an ended programme past its grace period, when purged, then its personnummer, answers, messages and phone number are gone from the files', () => {
-    const { w, path, purged, kept } = filledWorld()
-    w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
-    expect(w.store.getProgramme(purged)).toBeNull()
-    expect(w.store.readEvents(purged)).toEqual([])
-    expect(w.store.purgeRecord(purged)).toMatchObject({ unitId: 'vc-norr', compactedAt: expect.any(String) })
-    w.engine.close()
+  it('given an ended programme past its grace period, when purged, then its personnummer, answers, messages and phone number are gone from the files', async () => {
+    const { w, path, purged, kept } = await filledWorld()
+    await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
+    expect(await w.store.getProgramme(purged)).toBeNull()
+    expect(await w.store.readEvents(purged)).toEqual([])
+    expect(await w.store.purgeRecord(purged)).toMatchObject({ unitId: 'vc-norr', compactedAt: expect.any(String) })
+    await w.engine.close()
 
     expect(leftIn(path)).toEqual([])
     // The check can see data: the programme that was not purged is still there.
@@ -80,74 +80,74 @@ describe('purge', () => {
     expect(bytes.includes(asStored(KEPT_MESSAGE))).toBe(true)
 
     const reopened = openSqliteStore({ path })
-    expect(reopened.getProgramme(kept)?.patient).toBe(KEPT_PNR)
-    const trail = reopened.listAudit({ programmeId: purged })
+    expect((await reopened.getProgramme(kept))?.patient).toBe(KEPT_PNR)
+    const trail = await reopened.listAudit({ programmeId: purged })
     expect(trail.at(-1)).toMatchObject({ action: 'purge-programmes', actorId: 'u-data', unitId: 'vc-norr', patient: PURGED_PNR, outcome: 'ok' })
     expect(trail.length).toBeGreaterThan(5)
-    reopened.close()
+    await reopened.close()
   })
 
-  it('given an ongoing programme, then purging it is refused and nothing is removed', () => {
-    const { w, purged, kept } = filledWorld()
-    expect(refusedWith(() => w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged, kept] }))).toBe('programme-not-ended')
-    expect(w.store.getProgramme(purged)).not.toBeNull()
-    w.engine.close()
+  it('given an ongoing programme, then purging it is refused and nothing is removed', async () => {
+    const { w, purged, kept } = await filledWorld()
+    expect(await refusedWith(() => w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged, kept] }))).toBe('programme-not-ended')
+    expect(await w.store.getProgramme(purged)).not.toBeNull()
+    await w.engine.close()
   })
 
-  it('given another unit, then its dataadministratör gets not-found, as for a programme that never existed', () => {
-    const { w, purged } = filledWorld()
-    expect(refusedWith(() => w.engine.execute(SODER_DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] }))).toBe('not-found')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ outcome: 'refused', refusalCode: 'other-unit', patient: PURGED_PNR })
-    w.engine.close()
+  it('given another unit, then its dataadministratör gets not-found, as for a programme that never existed', async () => {
+    const { w, purged } = await filledWorld()
+    expect(await refusedWith(() => w.engine.execute(SODER_DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] }))).toBe('not-found')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ outcome: 'refused', refusalCode: 'other-unit', patient: PURGED_PNR })
+    await w.engine.close()
   })
 
-  it('given a purged programme, then queries find nothing, and a retried purge by its unit completes instead of answering not-found', () => {
-    const { w, purged } = filledWorld()
-    w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
-    expect(refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: purged }))).toBe('not-found')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ refusalCode: 'programme-purged' })
-    expect(w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })).toMatchObject({ programmeId: null })
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'purge-programmes', outcome: 'ok', programmeId: purged, patient: PURGED_PNR })
-    expect(refusedWith(() => w.engine.execute(SODER_DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] }))).toBe('not-found')
-    expect(w.engine.query(DATAADMIN, { type: 'list-ended' })).toEqual([])
-    w.engine.close()
+  it('given a purged programme, then queries find nothing, and a retried purge by its unit completes instead of answering not-found', async () => {
+    const { w, purged } = await filledWorld()
+    await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
+    expect(await refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: purged }))).toBe('not-found')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ refusalCode: 'programme-purged' })
+    expect(await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })).toMatchObject({ programmeId: null })
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'purge-programmes', outcome: 'ok', programmeId: purged, patient: PURGED_PNR })
+    expect(await refusedWith(() => w.engine.execute(SODER_DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] }))).toBe('not-found')
+    expect(await w.engine.query(DATAADMIN, { type: 'list-ended' })).toEqual([])
+    await w.engine.close()
   })
 })
 
 describe('purge grace period', () => {
-  it('given a programme ended 29 days ago, then purging is refused (purge-too-early); on day 30 it is allowed', () => {
-    const w = world()
-    const p = startWithOro(w, PNR_C)
-    w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: w.store.getProgramme(p)?.version ?? 0 })
+  it('given a programme ended 29 days ago, then purging is refused (purge-too-early); on day 30 it is allowed', async () => {
+    const w = await world()
+    const p = await startWithOro(w, PNR_C)
+    await w.engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: (await w.store.getProgramme(p))?.version ?? 0 })
     w.clock.advanceDays(29)
-    expect(refusedWith(() => w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] }))).toBe('purge-too-early')
-    expect(w.store.getProgramme(p)).not.toBeNull()
+    expect(await refusedWith(() => w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] }))).toBe('purge-too-early')
+    expect(await w.store.getProgramme(p)).not.toBeNull()
     w.clock.advanceDays(1)
-    w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] })
-    expect(w.store.getProgramme(p)).toBeNull()
+    await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] })
+    expect(await w.store.getProgramme(p)).toBeNull()
   })
 
-  it('given a deployment with a grace period of 0 days, then an ended programme may be purged the same day; a negative one is a configuration error', () => {
+  it('given a deployment with a grace period of 0 days, then an ended programme may be purged the same day; a negative one is a configuration error', async () => {
     const clock = new TestClock()
     const store = openSqliteStore({ path: ':memory:' })
-    const engine = createEngine({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), purgeGraceDays: 0 })
-    engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
-    engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
-    engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'grant-role', userId: 'u-data', role: 'dataadministrator' })
-    const { programmeId } = engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_C })
+    const engine = await createEngine({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), purgeGraceDays: 0 })
+    await engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
+    await engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+    await engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'grant-role', userId: 'u-data', role: 'dataadministrator' })
+    const { programmeId } = await engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR_C })
     const p = programmeId ?? ''
-    engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: 1 })
-    engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] })
-    expect(store.getProgramme(p)).toBeNull()
-    expect(() => createEngine({ store: openSqliteStore({ path: ':memory:' }), bundle: testBundle(), clock: clock.now, purgeGraceDays: -1 })).toThrow(TypeError)
+    await engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: 1 })
+    await engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] })
+    expect(await store.getProgramme(p)).toBeNull()
+    await expect(createEngine({ store: openSqliteStore({ path: ':memory:' }), bundle: testBundle(), clock: clock.now, purgeGraceDays: -1 })).rejects.toThrow(TypeError)
   })
 })
 
 describe('purge survives faults', () => {
   it('given the process is killed (SIGKILL) between the commit and the compaction, when the engine opens the file again, then it finishes the purge', async () => {
-    const { w, path, purged } = filledWorld()
+    const { w, path, purged } = await filledWorld()
     const now = w.clock.now().toISOString()
-    w.engine.close()
+    await w.engine.close()
 
     const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/purge-child.ts', import.meta.url)), path, purged, now], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
@@ -169,62 +169,62 @@ describe('purge survives faults', () => {
     expect(leftIn(path).length).toBeGreaterThan(0)
     // (Kept open: closing the last connection would make SQLite checkpoint by itself.)
     const peek = openSqliteStore({ path })
-    expect(peek.getProgramme(purged)).toBeNull()
-    expect(peek.purgeRecord(purged)).toMatchObject({ compactedAt: null })
+    expect(await peek.getProgramme(purged)).toBeNull()
+    expect(await peek.purgeRecord(purged)).toMatchObject({ compactedAt: null })
     expect(leftIn(path).length).toBeGreaterThan(0)
 
     // The next open finishes it: the bytes are gone while the engine is open.
-    const reopened = createEngine({ store: openSqliteStore({ path }), bundle: testBundle(), clock: () => new Date(now) })
+    const reopened = await createEngine({ store: openSqliteStore({ path }), bundle: testBundle(), clock: () => new Date(now) })
     expect(leftIn(path)).toEqual([])
-    reopened.close()
-    peek.close()
+    await reopened.close()
+    await peek.close()
     expect(leftIn(path)).toEqual([])
     const check = openSqliteStore({ path })
-    expect(check.purgeRecord(purged)?.compactedAt).toBe(now)
-    expect(check.hasUnfinishedPurge()).toBe(false)
-    check.close()
+    expect((await check.purgeRecord(purged))?.compactedAt).toBe(now)
+    expect(await check.hasUnfinishedPurge()).toBe(false)
+    await check.close()
   })
 
-  it('given another connection holds a read snapshot during the purge, then the next command after it lets go finishes the purge', () => {
-    const { w, path, purged } = filledWorld()
+  it('given another connection holds a read snapshot during the purge, then the next command after it lets go finishes the purge', async () => {
+    const { w, path, purged } = await filledWorld()
     const reader = new DatabaseSync(path)
     reader.exec('BEGIN')
     expect(reader.prepare('SELECT count(*) AS n FROM programmes').get()).toEqual({ n: 2 })
 
-    w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
-    expect(w.store.getProgramme(purged)).toBeNull()
+    await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
+    expect(await w.store.getProgramme(purged)).toBeNull()
     // The reader still sees its snapshot, so the old pages had to stay on disk for it.
     expect(reader.prepare('SELECT count(*) AS n FROM programmes').get()).toEqual({ n: 2 })
-    expect(w.store.hasUnfinishedPurge()).toBe(true)
+    expect(await w.store.hasUnfinishedPurge()).toBe(true)
     expect(leftIn(path).length).toBeGreaterThan(0)
     // Commands go on while the reader holds on; the purge stays owed, not falsely marked done.
-    w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: false, sms: false })
-    expect(w.store.hasUnfinishedPurge()).toBe(true)
-    expect(w.store.purgeRecord(purged)?.compactedAt).toBeNull()
+    await w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: false, sms: false })
+    expect(await w.store.hasUnfinishedPurge()).toBe(true)
+    expect((await w.store.purgeRecord(purged))?.compactedAt).toBeNull()
 
     reader.exec('COMMIT')
     reader.close()
     // Any next command finishes the job first.
-    w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: true, sms: false })
+    await w.engine.execute(BEHANDLARE, { type: 'set-notification-preferences', email: true, sms: false })
     expect(leftIn(path)).toEqual([])
-    expect(w.store.hasUnfinishedPurge()).toBe(false)
-    w.engine.close()
+    expect(await w.store.hasUnfinishedPurge()).toBe(false)
+    await w.engine.close()
     expect(leftIn(path)).toEqual([])
   })
 })
 
 describe('a dataadministratör reads without marking', () => {
-  it("given unread messages and submissions, when the dataadministratör exports and purges, then nothing is marked read in the other programmes", () => {
-    const { w, kept } = filledWorld()
-    const before = w.store.getProgramme(kept)
-    w.engine.query(DATAADMIN, { type: 'list-ended' })
-    w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
-    w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
-    const after = w.store.getProgramme(kept)
+  it("given unread messages and submissions, when the dataadministratör exports and purges, then nothing is marked read in the other programmes", async () => {
+    const { w, kept } = await filledWorld()
+    const before = await w.store.getProgramme(kept)
+    await w.engine.query(DATAADMIN, { type: 'list-ended' })
+    await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'csv' })
+    await w.engine.query(DATAADMIN, { type: 'export-ended', format: 'json' })
+    const after = await w.store.getProgramme(kept)
     expect(after?.messages.map((m) => m.readAt)).toEqual(before?.messages.map((m) => m.readAt))
     expect(after?.submissions.map((s) => s.readAt)).toEqual(before?.submissions.map((s) => s.readAt))
     expect(after?.version).toBe(before?.version)
-    expect(w.store.listAudit().filter((e) => e.actorId === 'u-data' && e.access === 'write')).toEqual([])
-    w.engine.close()
+    expect((await w.store.listAudit()).filter((e) => e.actorId === 'u-data' && e.access === 'write')).toEqual([])
+    await w.engine.close()
   })
 })

@@ -27,12 +27,12 @@ describe('engine README', () => {
     execFileSync(process.execPath, ['quick-start.ts'], { cwd: dir, stdio: 'pipe' })
 
     const store = openSqliteStore({ path: join(dir, 'plus.db') })
-    const programmes = store.listProgrammes({})
+    const programmes = await store.listProgrammes({})
     expect(programmes).toHaveLength(1)
     const [programme] = programmes
     expect(programme).toMatchObject({ unitId: 'vc-solna', responsibleUserId: 'hsa-anna', messages: [{ from: 'patient' }] })
     expect(Object.keys(programme?.modules ?? {})).toEqual(['oro'])
-    expect(store.listAudit({ programmeId: programme?.programmeId ?? '' }).map((e) => e.action)).toEqual(expect.arrayContaining(['start-programme', 'programme-tree', 'start-modules', 'send-message']))
-    store.close()
+    expect((await store.listAudit({ programmeId: programme?.programmeId ?? '' })).map((e) => e.action)).toEqual(expect.arrayContaining(['start-programme', 'programme-tree', 'start-modules', 'send-message']))
+    await store.close()
   })
 })

@@ -18,48 +18,48 @@ function tempPath(): string {
   return join(dir, 'plus.db')
 }
 
-function withUnit() {
+async function withUnit() {
   const store = openSqliteStore({ path: ':memory:' })
-  store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, '2025-04-07T07:00:00.000Z')
+  await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, '2025-04-07T07:00:00.000Z')
   return store
 }
 
 describe('sqlite store', () => {
-  it('given a new file, then every migration is applied once, with WAL, foreign keys and secure delete on', () => {
+  it('given a new file, then every migration is applied once, with WAL, foreign keys and secure delete on', async () => {
     const path = tempPath()
-    openSqliteStore({ path }).close()
-    openSqliteStore({ path }).close() // reopening applies nothing twice
+    await openSqliteStore({ path }).close()
+    await openSqliteStore({ path }).close() // reopening applies nothing twice
     const db = new DatabaseSync(path)
     expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.at(-1)?.version })
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
     db.close()
     const store = openSqliteStore({ path })
     // Foreign keys: events of a programme that does not exist are refused by the database.
-    expect(() => store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).toThrow(/FOREIGN KEY/)
-    store.close()
+    await expect(store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).rejects.toThrow(/FOREIGN KEY/)
+    await store.close()
   })
 
-  it('given a stale expected version, then appending throws ConcurrencyConflict and stores nothing', () => {
-    const store = withUnit()
+  it('given a stale expected version, then appending throws ConcurrencyConflict and stores nothing', async () => {
+    const store = await withUnit()
     const state = evolveAll([STARTED])
     if (!state) throw new Error('no state')
-    store.appendEvents('p-1', 0, [STARTED], state, [])
-    expect(() => store.appendEvents('p-1', 0, [STARTED], state, [])).toThrow(ConcurrencyConflict)
-    expect(store.readEvents('p-1')).toHaveLength(1)
+    await store.appendEvents('p-1', 0, [STARTED], state, [])
+    await expect(store.appendEvents('p-1', 0, [STARTED], state, [])).rejects.toThrow(ConcurrencyConflict)
+    expect(await store.readEvents('p-1')).toHaveLength(1)
   })
 
-  it('given an open programme, then a second one for the same patient is refused by the database too', () => {
-    const store = withUnit()
+  it('given an open programme, then a second one for the same patient is refused by the database too', async () => {
+    const store = await withUnit()
     const first = evolveAll([STARTED])
     const second = evolveAll([{ ...STARTED, programmeId: 'p-2' }])
     if (!first || !second) throw new Error('no state')
-    store.appendEvents('p-1', 0, [STARTED], first, [])
-    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).toThrow(OpenProgrammeExists)
-    expect(() => store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).not.toThrow(/1912/)
+    await store.appendEvents('p-1', 0, [STARTED], first, [])
+    await expect(store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).rejects.toThrow(OpenProgrammeExists)
+    await expect(store.appendEvents('p-2', 0, [{ ...STARTED, programmeId: 'p-2' }], second, [])).rejects.not.toThrow(/1912/)
   })
 
-  it('given a flag schedule, then delivered keys stay off it, a delivery takes its key off, and a key is due from dueOn until the day before until', () => {
-    const store = withUnit()
+  it('given a flag schedule, then delivered keys stay off it, a delivery takes its key off, and a key is due from dueOn until the day before until', async () => {
+    const store = await withUnit()
     const state = evolveAll([STARTED])
     if (!state) throw new Error('no state')
     const entry = (flagId: string, dueOn: string, until: string | null = null) => ({
@@ -68,51 +68,51 @@ describe('sqlite store', () => {
       until,
     })
     const schedule = [entry('startat', '2025-04-07'), entry('modul', '2025-04-10', '2025-04-12')]
-    store.appendEvents('p-1', 0, [STARTED], state, schedule)
-    expect(store.listDueFlagKeys('2025-04-06')).toEqual([])
-    expect(store.listDueFlagKeys('2025-04-07').map((k) => k.flagId)).toEqual(['startat'])
-    expect(store.recordFlagDelivery(schedule[0]?.key ?? entry('', '').key, 'now')).toBe(true)
-    expect(store.listDueFlagKeys('2025-04-07')).toEqual([])
-    expect(store.listDueFlagKeys('2025-04-11')).toEqual([{ programmeId: 'p-1', flagId: 'modul', moduleId: 'oro', occurrence: 'x' }])
-    expect(store.listDueFlagKeys('2025-04-12')).toEqual([])
-    store.replaceFlagSchedule('p-1', schedule) // the delivered key is not put back
-    expect(store.listDueFlagKeys('2025-04-11').map((k) => k.flagId)).toEqual(['modul'])
-    expect(() => store.replaceFlagSchedule('p-2', schedule)).toThrow(/p-1/)
-    store.deleteProgramme('p-1')
-    expect(store.listDueFlagKeys('2025-04-11')).toEqual([])
+    await store.appendEvents('p-1', 0, [STARTED], state, schedule)
+    expect(await store.listDueFlagKeys('2025-04-06')).toEqual([])
+    expect((await store.listDueFlagKeys('2025-04-07')).map((k) => k.flagId)).toEqual(['startat'])
+    expect(await store.recordFlagDelivery(schedule[0]?.key ?? entry('', '').key, 'now')).toBe(true)
+    expect(await store.listDueFlagKeys('2025-04-07')).toEqual([])
+    expect(await store.listDueFlagKeys('2025-04-11')).toEqual([{ programmeId: 'p-1', flagId: 'modul', moduleId: 'oro', occurrence: 'x' }])
+    expect(await store.listDueFlagKeys('2025-04-12')).toEqual([])
+    await store.replaceFlagSchedule('p-1', schedule) // the delivered key is not put back
+    expect((await store.listDueFlagKeys('2025-04-11')).map((k) => k.flagId)).toEqual(['modul'])
+    await expect(store.replaceFlagSchedule('p-2', schedule)).rejects.toThrow(/p-1/)
+    await store.deleteProgramme('p-1')
+    expect(await store.listDueFlagKeys('2025-04-11')).toEqual([])
   })
 
-  it('given no schedule yet, then the basis is null until the engine sets it', () => {
-    const store = withUnit()
-    expect(store.getFlagScheduleBasis()).toBeNull()
-    store.setFlagScheduleBasis('a')
-    store.setFlagScheduleBasis('b')
-    expect(store.getFlagScheduleBasis()).toBe('b')
+  it('given no schedule yet, then the basis is null until the engine sets it', async () => {
+    const store = await withUnit()
+    expect(await store.getFlagScheduleBasis()).toBeNull()
+    await store.setFlagScheduleBasis('a')
+    await store.setFlagScheduleBasis('b')
+    expect(await store.getFlagScheduleBasis()).toBe('b')
   })
 
-  it('given a failing step inside a transaction, then everything in it is rolled back, savepoints included', () => {
-    const store = withUnit()
-    expect(() =>
-      store.transaction(() => {
-        store.grantRole({ unitId: 'vc-norr', userId: 'u-1', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
-        store.transaction(() => store.grantRole({ unitId: 'vc-norr', userId: 'u-2', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' }))
+  it('given a failing step inside a transaction, then everything in it is rolled back, savepoints included', async () => {
+    const store = await withUnit()
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.grantRole({ unitId: 'vc-norr', userId: 'u-1', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
+        await tx.transaction((sp) => sp.grantRole({ unitId: 'vc-norr', userId: 'u-2', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' }))
         throw new Error('boom')
       }),
-    ).toThrow('boom')
-    expect(store.unitRoles('vc-norr')).toEqual([])
-    expect(() =>
-      store.transaction(() => {
-        store.grantRole({ unitId: 'vc-norr', userId: 'u-1', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
+    ).rejects.toThrow('boom')
+    expect(await store.unitRoles('vc-norr')).toEqual([])
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.grantRole({ unitId: 'vc-norr', userId: 'u-1', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
         try {
-          store.transaction(() => {
-            store.grantRole({ unitId: 'vc-norr', userId: 'u-2', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
+          await tx.transaction(async (sp) => {
+            await sp.grantRole({ unitId: 'vc-norr', userId: 'u-2', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
             throw new Error('inner')
           })
         } catch {
           // the inner savepoint is rolled back, the outer work stays
         }
       }),
-    ).not.toThrow()
-    expect(store.unitRoles('vc-norr').map((g) => g.userId)).toEqual(['u-1'])
+    ).resolves.toBeUndefined()
+    expect((await store.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1'])
   })
 })

@@ -15,59 +15,59 @@ import { testBundle } from './bundle.ts'
 import { ADMIN, BEHANDLARE, PNR, patient, refusedWith, sequentialIds, TestClock, world, type World, versionOf } from './harness.ts'
 
 /** A world whose engine has the given policies, with vc-norr and its behandlare. */
-function worldWith(options: { deliveryWindow?: DeliveryWindow; maxRetentionDays?: number }, clock = new TestClock()): World {
+async function worldWith(options: { deliveryWindow?: DeliveryWindow; maxRetentionDays?: number }, clock = new TestClock()): Promise<World> {
   const store = openSqliteStore({ path: ':memory:' })
   const ids = sequentialIds()
-  const engine = createEngine({ store, bundle: testBundle(), clock: clock.now, newId: ids, ...options })
-  engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')
-  engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
+  const engine = await createEngine({ store, bundle: testBundle(), clock: clock.now, newId: ids, ...options })
+  await engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')
+  await engine.execute(ADMIN, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
   return { engine, store, clock, ids }
 }
 
 const fired = (flags: FlagNotification[]): string[] => flags.map((f) => f.flagId)
 
 describe('the delivery window', () => {
-  it('given a programme started at 21:30, when the command runs, then its "started" flag waits; the sweep at 00:05 sends nothing; the sweep at 08:00 sends it once', () => {
-    const w = world({ clock: new TestClock('2025-04-07T19:30:00.000Z') }) // 21:30 Stockholm (summer time)
-    const started = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+  it('given a programme started at 21:30, when the command runs, then its "started" flag waits; the sweep at 00:05 sends nothing; the sweep at 08:00 sends it once', async () => {
+    const w = await world({ clock: new TestClock('2025-04-07T19:30:00.000Z') }) // 21:30 Stockholm (summer time)
+    const started = await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     expect(started.flags).toEqual([])
-    expect(w.store.listOutbox()).toEqual([])
+    expect(await w.store.listOutbox()).toEqual([])
     w.clock.set('2025-04-07T22:05:00.000Z') // 00:05 on the 8th
-    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    expect((await w.engine.deliverDueFlags()).delivered).toEqual([])
     w.clock.set('2025-04-08T05:59:00.000Z') // 07:59
-    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+    expect((await w.engine.deliverDueFlags()).delivered).toEqual([])
     w.clock.set('2025-04-08T06:00:00.000Z') // 08:00
-    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['moment-startat'])
+    expect(fired((await w.engine.deliverDueFlags()).delivered)).toEqual(['moment-startat'])
     w.clock.set('2025-04-08T06:15:00.000Z')
-    expect(w.engine.deliverDueFlags().delivered).toEqual([])
-    expect(w.store.listOutbox().map((m) => m.flagId)).toEqual(['moment-startat'])
+    expect((await w.engine.deliverDueFlags()).delivered).toEqual([])
+    expect((await w.store.listOutbox()).map((m) => m.flagId)).toEqual(['moment-startat'])
   })
 
-  it('given a module closing in three days, when the sweeps run through the night, then the warning goes out at 08:00, not at midnight', () => {
-    const w = world()
-    const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
-    w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-20' }], expectedVersion: versionOf(w, p) })
+  it('given a module closing in three days, when the sweeps run through the night, then the warning goes out at 08:00, not at midnight', async () => {
+    const w = await world()
+    const p = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
+    await w.engine.execute(BEHANDLARE, { type: 'start-modules', programmeId: p, modules: [{ moduleId: 'oro', closesOn: '2025-04-20' }], expectedVersion: await versionOf(w, p) })
     w.clock.set('2025-04-16T22:00:00.000Z') // 00:00 on the 17th, the day the warning is due
     for (let hour = 0; hour < 8; hour++) {
-      expect(fired(w.engine.deliverDueFlags().delivered), `at ${hour}:00`).toEqual([])
+      expect(fired((await w.engine.deliverDueFlags()).delivered), `at ${hour}:00`).toEqual([])
       w.clock.advanceHours(1)
     }
-    expect(fired(w.engine.deliverDueFlags().delivered)).toContain('modul-avslutas')
+    expect(fired((await w.engine.deliverDueFlags()).delivered)).toContain('modul-avslutas')
     w.clock.advanceHours(1)
-    expect(fired(w.engine.deliverDueFlags().delivered)).not.toContain('modul-avslutas')
+    expect(fired((await w.engine.deliverDueFlags()).delivered)).not.toContain('modul-avslutas')
   })
 
-  it('given the window ends at 20:00, when the sweep runs at 20:00 on the day a flag falls due, then it waits for 08:00 the next day', () => {
-    const w = world({ clock: new TestClock('2025-04-07T18:00:00.000Z') }) // 20:00
-    w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    expect(w.engine.deliverDueFlags().delivered).toEqual([])
+  it('given the window ends at 20:00, when the sweep runs at 20:00 on the day a flag falls due, then it waits for 08:00 the next day', async () => {
+    const w = await world({ clock: new TestClock('2025-04-07T18:00:00.000Z') }) // 20:00
+    await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    expect((await w.engine.deliverDueFlags()).delivered).toEqual([])
     w.clock.set('2025-04-07T17:59:00.000Z') // 19:59 (the clock may be moved back in a test)
-    expect(fired(w.engine.deliverDueFlags().delivered)).toEqual(['moment-startat'])
+    expect(fired((await w.engine.deliverDueFlags()).delivered)).toEqual(['moment-startat'])
   })
 
-  it('given a deployment window of 07:00–21:30, when a flag is due at 21:15, then it goes out; at 21:30 it would not', () => {
-    const w = worldWith({ deliveryWindow: { start: '07:00', end: '21:30' } }, new TestClock('2025-04-07T19:15:00.000Z'))
-    expect(fired(w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).flags)).toEqual(['moment-startat'])
+  it('given a deployment window of 07:00–21:30, when a flag is due at 21:15, then it goes out; at 21:30 it would not', async () => {
+    const w = await worldWith({ deliveryWindow: { start: '07:00', end: '21:30' } }, new TestClock('2025-04-07T19:15:00.000Z'))
+    expect(fired((await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).flags)).toEqual(['moment-startat'])
     expect(inDeliveryWindow('2025-04-07T19:30:00.000Z', { start: '07:00', end: '21:30' })).toBe(false)
     expect(inDeliveryWindow('2025-04-07T05:00:00.000Z', { start: '07:00', end: '21:30' })).toBe(true)
   })
@@ -78,8 +78,8 @@ describe('the delivery window', () => {
     [{ start: '08:00', end: '24:01' }],
     [{ start: '08:00', end: '08:00' }],
     [{ start: '25:00', end: '26:00' }],
-  ])('given the window %j, when the engine is created, then it is a configuration error', (deliveryWindow) => {
-    expect(() => worldWith({ deliveryWindow })).toThrow(TypeError)
+  ])('given the window %j, when the engine is created, then it is a configuration error', async (deliveryWindow) => {
+    await expect(worldWith({ deliveryWindow })).rejects.toThrow(TypeError)
   })
 
   it('defaults to 08:00–20:00 Stockholm time, in summer and in winter', () => {
@@ -104,40 +104,40 @@ describe('the delivery window', () => {
 
 describe('seven days without activity: seven whole calendar days', () => {
   /** Starts a programme at `startAt` and runs the sweep every hour for `days`; the inactivity reminders sent. */
-  function reminders(startAt: string, days: number): string[] {
-    const w = world({ clock: new TestClock(startAt) })
-    w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+  async function reminders(startAt: string, days: number): Promise<string[]> {
+    const w = await world({ clock: new TestClock(startAt) })
+    await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     const out: string[] = []
     for (let h = 1; h <= days * 24; h++) {
       w.clock.advanceHours(1)
-      for (const f of w.engine.deliverDueFlags().delivered) if (f.trigger === 'inactivity') out.push(f.at)
+      for (const f of (await w.engine.deliverDueFlags()).delivered) if (f.trigger === 'inactivity') out.push(f.at)
     }
     return out
   }
 
-  it('given the last activity at 21:00 on Saturday before the clocks go forward, then the reminder goes out on the morning of the eighth day, at least 7 × 24 hours later', () => {
+  it('given the last activity at 21:00 on Saturday before the clocks go forward, then the reminder goes out on the morning of the eighth day, at least 7 × 24 hours later', async () => {
     // Started (the programme's first activity) 2025-03-29 21:00 CET; the clocks go forward on the 30th.
-    const sent = reminders('2025-03-29T20:00:00.000Z', 12)
+    const sent = await reminders('2025-03-29T20:00:00.000Z', 12)
     expect(sent).toEqual(['2025-04-06T06:00:00.000Z']) // 08:00 CEST on the eighth day, not on the seventh
     const at = sent[0] ?? ''
     expect(Date.parse(at) - Date.parse('2025-03-29T20:00:00.000Z')).toBeGreaterThanOrEqual(7 * 24 * 3_600_000)
   })
 
-  it('given the last activity at 21:00 on Saturday before the clocks go back, then the reminder goes out on the eighth day, at least 7 × 24 hours later', () => {
-    const sent = reminders('2025-10-25T19:00:00.000Z', 12) // 21:00 CEST; the clocks go back on the 26th
+  it('given the last activity at 21:00 on Saturday before the clocks go back, then the reminder goes out on the eighth day, at least 7 × 24 hours later', async () => {
+    const sent = await reminders('2025-10-25T19:00:00.000Z', 12) // 21:00 CEST; the clocks go back on the 26th
     expect(sent).toEqual(['2025-11-02T07:00:00.000Z']) // 08:00 CET on the eighth day
     const at = sent[0] ?? ''
     expect(Date.parse(at) - Date.parse('2025-10-25T19:00:00.000Z')).toBeGreaterThanOrEqual(7 * 24 * 3_600_000)
   })
 
-  it('given activity on day 3, when the days pass, then the quiet spell is counted again from day 3 and the first reminder never goes out', () => {
-    const w = world()
-    const p = w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
+  it('given activity on day 3, when the days pass, then the quiet spell is counted again from day 3 and the first reminder never goes out', async () => {
+    const w = await world()
+    const p = (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
     const sent: string[] = []
     for (let d = 1; d <= 14; d++) {
       w.clock.advanceDays(1)
-      if (d === 3) w.engine.execute(patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
-      for (const f of w.engine.deliverDueFlags().delivered) if (f.trigger === 'inactivity') sent.push(f.at.slice(0, 10))
+      if (d === 3) await w.engine.execute(patient(), { type: 'set-mobile-number', programmeId: p, mobileNumber: '0701740605' })
+      for (const f of (await w.engine.deliverDueFlags()).delivered) if (f.trigger === 'inactivity') sent.push(f.at.slice(0, 10))
     }
     // Started 2025-04-07, active 2025-04-10: whole quiet days 11th–17th, reminder on the 18th.
     expect(sent).toEqual(['2025-04-18'])
@@ -145,45 +145,45 @@ describe('seven days without activity: seven whole calendar days', () => {
 })
 
 describe('retention has an upper bound', () => {
-  function started(w: World): string {
-    return w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR }).programmeId ?? ''
+  async function started(w: World): Promise<string> {
+    return (await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer: PNR })).programmeId ?? ''
   }
 
-  it('given the default bound of 365 days, when a clinician retains until 365 days ahead, then it is accepted; 366 days is refused', () => {
-    const w = world()
-    const p = started(w)
-    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-08', expectedVersion: versionOf(w, p) }))).toBe('retention-too-long')
-    expect(w.store.getProgramme(p)?.lifecycle.status).toBe('active')
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-07', expectedVersion: versionOf(w, p) })
-    expect(w.store.getProgramme(p)?.lifecycle).toMatchObject({ status: 'retained', until: '2026-04-07' })
+  it('given the default bound of 365 days, when a clinician retains until 365 days ahead, then it is accepted; 366 days is refused', async () => {
+    const w = await world()
+    const p = await started(w)
+    expect(await refusedWith(async () => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-08', expectedVersion: await versionOf(w, p) }))).toBe('retention-too-long')
+    expect((await w.store.getProgramme(p))?.lifecycle.status).toBe('active')
+    await w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2026-04-07', expectedVersion: await versionOf(w, p) })
+    expect((await w.store.getProgramme(p))?.lifecycle).toMatchObject({ status: 'retained', until: '2026-04-07' })
   })
 
-  it('given a deployment bound of 30 days, when a clinician retains for 31, then it is refused and the refusal is logged', () => {
-    const w = worldWith({ maxRetentionDays: 30 })
-    const p = started(w)
-    expect(refusedWith(() => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-08', expectedVersion: versionOf(w, p) }))).toBe('retention-too-long')
-    expect(w.store.listAudit().at(-1)).toMatchObject({ action: 'retain-programme', outcome: 'refused', refusalCode: 'retention-too-long' })
-    w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-07', expectedVersion: versionOf(w, p) })
+  it('given a deployment bound of 30 days, when a clinician retains for 31, then it is refused and the refusal is logged', async () => {
+    const w = await worldWith({ maxRetentionDays: 30 })
+    const p = await started(w)
+    expect(await refusedWith(async () => w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-08', expectedVersion: await versionOf(w, p) }))).toBe('retention-too-long')
+    expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'retain-programme', outcome: 'refused', refusalCode: 'retention-too-long' })
+    await w.engine.execute(BEHANDLARE, { type: 'retain-programme', programmeId: p, until: '2025-05-07', expectedVersion: await versionOf(w, p) })
   })
 
-  it.each([0, -1, 1.5, Number.NaN])('given the bound %s, when the engine is created, then it is a configuration error', (maxRetentionDays) => {
-    expect(() => worldWith({ maxRetentionDays })).toThrow(TypeError)
+  it.each([0, -1, 1.5, Number.NaN])('given the bound %s, when the engine is created, then it is a configuration error', async (maxRetentionDays) => {
+    await expect(worldWith({ maxRetentionDays })).rejects.toThrow(TypeError)
   })
 })
 
 describe('unit ids', () => {
   it.each(['../vc', 'vc/norr', 'vc\\norr', 'vc norr', '.vc', '-vc', 'vc\u0000', 'vård', 'x'.repeat(65), 'vc.norr'])(
     'given the unit id %j, when the unit is created, then it is refused with invalid-unit-id',
-    (unitId) => {
-      const w = world()
-      expect(refusedWith(() => w.engine.createUnit({ unitId, name: 'Enhet' }, 'u-x'))).toBe('invalid-unit-id')
-      expect(w.store.getUnit(unitId)).toBeNull()
+    async (unitId) => {
+      const w = await world()
+      expect(await refusedWith(() => w.engine.createUnit({ unitId, name: 'Enhet' }, 'u-x'))).toBe('invalid-unit-id')
+      expect(await w.store.getUnit(unitId)).toBeNull()
     },
   )
 
-  it.each(['vc-ost', 'SE2321000016-15D3', 'unit_7', 'x'.repeat(64)])('given the unit id %j, when the unit is created, then it is accepted', (unitId) => {
-    const w = world()
-    w.engine.createUnit({ unitId, name: 'Enhet' }, 'u-x')
-    expect(w.store.getUnit(unitId)).toMatchObject({ unitId })
+  it.each(['vc-ost', 'SE2321000016-15D3', 'unit_7', 'x'.repeat(64)])('given the unit id %j, when the unit is created, then it is accepted', async (unitId) => {
+    const w = await world()
+    await w.engine.createUnit({ unitId, name: 'Enhet' }, 'u-x')
+    expect(await w.store.getUnit(unitId)).toMatchObject({ unitId })
   })
 })

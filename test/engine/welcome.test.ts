@@ -12,18 +12,18 @@ import { BEHANDLARE, PNR_B, TestClock, patient, sequentialIds, startWithOro, UND
 const UPDATED = { html: '<p>Välkommen till <strong>PLUS</strong>!</p>', text: 'Välkommen till PLUS!' }
 
 describe('welcome text', () => {
-  it('given a new bundle with a reworded default, then unedited programmes show the new default and edited ones keep their text', () => {
+  it('given a new bundle with a reworded default, then unedited programmes show the new default and edited ones keep their text', async () => {
     const store = openSqliteStore({ path: ':memory:' })
     const clock = new TestClock()
-    const w = world({ store, clock })
-    const unedited = startWithOro(w)
-    const edited = startWithOro(w, PNR_B)
-    w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Hej från oss <b>inte HTML</b>', expectedVersion: versionOf(w, edited) })
+    const w = await world({ store, clock })
+    const unedited = await startWithOro(w)
+    const edited = await startWithOro(w, PNR_B)
+    await w.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Hej från oss <b>inte HTML</b>', expectedVersion: await versionOf(w, edited) })
     const bundle = testBundle({ version: '1.1.0' })
     bundle.programme.welcome = UPDATED
-    const updated = createEngine({ store, bundle, clock: clock.now, newId: sequentialIds('v2') })
-    expect(updated.query(patient(), { type: 'patient-view', programmeId: unedited }).welcome).toEqual({ kind: 'default', ...UPDATED })
-    expect(updated.query(patient(PNR_B), { type: 'patient-view', programmeId: edited }).welcome).toEqual({ kind: 'edited', text: 'Hej från oss <b>inte HTML</b>' })
+    const updated = await createEngine({ store, bundle, clock: clock.now, newId: sequentialIds('v2') })
+    expect((await updated.query(patient(), { type: 'patient-view', programmeId: unedited })).welcome).toEqual({ kind: 'default', ...UPDATED })
+    expect((await updated.query(patient(PNR_B), { type: 'patient-view', programmeId: edited })).welcome).toEqual({ kind: 'edited', text: 'Hej från oss <b>inte HTML</b>' })
   })
 
   describe('on a database from before (migration 4)', () => {
@@ -32,15 +32,15 @@ describe('welcome text', () => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
     })
 
-    it('given snapshots that kept the default as plain text, then unedited ones show the default, edited ones keep the edit, and folding the events gives the snapshot', () => {
+    it('given snapshots that kept the default as plain text, then unedited ones show the default, edited ones keep the edit, and folding the events gives the snapshot', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'plus-welcome-'))
       dirs.push(dir)
       const path = join(dir, 'plus.db')
-      const before = world({ path })
-      const unedited = startWithOro(before)
-      const edited = startWithOro(before, PNR_B)
-      before.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Egen text', expectedVersion: versionOf(before, edited) })
-      before.engine.close()
+      const before = await world({ path })
+      const unedited = await startWithOro(before)
+      const edited = await startWithOro(before, PNR_B)
+      await before.engine.execute(BEHANDLARE, { type: 'edit-welcome-text', programmeId: edited, text: 'Egen text', expectedVersion: await versionOf(before, edited) })
+      await before.engine.close()
       // As the engine wrote them at schema version 3: the default's text in the snapshot and in
       // the programme-started event.
       const db = new DatabaseSync(path)
@@ -55,12 +55,12 @@ describe('welcome text', () => {
       db.close()
 
       const store = openSqliteStore({ path })
-      expect(store.getProgramme(unedited)?.welcomeText).toBeNull()
-      expect(store.getProgramme(edited)?.welcomeText).toBe('Egen text')
-      for (const id of [unedited, edited]) expect(evolveAll(store.readEvents(id))).toEqual(store.getProgramme(id))
-      const engine = createEngine({ store, bundle: testBundle(), clock: new TestClock().now, newId: sequentialIds('after') })
-      expect(engine.query(patient(), { type: 'patient-view', programmeId: unedited }).welcome).toMatchObject({ kind: 'default', html: '<p>Välkommen till PLUS!</p>' })
-      engine.close()
+      expect((await store.getProgramme(unedited))?.welcomeText).toBeNull()
+      expect((await store.getProgramme(edited))?.welcomeText).toBe('Egen text')
+      for (const id of [unedited, edited]) expect(evolveAll(await store.readEvents(id))).toEqual(await store.getProgramme(id))
+      const engine = await createEngine({ store, bundle: testBundle(), clock: new TestClock().now, newId: sequentialIds('after') })
+      expect((await engine.query(patient(), { type: 'patient-view', programmeId: unedited })).welcome).toMatchObject({ kind: 'default', html: '<p>Välkommen till PLUS!</p>' })
+      await engine.close()
     })
   })
 })

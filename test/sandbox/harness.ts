@@ -38,7 +38,7 @@ export async function openTestSandbox(): Promise<TestSandbox> {
   const { bundle, bundleDir } = await testBundle()
   const dir = await mkdtemp(path.join(tmpdir(), 'plus-sandbox-db-'))
   const dbPath = path.join(dir, '.plus', 'sandbox.db')
-  const sandbox = new Sandbox({ dbPath, bundle, start: START, persistClock: false })
+  const sandbox = await Sandbox.open({ dbPath, bundle, start: START, persistClock: false })
   const server = await startServer(sandbox, { globalCss: path.join(ROOT, 'site/styles/global.css'), favicon: path.join(ROOT, 'site/public/favicon.svg'), bundleDir }, 0)
   const result: TestSandbox = {
     sandbox,
@@ -47,7 +47,7 @@ export async function openTestSandbox(): Promise<TestSandbox> {
     bundle,
     close: async () => {
       await server.close()
-      result.sandbox.close()
+      await result.sandbox.close()
       await rm(dir, { recursive: true, force: true })
     },
   }

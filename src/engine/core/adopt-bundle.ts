@@ -30,13 +30,13 @@ export function flagScheduleBasis(content: ContentIndex): string {
  * when it was computed from other flag definitions, or never (a database from before the
  * schedule existed). Throws when the bundle's version is stored with different content.
  */
-export function adoptBundle(store: EngineStore, bundle: PlusBundle, content: ContentIndex, at: string): void {
+export async function adoptBundle(store: EngineStore, bundle: PlusBundle, content: ContentIndex, at: string): Promise<void> {
   const hash = `sha256:${createHash('sha256').update(JSON.stringify(bundle)).digest('hex')}`
-  store.transaction(() => {
-    if (store.saveBundle(bundle, hash, at) === 'conflict') {
+  await store.transaction(async (tx) => {
+    if ((await tx.saveBundle(bundle, hash, at)) === 'conflict') {
       throw new Error(`Bundle version ${content.version} is already stored with different content; give the new content a new version`)
     }
-    for (const state of store.listProgrammes({ statuses: OPEN })) {
+    for (const state of await tx.listProgrammes({ statuses: OPEN })) {
       if (state.contentVersion === content.version) continue
       const event: ProgrammeEvent = {
         type: 'content-updated',
@@ -47,17 +47,17 @@ export function adoptBundle(store: EngineStore, bundle: PlusBundle, content: Con
       }
       const next = evolveAll([event], state)
       if (!next) throw new Error('unreachable')
-      store.appendEvents(state.programmeId, state.version, [event], next, flagSchedule(next, content))
-      store.appendAudit(
+      await tx.appendEvents(state.programmeId, state.version, [event], next, flagSchedule(next, content))
+      await tx.appendAudit(
         auditEntry(CONTENT_UPDATE, { at, programmeId: state.programmeId, programme: state, action: 'update-content', access: 'write', outcome: 'ok', refusalCode: null }),
       )
     }
     const basis = flagScheduleBasis(content)
-    if (store.getFlagScheduleBasis() !== basis) {
+    if ((await tx.getFlagScheduleBasis()) !== basis) {
       // Every programme, so that none keeps entries from the old definitions; only running
       // programmes get any.
-      for (const state of store.listProgrammes({})) store.replaceFlagSchedule(state.programmeId, flagSchedule(state, content))
-      store.setFlagScheduleBasis(basis)
+      for (const state of await tx.listProgrammes({})) await tx.replaceFlagSchedule(state.programmeId, flagSchedule(state, content))
+      await tx.setFlagScheduleBasis(basis)
     }
   })
 }

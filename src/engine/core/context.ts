@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto'
 import type { PlusBundle } from '../../types/bundle.generated.ts'
 import { type ContentIndex, indexContent } from '../content.ts'
-import type { DecideFacts } from '../decide.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { type FlagNotification, type Notifier, outboxNotifier } from '../notifier.ts'
 import type { DeliveryWindow } from '../flags.ts'
 import { type EnginePolicy, enginePolicy } from '../policy.ts'
-import type { EngineStore } from '../store/types.ts'
+import type { EngineStore, StoreTransaction } from '../store/types.ts'
+import type { ContentLookup } from '../views.ts'
 import type { ProgrammeState } from '../state.ts'
 
 /** The statuses of a programme that is still running (not ended). */
@@ -43,10 +43,11 @@ export interface EngineContext {
   notifier: Notifier
   /** Now, ISO 8601 UTC, from the injected clock. Throws a TypeError when the clock is broken. */
   now(): string
-  /** The content of an earlier bundle version, for answers given on it; null when unknown. */
-  lookup(version: string): ContentIndex | null
-  /** What decide may ask about the world outside one programme. */
-  facts: DecideFacts
+  /**
+   * The content of the bundle versions given (answers given on earlier ones), read through `tx`
+   * once per engine; the lookup answers null for a version the store does not have.
+   */
+  contentOf(tx: StoreTransaction, versions: Iterable<string>): Promise<ContentLookup>
   /** The deployment's policies (delivery window, longest retention). */
   policy: EnginePolicy
   /** Purge: the grace period and the fault-injection hook. */
@@ -60,14 +61,14 @@ export const DEFAULT_PURGE_GRACE_DAYS = 30
 export interface PurgePolicy {
   /** Calendar days after a programme ended before it may be purged. */
   graceDays: number
-  /** Called right after a purge commits, before its compaction. For crash tests only. */
-  afterCommit?: () => void
+  /** Called right after a purge commits, before its compaction (awaited). For crash tests only. */
+  afterCommit?: () => void | Promise<void>
 }
 
 /** Points where a test may interrupt the engine to prove it survives a crash there. */
 export interface EngineHooks {
-  /** Right after a purge's transaction commits and before the file is compacted. */
-  afterPurgeCommit?: () => void
+  /** Right after a purge's transaction commits and before the file is compacted (awaited). */
+  afterPurgeCommit?: () => void | Promise<void>
 }
 
 /** What a context is made from: the engine's options (`EngineOptions`). */
@@ -104,29 +105,28 @@ export function createContext(options: ContextOptions): EngineContext {
     store,
     content,
     newId,
-    notifier: options.notifier ?? outboxNotifier(store, newId),
+    notifier: options.notifier ?? outboxNotifier(newId),
     policy: enginePolicy({
       ...(options.deliveryWindow === undefined ? {} : { deliveryWindow: options.deliveryWindow }),
       ...(options.maxRetentionDays === undefined ? {} : { maxRetentionDays: options.maxRetentionDays }),
     }),
     purge: purgePolicy(options),
-    facts: {
-      hasOpenProgramme: (patient, unitId, except) =>
-        store.listProgrammes({ patient, unitId, statuses: OPEN }).some((p) => p.programmeId !== except && p.pendingHandover === null),
-      isBehandlare: (userId, unitId) => store.rolesOf(userId, unitId).includes('behandlare'),
-      unitExists: (unitId) => store.getUnit(unitId) !== null,
-    },
     now() {
       const date = options.clock()
       if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('The clock must return a valid Date')
       return date.toISOString()
     },
-    lookup(version) {
-      if (!contentCache.has(version)) {
-        const bundle = store.loadBundle(version)
+    async contentOf(tx, versions) {
+      for (const version of new Set(versions)) {
+        if (contentCache.has(version)) continue
+        const bundle = await tx.loadBundle(version)
         contentCache.set(version, bundle ? indexContent(bundle) : null)
       }
-      return contentCache.get(version) ?? null
+      return (version) => {
+        const found = contentCache.get(version)
+        if (found === undefined) throw new Error(`Content version ${version} was not loaded first (contentOf)`)
+        return found
+      }
     },
   }
 }

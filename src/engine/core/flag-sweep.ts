@@ -1,11 +1,12 @@
 // The flag sweep: delivers the flags a programme's state makes due, exactly once each, and the
-// scheduler's run over every programme with something due (read from the store's flag schedule).
+// scheduler's run over every programme with something due (claimed from the store's flag schedule).
 import { auditEntry } from '../audit.ts'
 import { localDate } from '../calendar.ts'
 import { dueFlags, inDeliveryWindow } from '../flags.ts'
 import { flagNotification } from '../notifier.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
+import type { StoreTransaction } from '../store/types.ts'
 import type { EngineContext, FlagRun } from './context.ts'
 
 /** Programmes per commit in the flag sweep: bounds how long the sweep holds the write lock. */
@@ -13,20 +14,24 @@ export const SWEEP_CHUNK = 500
 
 const FLAGS: Actor = { kind: 'system', process: 'flags' }
 
-/** Delivers the flags due for one programme at `at` that were not delivered before. */
-export function deliverFor(ctx: EngineContext, state: ProgrammeState, at: string, run: FlagRun): void {
-  const { store, content, notifier } = ctx
+/**
+ * Delivers the flags due for one programme at `at` that were not delivered before, in `tx`. Each
+ * flag has its own savepoint, so a notifier that throws loses only its own flag (reported in
+ * `run.failed`); exactly-once rests on recordFlagDelivery, which refuses a key delivered before.
+ */
+export async function deliverFor(ctx: EngineContext, tx: StoreTransaction, state: ProgrammeState, at: string, run: FlagRun): Promise<void> {
+  const { content, notifier } = ctx
   // Outside the delivery window nothing goes out; it stays due for the window's first sweep.
   if (!inDeliveryWindow(at, ctx.policy.deliveryWindow)) return
   for (const due of dueFlags(state, content, at)) {
-    if (store.hasFlagDelivery(due.key)) continue
+    if (await tx.hasFlagDelivery(due.key)) continue
     try {
-      const delivered = store.transaction(() => {
-        if (!store.recordFlagDelivery(due.key, at)) return null
-        const preferences = due.recipient.kind === 'clinician' ? store.getPreferences(due.recipient.userId) : null
+      const delivered = await tx.transaction(async (flag) => {
+        if (!(await flag.recordFlagDelivery(due.key, at))) return null
+        const preferences = due.recipient.kind === 'clinician' ? await flag.getPreferences(due.recipient.userId) : null
         const notification = flagNotification(due, state, preferences, at)
-        notifier.notify(notification)
-        store.appendAudit(
+        await notifier.notify(notification, flag)
+        await flag.appendAudit(
           auditEntry(FLAGS, {
             at,
             programmeId: state.programmeId,
@@ -46,33 +51,40 @@ export function deliverFor(ctx: EngineContext, state: ProgrammeState, at: string
   }
 }
 
-/** Delivers every flag that is due and not yet delivered. */
-export function sweepFlags(ctx: EngineContext): FlagRun {
+/**
+ * Delivers every flag that is due and not yet delivered. The store's flag schedule names the
+ * programmes with an undelivered flag due today; each one's state then decides, as for a single
+ * programme, exactly what goes out. Programmes are claimed in id order, SWEEP_CHUNK per
+ * transaction (one commit, and disk sync, per chunk rather than per flag), each chunk after the
+ * last id of the one before: a programme whose due keys cannot go out yet (a clinician flag
+ * waiting for a responsible) is passed once, not claimed again and again. If a chunk's commit
+ * fails, none of it was delivered: its flags are reported failed and retried on the next run.
+ */
+export async function sweepFlags(ctx: EngineContext): Promise<FlagRun> {
   const { store } = ctx
   const at = ctx.now()
   const run: FlagRun = { delivered: [], failed: [] }
   if (!inDeliveryWindow(at, ctx.policy.deliveryWindow)) return run
-  // The store's flag schedule names the programmes with an undelivered flag due today; each
-  // one's state then decides, as for a single programme, exactly what goes out.
-  const due = new Set(store.listDueFlagKeys(localDate(at)).map((key) => key.programmeId))
-  const states = [...due]
-    .map((programmeId) => store.getProgramme(programmeId))
-    .filter((state): state is ProgrammeState => state !== null)
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.programmeId.localeCompare(b.programmeId))
-  // A few hundred programmes per commit rather than one commit (and disk sync) per flag. Each
-  // flag still has its own savepoint, so a notifier that throws loses only its own flag; if
-  // the commit itself fails, none of the chunk was delivered and all of it is retried.
-  for (let first = 0; first < states.length; first += SWEEP_CHUNK) {
+  const today = localDate(at)
+  let after: string | null = null
+  for (;;) {
     const chunk: FlagRun = { delivered: [], failed: [] }
+    const claim: { states: ProgrammeState[] | null } = { states: null }
     try {
-      store.transaction(() => {
-        for (const state of states.slice(first, first + SWEEP_CHUNK)) deliverFor(ctx, state, at, chunk)
+      await store.transaction(async (tx) => {
+        const states = await tx.claimDueProgrammes(today, after, SWEEP_CHUNK)
+        claim.states = states
+        for (const state of states) await deliverFor(ctx, tx, state, at, chunk)
       })
       run.delivered.push(...chunk.delivered)
       run.failed.push(...chunk.failed)
     } catch (error) {
+      // The claim itself failed: there is nothing to report by flag, and nothing to go on from.
+      if (claim.states === null) throw error
       run.failed.push(...chunk.failed, ...chunk.delivered.map((f) => ({ programmeId: f.programmeId, flagId: f.flagId, error })))
     }
+    const page = claim.states ?? []
+    if (page.length < SWEEP_CHUNK) return run
+    after = page.at(-1)?.programmeId ?? null
   }
-  return run
 }

@@ -10,8 +10,9 @@ import { refusal } from '../refusals.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
 import { logReview, type AccessLogEntry, patientAccessLog, type ReviewFinding, withinPeriod } from '../audit-views.ts'
-import type { NotificationPreferences, RoleGrant, StoredAuditEntry } from '../store/types.ts'
+import type { NotificationPreferences, RoleGrant, StoredAuditEntry, Unit } from '../store/types.ts'
 import {
+  type ContentLookup,
   type EventsView,
   eventsView,
   listRow,
@@ -31,7 +32,7 @@ import {
 } from '../views.ts'
 import { type EngineContext, OPEN } from './context.ts'
 import { exportEnded } from './export-ended.ts'
-import type { Gate } from './gate.ts'
+import type { Gate, GateTx } from './gate.ts'
 
 /** The result type of each query. */
 export interface QueryResults {
@@ -54,26 +55,39 @@ export interface QueryResults {
   'access-log': AccessLogEntry[]
 }
 
-/** Runs one query as the actor. Throws EngineRefusal when refused, TypeError on misuse. */
-export function runQuery<Q extends Query>(ctx: EngineContext, gate: Gate, actor: Actor, q: Q): QueryResults[Q['type']] {
+/**
+ * Runs one query as the actor, in one transaction (the gate, the reads and their audit entries).
+ * Rejects with EngineRefusal when refused, TypeError on misuse.
+ */
+export async function runQuery<Q extends Query>(ctx: EngineContext, gate: Gate, actor: Actor, q: Q): Promise<QueryResults[Q['type']]> {
   if (q === null || typeof q !== 'object' || !Object.hasOwn(PERMISSIONS, q.type)) throw new TypeError('Expected a query')
-  return answer(ctx, gate, actor, q) as QueryResults[Q['type']]
+  if (q.type === 'export-ended') {
+    // The streamed export (exportEnded, a transaction per page) collected into one string.
+    const pieces: string[] = []
+    const summary = await exportEnded(ctx, gate, actor, q.format, (chunk) => {
+      pieces.push(chunk)
+    })
+    return { ...summary, body: pieces.join('') } satisfies ExportFile as QueryResults[Q['type']]
+  }
+  return (await gate.run((g: GateTx) => answer(ctx, g, actor, q))) as QueryResults[Q['type']]
 }
 
 /** Logs one read per programme shown (or one without a programme when the answer is empty). */
-function logRows(ctx: EngineContext, gate: Gate, actor: Actor, action: Action, at: string, rows: readonly ProgrammeState[]): void {
-  ctx.store.transaction(() => (rows.length === 0 ? gate.logOk(actor, action, at, null) : rows.forEach((p) => gate.logOk(actor, action, at, p))))
+async function logRows(g: GateTx, actor: Actor, action: Action, at: string, rows: readonly ProgrammeState[]): Promise<void> {
+  if (rows.length === 0) await g.logOk(actor, action, at, null)
+  for (const p of rows) await g.logOk(actor, action, at, p)
 }
 
-function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown {
-  const { store, content } = ctx
+async function answer(ctx: EngineContext, g: GateTx, actor: Actor, q: Query): Promise<unknown> {
+  const { content } = ctx
+  const { tx } = g
   const at = ctx.now()
   switch (q.type) {
     case 'patient-programmes': {
-      const { who } = gate.pass(actor, q.type, at)
+      const { who } = await g.pass(actor, q.type, at)
       const today = localDate(at)
-      const mine = store.listProgrammes({ patient: who.patient ?? '', statuses: OPEN }).filter((p) => isOpenToPatient(p, today))
-      logRows(ctx, gate, actor, q.type, at, mine)
+      const mine = (await tx.listProgrammes({ patient: who.patient ?? '', statuses: OPEN })).filter((p) => isOpenToPatient(p, today))
+      await logRows(g, actor, q.type, at, mine)
       return mine.map(
         (p): PatientProgrammeSummary => ({
           programmeId: p.programmeId,
@@ -90,61 +104,63 @@ function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown
     case 'overview':
     case 'events':
     case 'submission': {
-      const { state } = gate.pass(actor, q.type, at, q.programmeId)
+      const { state } = await g.pass(actor, q.type, at, q.programmeId)
       if (!state) throw new Error('unreachable')
       if (actor.kind === 'patient' && !isOpenToPatient(state, localDate(at))) {
-        gate.refuse(actor, q.type, refusal('programme-closed', { programmeId: state.programmeId }), at, state)
+        g.refuse(actor, q.type, refusal('programme-closed', { programmeId: state.programmeId }), at, state)
       }
-      const result = programmeQuery(ctx, gate, actor, q, state, at)
-      gate.logOk(actor, q.type, at, state)
+      const lookup = await ctx.contentOf(tx, state.submissions.map((s) => s.contentVersion))
+      const result = programmeQuery(ctx, g, actor, q, state, at, lookup)
+      await g.logOk(actor, q.type, at, state)
       return result
     }
     case 'list-mine':
     case 'list-unit':
     case 'list-ended': {
-      gate.pass(actor, q.type, at)
+      await g.pass(actor, q.type, at)
       if (actor.kind !== 'staff') throw new Error('unreachable: lists are staff only')
-      const rows = store.listProgrammes({
+      const rows = await tx.listProgrammes({
         unitId: actor.unitId,
         ...(q.type === 'list-mine' ? { responsibleUserId: actor.userId } : {}),
         statuses: q.type === 'list-ended' ? ['ended'] : OPEN,
       })
-      logRows(ctx, gate, actor, q.type, at, rows)
+      await logRows(g, actor, q.type, at, rows)
       return rows.map((p) => listRow(p, actor.userId, at))
     }
-    case 'export-ended': {
-      // The streamed export (exportEnded) collected into one string, for small units.
-      const pieces: string[] = []
-      const summary = exportEnded(ctx, gate, actor, q.format, (chunk) => pieces.push(chunk))
-      return { ...summary, body: pieces.join('') } satisfies ExportFile
-    }
+    case 'export-ended':
+      throw new Error('unreachable: export-ended is answered by exportEnded')
     case 'unit-roles': {
-      gate.pass(actor, q.type, at)
+      await g.pass(actor, q.type, at)
       if (actor.kind !== 'staff') throw new Error('unreachable')
-      gate.logOk(actor, q.type, at, null)
-      return store.unitRoles(actor.unitId)
+      await g.logOk(actor, q.type, at, null)
+      return tx.unitRoles(actor.unitId)
     }
     case 'notification-preferences': {
-      gate.pass(actor, q.type, at)
+      await g.pass(actor, q.type, at)
       if (actor.kind !== 'staff') throw new Error('unreachable')
-      gate.logOk(actor, q.type, at, null)
-      return store.getPreferences(actor.userId)
+      await g.logOk(actor, q.type, at, null)
+      return tx.getPreferences(actor.userId)
     }
     case 'audit-log':
     case 'log-review': {
-      gate.pass(actor, q.type, at)
+      await g.pass(actor, q.type, at)
       if (actor.kind !== 'staff') throw new Error('unreachable')
       const from = period(q.from, 'from')
       const to = period(q.to, 'to')
-      const entries = store.listAudit({ unitId: actor.unitId }).filter((e) => withinPeriod(e, from, to))
+      const entries = (await tx.listAudit({ unitId: actor.unitId })).filter((e) => withinPeriod(e, from, to))
       // The reading is logged after it, so it is not part of what it read.
-      gate.logOk(actor, q.type, at, null)
+      await g.logOk(actor, q.type, at, null)
       return q.type === 'audit-log' ? entries : logReview(entries)
     }
     case 'access-log': {
-      const { who } = gate.pass(actor, q.type, at)
-      const extract = patientAccessLog(store.listAudit({ patient: who.patient ?? '' }), (unitId) => store.getUnit(unitId))
-      gate.logOk(actor, q.type, at, null)
+      const { who } = await g.pass(actor, q.type, at)
+      const entries = await tx.listAudit({ patient: who.patient ?? '' })
+      const units = new Map<string, Unit | null>()
+      for (const e of entries) {
+        if (e.unitId !== null && !units.has(e.unitId)) units.set(e.unitId, await tx.getUnit(e.unitId))
+      }
+      const extract = patientAccessLog(entries, (unitId) => units.get(unitId) ?? null)
+      await g.logOk(actor, q.type, at, null)
       return extract
     }
     default: {
@@ -156,13 +172,14 @@ function answer(ctx: EngineContext, gate: Gate, actor: Actor, q: Query): unknown
 
 function programmeQuery(
   ctx: EngineContext,
-  gate: Gate,
+  g: GateTx,
   actor: Actor,
   q: Extract<Query, { programmeId: string }>,
   state: ProgrammeState,
   at: string,
+  lookup: ContentLookup,
 ): unknown {
-  const { content, lookup } = ctx
+  const { content } = ctx
   switch (q.type) {
     case 'patient-view':
       return patientView(state, content, at)
@@ -179,7 +196,7 @@ function programmeQuery(
     case 'submission': {
       const submission = state.submissions.find((s) => s.submissionId === q.submissionId)
       // An id of another kind (a message's), another programme's or none at all: one answer.
-      if (!submission) gate.hide(actor, q.type, 'unknown-submission', at, state.programmeId, state)
+      if (!submission) g.hide(actor, q.type, 'unknown-submission', at, state.programmeId, state)
       return submissionView(submission, content, lookup)
     }
     default: {

@@ -20,6 +20,8 @@ import {
   type ProgrammeFilter,
   type RoleGrant,
   type StoredAuditEntry,
+  type StoreOperations,
+  type StoreTransaction,
   type Unit,
 } from './types.ts'
 
@@ -66,6 +68,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   migrateAudit(db)
   migrate(db, options.migrations ?? MIGRATIONS)
 
+  /** Savepoint depth of the connection: 0 outside a transaction, 1 in a top-level one. */
   let depth = 0
   /**
    * The number of the current top-level transaction's audit entries, once it has written one.
@@ -74,28 +77,73 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
    * audit file's last number means a crash fell between the two commits (see reportAuditGap).
    */
   let auditTxn: number | null = null
-  const transaction = <T>(fn: () => T): T => {
-    const savepoint = `sp${depth}`
-    db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
+
+  /** Opens a transaction (depth 0) or a savepoint; returns the savepoint's name, or null. */
+  const begin = (): string | null => {
+    const savepoint = depth === 0 ? null : `sp${depth}`
+    db.exec(savepoint === null ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`)
     depth++
+    return savepoint
+  }
+  const rollback = (savepoint: string | null): void => {
+    depth--
+    if (savepoint === null) auditTxn = null
+    db.exec(savepoint === null ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+  }
+  const commit = (savepoint: string | null): void => {
     try {
-      const result = fn()
-      depth--
-      if (depth === 0) {
+      if (savepoint === null) {
         // Counted only when an entry survived (a rolled-back savepoint takes its entries with it).
         if (auditTxn !== null && db.prepare('SELECT 1 AS found FROM audit.audit_log WHERE txn = ? LIMIT 1').get(auditTxn) !== undefined) {
           db.prepare(`INSERT INTO main.engine_meta (key, value) VALUES ('audit-txn', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(auditTxn))
         }
         auditTxn = null
       }
-      db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`)
-      return result
-    } catch (error) {
+      db.exec(savepoint === null ? 'COMMIT' : `RELEASE ${savepoint}`)
       depth--
-      if (depth === 0) auditTxn = null
-      db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`)
+    } catch (error) {
+      rollback(savepoint)
       throw error
     }
+  }
+  /** A synchronous transaction or savepoint, for the store's own multi-statement operations. */
+  const transactionSync = <T>(fn: () => T): T => {
+    const savepoint = begin()
+    let result: T
+    try {
+      result = fn()
+    } catch (error) {
+      rollback(savepoint)
+      throw error
+    }
+    commit(savepoint)
+    return result
+  }
+
+  /**
+   * Runs an operation of several statements all or nothing: in a transaction of its own on the
+   * store; inside the caller's transaction without a savepoint of its own, since a failed
+   * operation there is undone with the caller's transaction or savepoint (see StoreOperations).
+   * Saves a savepoint per flag in the sweep, where each flag already has one.
+   */
+  const atomic = <T>(fn: () => T): T => (depth === 0 ? transactionSync(fn) : fn())
+
+  /**
+   * One connection serves every caller, so top-level work takes turns: a transaction runs alone
+   * from BEGIN to COMMIT even while its function awaits, and an operation on the store itself
+   * waits for the running transaction instead of landing inside it (or reading what it has not
+   * committed). `pending` counts work queued or running; with none, work starts at once.
+   */
+  let tail: Promise<unknown> = Promise.resolve()
+  let pending = 0
+  const settle = (): void => {
+    pending--
+  }
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    pending++
+    const result = pending === 1 ? work() : tail.then(work)
+    tail = result.then(settle, settle)
+    return result
   }
 
   // Statements are prepared once per connection: preparing costs more than running most of them.
@@ -205,7 +253,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
   /** Appends one entry, numbered with its transaction (one of its own when outside any). */
   const appendAudit = (e: AuditEntry): void => {
-    if (depth === 0) return transaction(() => appendAudit(e))
+    if (depth === 0) return transactionSync(() => appendAudit(e))
     if (auditTxn === null) {
       const row = get("SELECT value FROM main.engine_meta WHERE key = 'audit-txn'")
       auditTxn = (row ? Number(row.value) : 0) + 1
@@ -235,9 +283,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
   reportAuditGap(db)
 
-  return {
-    transaction,
-
+  const ops: SyncOperations = {
     getProgramme(programmeId) {
       const row = get('SELECT state FROM programmes WHERE programme_id = ?', programmeId)
       return row ? (JSON.parse(String(row.state)) as ProgrammeState) : null
@@ -248,7 +294,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       if (next.version !== expectedVersion + events.length) {
         throw new Error(`State version ${next.version} does not follow ${expectedVersion} + ${events.length} events`)
       }
-      transaction(() => {
+      atomic(() => {
         const current = get('SELECT version FROM programmes WHERE programme_id = ?', programmeId)
         const actual = current ? Number(current.version) : null
         if ((actual ?? 0) !== expectedVersion) throw new ConcurrencyConflict(programmeId, expectedVersion, actual)
@@ -301,7 +347,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     deleteProgramme(programmeId) {
-      transaction(() => {
+      atomic(() => {
         // Children first, explicitly, rather than trusting every store to cascade.
         run('DELETE FROM outbox WHERE programme_id = ?', programmeId)
         run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
@@ -330,15 +376,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return get('SELECT 1 AS found FROM purge_ledger WHERE compacted_at IS NULL LIMIT 1') !== undefined
     },
 
-    finishPurges(at, options = {}) {
-      if (depth > 0) throw new Error('finishPurges() cannot run inside a transaction')
-      if (!compact(options.waitForReaders ? 200 : 0)) return false
-      // Marking writes a little to the WAL (the ledger's page only); one more checkpoint empties it.
-      run('UPDATE purge_ledger SET compacted_at = ? WHERE compacted_at IS NULL', at)
-      checkpoint(0)
-      return true
-    },
-
     getIdempotent(scope, key) {
       const row = get('SELECT request_hash, result FROM idempotency WHERE scope = ? AND key = ?', scope, key)
       return row ? { requestHash: String(row.request_hash), result: String(row.result) } : null
@@ -358,12 +395,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         entry.result,
         entry.at,
       )
-    },
-
-    compact() {
-      if (depth > 0) throw new Error('compact() cannot run inside a transaction')
-      vacuumed = false
-      return compact(200)
     },
 
     createUnit(unit: Unit, at: string) {
@@ -431,7 +462,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     recordFlagDelivery(key: FlagDeliveryKey, at: string) {
-      return transaction(() => {
+      return atomic(() => {
         const result = run(
           `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -465,7 +496,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     replaceFlagSchedule(programmeId, schedule) {
-      transaction(() => replaceFlagSchedule(programmeId, schedule))
+      atomic(() => replaceFlagSchedule(programmeId, schedule))
     },
 
     listDueFlagKeys(today) {
@@ -482,6 +513,21 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         moduleId: String(row.module_id),
         occurrence: String(row.occurrence),
       }))
+    },
+
+    claimDueProgrammes(today, after, limit) {
+      // No row locks in SQLite: the caller's transaction (BEGIN IMMEDIATE) holds the write lock.
+      return all(
+        `SELECT p.state FROM programmes p
+         WHERE (?2 IS NULL OR p.programme_id > ?2)
+           AND EXISTS (SELECT 1 FROM flag_schedule s
+                       WHERE s.programme_id = p.programme_id AND s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1))
+         ORDER BY p.programme_id
+         LIMIT ?3`,
+        today,
+        after,
+        Math.max(0, Math.floor(limit)),
+      ).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
     },
 
     getFlagScheduleBasis() {
@@ -578,11 +624,86 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return row ? (JSON.parse(String(row.json)) as PlusBundle) : null
     },
 
-    close() {
-      statements.clear()
-      db.close()
-    },
   }
+
+  const names = Object.keys(ops) as (keyof SyncOperations)[]
+  const call = (name: keyof SyncOperations, args: unknown[]): Promise<unknown> => {
+    try {
+      return Promise.resolve((ops[name] as (...a: unknown[]) => unknown)(...args))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** The operations as seen inside the transaction or savepoint at `level`; unusable once it ended. */
+  const transactionView = (level: number): { tx: StoreTransaction; end(): void } => {
+    let open = true
+    const tx: Record<string, unknown> = {}
+    for (const name of names) {
+      tx[name] = (...args: unknown[]) =>
+        open ? call(name, args) : Promise.reject(new Error(`${name}() on a transaction that has ended: use the store, or a transaction that is running`))
+    }
+    tx.transaction = <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
+      if (!open) return Promise.reject(new Error('transaction() on a transaction that has ended'))
+      // Savepoints are named by depth: two at once in one transaction would release each other's.
+      if (depth !== level) return Promise.reject(new Error('Savepoints of one transaction must not overlap: await each tx.transaction() before the next'))
+      return runTransaction(fn)
+    }
+    return {
+      tx: tx as unknown as StoreTransaction,
+      end() {
+        open = false
+      },
+    }
+  }
+
+  /** Runs fn in a transaction (at depth 0) or a savepoint, committing when it resolves. */
+  const runTransaction = async <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
+    const savepoint = begin()
+    const view = transactionView(depth)
+    let result: T
+    try {
+      result = await fn(view.tx)
+    } catch (error) {
+      view.end()
+      rollback(savepoint)
+      throw error
+    }
+    view.end()
+    commit(savepoint)
+    return result
+  }
+
+  const store: Record<string, unknown> = {}
+  for (const name of names) store[name] = (...args: unknown[]) => exclusive(() => call(name, args))
+  Object.assign(store, {
+    kind: 'sqlite',
+    transaction: <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => exclusive(() => runTransaction(fn)),
+    compact: () =>
+      exclusive(async () => {
+        vacuumed = false
+        return compact(200)
+      }),
+    finishPurges: (at: string, options: { waitForReaders?: boolean } = {}) =>
+      exclusive(async () => {
+        if (!compact(options.waitForReaders ? 200 : 0)) return false
+        // Marking writes a little to the WAL (the ledger's page only); one more checkpoint empties it.
+        run('UPDATE purge_ledger SET compacted_at = ? WHERE compacted_at IS NULL', at)
+        checkpoint(0)
+        return true
+      }),
+    close: () =>
+      exclusive(async () => {
+        statements.clear()
+        db.close()
+      }),
+  } satisfies Pick<EngineStore, 'kind' | 'transaction' | 'compact' | 'finishPurges' | 'close'>)
+  return store as unknown as EngineStore
+}
+
+/** The data operations, answered synchronously (node:sqlite is). */
+type SyncOperations = {
+  [K in Exclude<keyof StoreOperations, 'transaction'>]: (...args: Parameters<StoreOperations[K]>) => Awaited<ReturnType<StoreOperations[K]>>
 }
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */

@@ -164,18 +164,31 @@ export interface OutboxMessage {
   sentAt: string | null
 }
 
-/** Durable storage for the engine. All methods are synchronous. */
-export interface EngineStore {
-  /** Runs fn in a transaction (nested calls use savepoints); rolls back when it throws. */
-  transaction<T>(fn: () => T): T
+/**
+ * The data operations of a store. Every method returns a promise: the SQLite store answers at
+ * once, the PostgreSQL store after a round trip. Called on the store itself, each operation stands
+ * alone (auto-committed); called on a `StoreTransaction`, it is part of that transaction.
+ */
+export interface StoreOperations {
+  /**
+   * An operation that rejects inside a transaction may have done part of its work (on PostgreSQL
+   * the whole transaction is then aborted): let the transaction or a savepoint around it reject.
+   *
+   * Runs fn in a transaction and commits when its promise resolves; rolls back when it rejects.
+   * Everything inside must go through `tx` (never the outer store: on PostgreSQL that would run
+   * on another connection, outside the transaction). `tx.transaction` nests as a savepoint.
+   * Top-level transactions of one store never interleave: the SQLite store queues them, the
+   * PostgreSQL store runs each on its own pooled connection.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>
 
   /** The programme's current state, or null when it does not exist (or was purged). */
-  getProgramme(programmeId: string): ProgrammeState | null
+  getProgramme(programmeId: string): Promise<ProgrammeState | null>
   /**
    * Appends events and stores the resulting state, if the stored version still equals
-   * `expectedVersion` (0 for a new programme). Throws ConcurrencyConflict otherwise, and
-   * OpenProgrammeExists when the patient would get a second programme that is not ended. In the
-   * same transaction, replaces the programme's flag schedule with `schedule` (the schedule of
+   * `expectedVersion` (0 for a new programme). Rejects with ConcurrencyConflict otherwise, and
+   * with OpenProgrammeExists when the patient would get a second programme that is not ended. In
+   * the same transaction, replaces the programme's flag schedule with `schedule` (the schedule of
    * `next`), leaving out keys already delivered.
    */
   appendEvents(
@@ -184,88 +197,111 @@ export interface EngineStore {
     events: readonly ProgrammeEvent[],
     next: ProgrammeState,
     schedule: readonly FlagScheduleEntry[],
-  ): void
+  ): Promise<void>
   /** The programme's events in order. */
-  readEvents(programmeId: string): ProgrammeEvent[]
-  listProgrammes(filter: ProgrammeFilter): ProgrammeState[]
+  readEvents(programmeId: string): Promise<ProgrammeEvent[]>
+  listProgrammes(filter: ProgrammeFilter): Promise<ProgrammeState[]>
   /**
    * At most `limit` programmes matching the filter whose id sorts after `after` (null: from the
    * first), in programme id order: for reading many programmes a page at a time (exports).
    */
-  listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number): ProgrammeState[]
+  listProgrammePage(filter: ProgrammeFilter, after: string | null, limit: number): Promise<ProgrammeState[]>
   /** Deletes the programme with its events, deliveries and outbox messages. */
-  deleteProgramme(programmeId: string): void
-  /**
-   * Rewrites the file so deleted data is physically gone (VACUUM, WAL checkpoint). False when it
-   * could not finish (another connection's read snapshot kept the WAL): call again later.
-   */
-  compact(): boolean
+  deleteProgramme(programmeId: string): Promise<void>
   /** Writes the purge ledger entry of a deleted programme; call in the deleting transaction. */
-  recordPurge(programmeId: string, unitId: string, at: string): void
+  recordPurge(programmeId: string, unitId: string, at: string): Promise<void>
   /** The purge ledger entry of a programme, or null when it was never purged. */
-  purgeRecord(programmeId: string): PurgeRecord | null
+  purgeRecord(programmeId: string): Promise<PurgeRecord | null>
   /** Whether the programme id is in the purge ledger. */
-  wasPurged(programmeId: string): boolean
+  wasPurged(programmeId: string): Promise<boolean>
   /** Whether a purge was committed but its compaction has not finished (a crash, a reader). */
-  hasUnfinishedPurge(): boolean
-  /**
-   * Compacts and, when that finished, marks every unfinished purge done; false when a reader's
-   * snapshot kept it from finishing. Outside transactions. Does not wait for readers unless asked
-   * (the purge itself waits briefly; the retries before each command do not).
-   */
-  finishPurges(at: string, options?: { waitForReaders?: boolean }): boolean
+  hasUnfinishedPurge(): Promise<boolean>
 
   /** The stored first outcome of a command sent with an idempotency key, or null. */
-  getIdempotent(scope: string, key: string): { requestHash: string; result: string } | null
-  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Throws when the key is already stored (a concurrent retry). */
-  putIdempotent(entry: IdempotencyEntry): void
+  getIdempotent(scope: string, key: string): Promise<{ requestHash: string; result: string } | null>
+  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Rejects when the key is already stored (a concurrent retry). */
+  putIdempotent(entry: IdempotencyEntry): Promise<void>
   /** Replaces the stored result of a key (adding the flags the command delivered after its commit). */
-  updateIdempotent(scope: string, key: string, result: string): void
+  updateIdempotent(scope: string, key: string, result: string): Promise<void>
 
-  createUnit(unit: Unit, at: string): void
-  getUnit(unitId: string): Unit | null
-  rolesOf(userId: string, unitId: string): Role[]
-  unitRoles(unitId: string): RoleGrant[]
-  grantRole(grant: RoleGrant): void
-  withdrawRole(unitId: string, userId: string, role: Role): void
+  createUnit(unit: Unit, at: string): Promise<void>
+  getUnit(unitId: string): Promise<Unit | null>
+  rolesOf(userId: string, unitId: string): Promise<Role[]>
+  unitRoles(unitId: string): Promise<RoleGrant[]>
+  grantRole(grant: RoleGrant): Promise<void>
+  withdrawRole(unitId: string, userId: string, role: Role): Promise<void>
 
   /** Records the personnummer a staff user id acts with, the first time it is seen. */
-  recordStaffIdentity(userId: string, personnummer: string, at: string): void
+  recordStaffIdentity(userId: string, personnummer: string, at: string): Promise<void>
   /** The personnummer a staff user id was first seen with, or null. */
-  staffPersonnummer(userId: string): string | null
+  staffPersonnummer(userId: string): Promise<string | null>
 
-  getPreferences(userId: string): NotificationPreferences
-  setPreferences(userId: string, preferences: NotificationPreferences): void
+  getPreferences(userId: string): Promise<NotificationPreferences>
+  setPreferences(userId: string, preferences: NotificationPreferences): Promise<void>
 
   /** Records a delivery and takes the key off the flag schedule; false when it was already delivered. */
-  recordFlagDelivery(key: FlagDeliveryKey, at: string): boolean
-  hasFlagDelivery(key: FlagDeliveryKey): boolean
+  recordFlagDelivery(key: FlagDeliveryKey, at: string): Promise<boolean>
+  hasFlagDelivery(key: FlagDeliveryKey): Promise<boolean>
 
   /** Replaces one programme's flag schedule (keys already delivered are left out). */
-  replaceFlagSchedule(programmeId: string, schedule: readonly FlagScheduleEntry[]): void
+  replaceFlagSchedule(programmeId: string, schedule: readonly FlagScheduleEntry[]): Promise<void>
   /** Scheduled, undelivered keys due on `today` (dueOn ≤ today < until), by programme. */
-  listDueFlagKeys(today: LocalDate): FlagDeliveryKey[]
+  listDueFlagKeys(today: LocalDate): Promise<FlagDeliveryKey[]>
+  /**
+   * The flag sweep's claim: at most `limit` programmes with a scheduled key due on `today` whose
+   * id sorts after `after` (null: from the first), in programme id order, locked for this
+   * transaction. Call it inside a transaction. On PostgreSQL, rows another instance has locked are
+   * skipped (`FOR UPDATE SKIP LOCKED`), so instances sweeping at once share the work; SQLite holds
+   * the database's write lock for the whole transaction. Exactly-once delivery does not rest on
+   * this lock but on recordFlagDelivery.
+   */
+  claimDueProgrammes(today: LocalDate, after: string | null, limit: number): Promise<ProgrammeState[]>
   /** What the stored flag schedule was computed from (see the engine), or null before the first time. */
-  getFlagScheduleBasis(): string | null
-  setFlagScheduleBasis(basis: string): void
+  getFlagScheduleBasis(): Promise<string | null>
+  setFlagScheduleBasis(basis: string): Promise<void>
 
-  addOutbox(message: OutboxMessage): void
-  listOutbox(options?: { unsentOnly?: boolean }): OutboxMessage[]
+  addOutbox(message: OutboxMessage): Promise<void>
+  listOutbox(options?: { unsentOnly?: boolean }): Promise<OutboxMessage[]>
   /** One outbox message, or null when there is none with that id (or it was purged). */
-  getOutbox(outboxId: string): OutboxMessage | null
-  markOutboxSent(outboxId: string, at: string): void
+  getOutbox(outboxId: string): Promise<OutboxMessage | null>
+  markOutboxSent(outboxId: string, at: string): Promise<void>
 
   /** Appends to the audit log. The log is append-only: nothing updates or deletes an entry. */
-  appendAudit(entry: AuditEntry): void
+  appendAudit(entry: AuditEntry): Promise<void>
   /** Audit entries in order; every given field must match. */
-  listAudit(filter?: AuditFilter): StoredAuditEntry[]
+  listAudit(filter?: AuditFilter): Promise<StoredAuditEntry[]>
 
   /**
    * Keeps a bundle so answers given on it can be shown later. Returns `conflict` when the
    * version is known with different content.
    */
-  saveBundle(bundle: PlusBundle, contentHash: string, at: string): 'saved' | 'known' | 'conflict'
-  loadBundle(version: string): PlusBundle | null
+  saveBundle(bundle: PlusBundle, contentHash: string, at: string): Promise<'saved' | 'known' | 'conflict'>
+  loadBundle(version: string): Promise<PlusBundle | null>
+}
 
-  close(): void
+/** The store as seen inside a transaction: the same operations, all part of that transaction. */
+export type StoreTransaction = StoreOperations
+
+/**
+ * Durable storage for the engine: the data operations, plus what must run outside any
+ * transaction (compaction after a purge, closing). Implementations: SQLite (sqlite.ts, the
+ * embedded default) and PostgreSQL (postgres.ts, for several instances on one database).
+ */
+export interface EngineStore extends StoreOperations {
+  /** Which implementation this is (for messages and the documentation of what a purge leaves). */
+  readonly kind: 'sqlite' | 'postgres'
+  /**
+   * Makes deleted data physically gone as far as the store can (SQLite: VACUUM and a WAL
+   * checkpoint; PostgreSQL: VACUUM of the affected tables). False when it could not finish
+   * (SQLite: another connection's read snapshot kept the WAL): call again later.
+   */
+  compact(): Promise<boolean>
+  /**
+   * Compacts and, when that finished, marks every unfinished purge done; false when a reader's
+   * snapshot kept it from finishing. Outside transactions. Does not wait for readers unless asked
+   * (the purge itself waits briefly; the retries before each command do not).
+   */
+  finishPurges(at: string, options?: { waitForReaders?: boolean }): Promise<boolean>
+  /** Waits for running work and closes the store (the PostgreSQL store ends its own pool, not a pool it was given). */
+  close(): Promise<void>
 }

@@ -8,20 +8,20 @@ import { BEHANDLARE, PNR } from '../harness.ts'
 import { rooms } from './rooms.ts'
 
 describe('adoptBundle', () => {
-  it('given a running programme on 1.0.0, when 1.1.0 is adopted, then it moves with a content-updated event and the schedule basis is recorded', () => {
-    const { ctx, gate } = rooms()
-    const { programmeId } = runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+  it('given a running programme on 1.0.0, when 1.1.0 is adopted, then it moves with a content-updated event and the schedule basis is recorded', async () => {
+    const { ctx, gate } = await rooms()
+    const { programmeId } = await runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     const next = testBundle({ version: '1.1.0' })
-    adoptBundle(ctx.store, next, indexContent(next), ctx.now())
-    expect(ctx.store.getProgramme(programmeId ?? '')?.contentVersion).toBe('1.1.0')
-    expect(ctx.store.readEvents(programmeId ?? '').at(-1)).toMatchObject({ type: 'content-updated', fromVersion: '1.0.0', toVersion: '1.1.0' })
-    expect(ctx.store.getFlagScheduleBasis()).toBe(flagScheduleBasis(indexContent(next)))
+    await adoptBundle(ctx.store, next, indexContent(next), ctx.now())
+    expect((await ctx.store.getProgramme(programmeId ?? ''))?.contentVersion).toBe('1.1.0')
+    expect((await ctx.store.readEvents(programmeId ?? '')).at(-1)).toMatchObject({ type: 'content-updated', fromVersion: '1.0.0', toVersion: '1.1.0' })
+    expect(await ctx.store.getFlagScheduleBasis()).toBe(flagScheduleBasis(indexContent(next)))
   })
 
-  it('given a stored version, when different content comes with the same version, then it is refused and nothing moves', () => {
-    const { ctx } = rooms()
+  it('given a stored version, when different content comes with the same version, then it is refused and nothing moves', async () => {
+    const { ctx } = await rooms()
     const same = testBundle({ durationDays: 60 })
-    adoptBundle(ctx.store, testBundle(), indexContent(testBundle()), ctx.now())
-    expect(() => adoptBundle(ctx.store, same, indexContent(same), ctx.now())).toThrow(/new version/)
+    await adoptBundle(ctx.store, testBundle(), indexContent(testBundle()), ctx.now())
+    await expect(adoptBundle(ctx.store, same, indexContent(same), ctx.now())).rejects.toThrow(/new version/)
   })
 })

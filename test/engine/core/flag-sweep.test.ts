@@ -10,28 +10,28 @@ import { BEHANDLARE, PNR, sequentialIds, TestClock } from '../harness.ts'
 import { rooms } from './rooms.ts'
 
 describe('sweepFlags', () => {
-  it('given a programme nobody touches, when the sweep runs on day 7 twice, then the inactivity reminder goes out once', () => {
-    const { ctx, gate, clock } = rooms()
-    runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+  it('given a programme nobody touches, when the sweep runs on day 7 twice, then the inactivity reminder goes out once', async () => {
+    const { ctx, gate, clock } = await rooms()
+    await runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
     clock.advanceDays(8)
-    const first = sweepFlags(ctx)
+    const first = await sweepFlags(ctx)
     expect(first.delivered.map((f) => f.trigger)).toContain('inactivity')
-    expect(sweepFlags(ctx).delivered).toEqual([])
+    expect((await sweepFlags(ctx)).delivered).toEqual([])
   })
 
-  it('given a notifier that throws, then the flag is reported failed and delivered on a later run', () => {
+  it('given a notifier that throws, then the flag is reported failed and delivered on a later run', async () => {
     const clock = new TestClock()
     const store = openSqliteStore({ path: ':memory:' })
     let broken = true
     const ctx = createContext({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), notifier: { notify: () => { if (broken) throw new Error('down') } } })
     const at = ctx.now()
-    store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, at)
-    store.grantRole({ unitId: 'vc-norr', userId: 'u-beh', role: 'behandlare', grantedAt: at, grantedBy: 'system' })
+    await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, at)
+    await store.grantRole({ unitId: 'vc-norr', userId: 'u-beh', role: 'behandlare', grantedAt: at, grantedBy: 'system' })
     const gate = createGate(store)
-    runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
-    const failed = sweepFlags(ctx)
+    await runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer: PNR })
+    const failed = await sweepFlags(ctx)
     expect(failed.failed.length).toBeGreaterThan(0)
     broken = false
-    expect(sweepFlags(ctx).delivered.length).toBe(failed.failed.length)
+    expect((await sweepFlags(ctx)).delivered.length).toBe(failed.failed.length)
   })
 })

@@ -13,13 +13,13 @@ export interface Rooms {
 }
 
 /** A context with unit vc-norr (u-admin administrator, u-beh behandlare), nothing else. */
-export function rooms(options: { bundle?: PlusBundle } = {}): Rooms {
+export async function rooms(options: { bundle?: PlusBundle } = {}): Promise<Rooms> {
   const clock = new TestClock()
   const store = openSqliteStore({ path: ':memory:' })
   const ctx = createContext({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: sequentialIds() })
   const at = ctx.now()
-  store.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, at)
-  store.grantRole({ unitId: 'vc-norr', userId: 'u-admin', role: 'behorighetsadministrator', grantedAt: at, grantedBy: 'system' })
-  store.grantRole({ unitId: 'vc-norr', userId: 'u-beh', role: 'behandlare', grantedAt: at, grantedBy: 'system' })
+  await store.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, at)
+  await store.grantRole({ unitId: 'vc-norr', userId: 'u-admin', role: 'behorighetsadministrator', grantedAt: at, grantedBy: 'system' })
+  await store.grantRole({ unitId: 'vc-norr', userId: 'u-beh', role: 'behandlare', grantedAt: at, grantedBy: 'system' })
   return { ctx, gate: createGate(store), clock }
 }
