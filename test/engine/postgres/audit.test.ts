@@ -77,9 +77,9 @@ describe.skipIf(unavailable)(unavailable ? `postgres audit log (skipped: ${unava
     const app = await openPostgresStore({ connectionString: store.database.connectionString.replace(/^postgresql:\/\/[^@]+@/, `postgresql://${role}@`) }, { migrate: false })
     cleanup.push(() => app.close())
     // the store works as the application role: audit, a unit, the outbox order's identity column
-    await app.appendAudit({ ...ENTRY, action: 'list-programmes' })
+    await app.appendAudit({ ...ENTRY, action: 'start-programme' })
     await app.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'now')
-    expect((await app.listAudit()).map((e) => e.action)).toEqual(['programme-tree', 'list-programmes'])
+    expect((await app.listAudit()).map((e) => e.action)).toEqual(['programme-tree', 'start-programme'])
     // and without the rights to change the log
     const client = await connect({ ...store.database.connection, user: role })
     for (const sql of ["UPDATE audit_log SET actor_id = 'x'", 'DELETE FROM audit_log', 'TRUNCATE audit_log', 'ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_or_delete', 'DROP TABLE audit_log']) {
