@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { evolveAll } from '../../../src/engine/evolve.ts'
 import type { ProgrammeEvent } from '../../../src/engine/events.ts'
+import { DEFAULT_PREFERENCES } from '../../../src/engine/store/sqlite.ts'
 import { ConcurrencyConflict, OpenProgrammeExists, type EngineStore, type OutboxMessage } from '../../../src/engine/store/types.ts'
 import { openTestPostgresStore } from '../../support/postgres-databases.ts'
 import { postgresUnavailable } from '../../support/postgres.ts'
@@ -42,7 +43,8 @@ describe.skipIf(unavailable)(unavailable ? `postgres store (skipped: ${unavailab
     expect((await store.unitRoles('vc-norr')).map((g) => `${g.userId}:${g.role}`)).toEqual(['u-1:behandlare', 'u-1:dataadministrator', 'u-2:behandlare'])
     await store.withdrawRole('vc-norr', 'u-1', 'behandlare')
     expect(await store.rolesOf('u-1', 'vc-norr')).toEqual(['dataadministrator'])
-    expect(await store.getPreferences('u-1')).toEqual({ email: true, sms: false })
+    // the same default as the SQLite store's
+    expect(await store.getPreferences('u-1')).toEqual(DEFAULT_PREFERENCES)
     await store.setPreferences('u-1', { email: false, sms: true })
     expect(await store.getPreferences('u-1')).toEqual({ email: false, sms: true })
     await store.recordStaffIdentity('u-1', '199001011015', 'a')
