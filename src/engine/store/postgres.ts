@@ -44,6 +44,35 @@ export interface PgClientLike {
   query(config: PgQueryConfigLike): Promise<PgQueryResultLike>
   /** Returns the connection to the pool; with an error, the pool closes it instead. */
   release(error?: Error | boolean): void
+  /**
+   * The connection's error event (the server ended it while the store held it). The store listens
+   * while it holds the connection: unheard, Node would end the process.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown
+}
+
+/**
+ * Takes a connection from the pool and listens for its error event while held. `release` returns
+ * it, or closes it when it broke (an error event, or a failure the caller names).
+ */
+async function take(pool: PgPoolLike): Promise<{ client: PgClientLike; release(broken?: Error): void }> {
+  let client: PgClientLike
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw storeError(error)
+  }
+  let failed: Error | undefined
+  const listener = (error: Error) => (failed ??= error)
+  client.on?.('error', listener)
+  return {
+    client,
+    release(broken) {
+      client.removeListener?.('error', listener)
+      client.release(broken ?? failed)
+    },
+  }
 }
 
 /**
@@ -195,7 +224,7 @@ async function migrate(pool: PgPoolLike, migrations: readonly Migration[]): Prom
   const applied = await appliedVersions(pool)
   if (sorted.every((m) => applied.has(m.version))) return
   for (const migration of sorted) {
-    const client = await pool.connect()
+    const { client, release } = await take(pool)
     let broken: Error | undefined
     try {
       await client.query({ text: 'BEGIN' })
@@ -220,7 +249,7 @@ async function migrate(pool: PgPoolLike, migrations: readonly Migration[]): Prom
         throw error
       }
     } finally {
-      client.release(broken)
+      release(broken)
     }
   }
 }
@@ -268,12 +297,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
   /** A top-level transaction on one connection of the pool. */
   const topLevel = <T>(fn: (exec: Exec, nested: Nested) => Promise<T>): Promise<T> =>
     track(async () => {
-      let client: PgClientLike
-      try {
-        client = await pool.connect()
-      } catch (error) {
-        throw storeError(error)
-      }
+      const { client, release } = await take(pool)
       let finished = false
       let savepoints = 0
       const exec: Exec = async (text, values, name) => {
@@ -321,7 +345,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
         throw error
       } finally {
         finished = true
-        client.release(broken)
+        release(broken)
       }
     })
 
@@ -342,9 +366,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
   const compact = (): Promise<boolean> =>
     track(async () => {
         // VACUUM cannot run in a transaction block: on a connection of its own, nothing else on it.
-        const client = await pool.connect().catch((error: unknown) => {
-          throw storeError(error)
-        })
+        const { client, release } = await take(pool)
         let broken: Error | undefined
         try {
           // Before PostgreSQL 17 only a table's owner (or the database owner, or a superuser) may
@@ -365,7 +387,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
           if (safe instanceof PostgresStoreError && /^(08|57P)/.test(safe.code)) broken = safe
           throw safe
         } finally {
-          client.release(broken)
+          release(broken)
         }
       })
 
