@@ -1,7 +1,7 @@
 // The PostgreSQL store: for several application instances on one database. Each top-level
 // transaction runs on one pooled connection (BEGIN … COMMIT, savepoints for nesting); the version
 // check is the UPDATE's own WHERE clause, so two instances writing one programme cannot both win;
-// the flag sweep claims programmes with FOR UPDATE SKIP LOCKED so instances share the work.
+// the flag sweep claims programmes with FOR NO KEY UPDATE SKIP LOCKED so instances share the work.
 //
 // Errors never carry patient data out of the store: PostgreSQL puts the offending values in an
 // error's DETAIL (`Key (unit_id, patient)=(…, 19121212…) already exists`), so every driver error
@@ -317,8 +317,11 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
           await exec(`RELEASE SAVEPOINT ${savepoint}`)
           return result
         } catch (error) {
+          // When even this fails (the connection broke), the first error is the one to report;
+          // the top-level transaction's ROLLBACK then fails too and closes the connection.
           await exec(`ROLLBACK TO SAVEPOINT ${savepoint}`)
-          await exec(`RELEASE SAVEPOINT ${savepoint}`)
+            .then(() => exec(`RELEASE SAVEPOINT ${savepoint}`))
+            .catch(() => undefined)
           throw error
         }
       }
@@ -707,7 +710,9 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     async claimDueProgrammes(today, after, limit) {
       // Keyset paging: each programme once per sweep, even those whose keys stay scheduled
       // (waiting for a responsible clinician). Rows another instance (or a running command)
-      // holds are skipped: that instance delivers them, or the next sweep does.
+      // holds are skipped: that instance delivers them, or the next sweep does. NO KEY UPDATE is
+      // the lock a command's UPDATE takes, so the two exclude each other, while inserts that only
+      // reference the programme (deliveries, outbox rows: a foreign key's KEY SHARE) need not wait.
       // Two statements rather than `$2 IS NULL OR …`, so that a generic plan still reads the
       // primary key's index from `after` on.
       const { rows } = await exec(
@@ -718,7 +723,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
            WHERE s.programme_id = p.programme_id AND s.due_on <= $1 AND (s.until IS NULL OR s.until > $1))
          ORDER BY p.programme_id
          LIMIT $2
-         FOR UPDATE OF p SKIP LOCKED`,
+         FOR NO KEY UPDATE OF p SKIP LOCKED`,
         after === null ? [today, Math.max(0, Math.floor(limit))] : [today, Math.max(0, Math.floor(limit)), after],
         after === null ? 'plus-claim-due-first' : 'plus-claim-due-after',
       )
