@@ -2,11 +2,13 @@
 // the owner, and the application role of POSTGRES_GRANTS has INSERT and SELECT on it only.
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
+import { evolveAll } from '../../../src/engine/evolve.ts'
 import { openPostgresStore } from '../../../src/engine/store/postgres.ts'
 import { POSTGRES_GRANTS } from '../../../src/engine/store/postgres-migrations.ts'
 import type { AuditEntry, EngineStore } from '../../../src/engine/store/types.ts'
 import { openTestPostgresStore, type TestDatabase } from '../../support/postgres-databases.ts'
 import { postgresUnavailable } from '../../support/postgres.ts'
+import { STARTED } from '../spec.ts'
 
 const unavailable = postgresUnavailable()
 
@@ -76,10 +78,17 @@ describe.skipIf(unavailable)(unavailable ? `postgres audit log (skipped: ${unava
     await owner.query(POSTGRES_GRANTS.replaceAll('plus_app', role))
     const app = await openPostgresStore({ connectionString: store.database.connectionString.replace(/^postgresql:\/\/[^@]+@/, `postgresql://${role}@`) }, { migrate: false })
     cleanup.push(() => app.close())
-    // the store works as the application role: audit, a unit, the outbox order's identity column
+    // the store works as the application role: audit, a unit, a programme, a delivery, the outbox
     await app.appendAudit({ ...ENTRY, action: 'start-programme' })
     await app.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'now')
     expect((await app.listAudit()).map((e) => e.action)).toEqual(['programme-tree', 'start-programme'])
+    const started = { ...STARTED }
+    await app.appendEvents('p-1', 0, [started], evolveAll([started])!, [{ key: { programmeId: 'p-1', flagId: 'startat', moduleId: '', occurrence: 'x' }, dueOn: '2025-04-07', until: null }])
+    await app.transaction(async (tx) => {
+      expect(await tx.recordFlagDelivery({ programmeId: 'p-1', flagId: 'startat', moduleId: '', occurrence: 'x' }, 'now')).toBe(true)
+      await tx.addOutbox({ outboxId: 'o-1', createdAt: 'now', programmeId: 'p-1', flagId: 'startat', recipient: 'patient', recipientRef: 'p-1', channel: 'patient-app', title: 'Välkommen', text: 'Hej', sentAt: null })
+    })
+    expect((await app.listOutbox()).map((m) => m.outboxId)).toEqual(['o-1'])
     // and without the rights to change the log
     const client = await connect({ ...store.database.connection, user: role })
     for (const sql of ["UPDATE audit_log SET actor_id = 'x'", 'DELETE FROM audit_log', 'TRUNCATE audit_log', 'ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_or_delete', 'DROP TABLE audit_log']) {

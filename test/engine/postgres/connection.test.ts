@@ -2,6 +2,7 @@
 // not handed out again; close() waits for running work and refuses new work.
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
+import { openPostgresStore } from '../../../src/engine/store/postgres.ts'
 import type { EngineStore } from '../../../src/engine/store/types.ts'
 import { openTestPostgresStore, type TestDatabase } from '../../support/postgres-databases.ts'
 import { postgresUnavailable } from '../../support/postgres.ts'
@@ -66,5 +67,16 @@ describe.skipIf(unavailable)(unavailable ? `postgres connections (skipped: ${una
     expect(await work).toBe('done')
     await closing
     expect(closed).toBe(true)
+  })
+
+  it("given the host's own pool, then close() leaves the pool to the host", async () => {
+    const store = await openTestPostgresStore()
+    stores.push(store)
+    const pool = new pg.Pool({ ...store.database.connection, max: 2 })
+    const mine = await openPostgresStore({ pool }, { migrate: false })
+    await mine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'now')
+    await mine.close()
+    expect((await pool.query('SELECT name FROM units')).rows).toEqual([{ name: 'Norr' }])
+    await pool.end()
   })
 })
