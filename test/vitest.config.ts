@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['test/**/*.test.ts'],
+    // One PostgreSQL cluster per run, started on the first test that asks (postgres-global.ts).
+    globalSetup: [fileURLToPath(new URL('support/postgres-global.ts', import.meta.url))],
     testTimeout: 30_000,
   },
 })

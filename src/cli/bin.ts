@@ -15,7 +15,11 @@ function reportMissingPeer(error: unknown): boolean {
   const missing = /Cannot find package '([^']+)'/.exec((error as Error)?.message ?? '')?.[1]
   if ((error as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND' || !missing) return false
   const peers = packagePeers()
-  const install = Object.entries(peers).map(([name, range]) => `${name}@${range}`).join(' ')
+  // pg is the PostgreSQL store's (plus/postgres), not the compiler's.
+  const install = Object.entries(peers)
+    .filter(([name]) => name !== 'pg')
+    .map(([name, range]) => `${name}@${range}`)
+    .join(' ')
   process.stderr.write(
     `plus: the compiler needs the package "${missing}", one of the optional peer dependencies of plus.\n` +
       (install ? `Install them next to plus:\n  npm install ${install}\n` : ''),
