@@ -252,6 +252,19 @@ export class DiskCache {
     }
   }
 
+  /** Bytes stored by the caller under a key of its own (a section's emitted JSON), or null. */
+  blob(key: string): Uint8Array | null {
+    const bytes = this.stored.get(key) ?? this.fresh.get(key)
+    if (bytes) this.next.set(key, bytes)
+    return bytes ?? null
+  }
+
+  /** Stores bytes under a key of the caller's, for the next compile. */
+  setBlob(key: string, bytes: Uint8Array): void {
+    this.next.set(key, bytes)
+    this.fresh.set(key, bytes)
+  }
+
   /** Keeps the entry of a file resolved elsewhere (the in-memory cache of watch mode). */
   keep(key: string, resolved: ResolvedFile): void {
     const bytes = this.stored.get(key)

@@ -3,10 +3,10 @@
 // misuse of this API throws.
 import path from 'node:path'
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
-import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult } from './emit/bundle.ts'
+import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult, type SectionStore } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
 import { diagnostic, fileSpan } from './diagnostics/diagnostic.ts'
-import type { IRTree } from './ir.ts'
+import type { IRSection, IRTree } from './ir.ts'
 import { loadContent } from './load/discover.ts'
 import type { SourceCache, SourceFile } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
@@ -101,6 +101,8 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // persistent cache needs neither, and they are most of a short command's start-up.
   const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
   const resolved: ResolvedFile[] = []
+  /** Each section's entry key, so the persistent cache can keep its emitted JSON too. */
+  const sectionKeys = new Map<IRSection, string>()
   const seen = new Set<string>()
   for (const file of loaded.files) {
     seen.add(file.rel)
@@ -116,6 +118,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       }
     }
     result ??= resolveFile(file)
+    if (disk && result.kind === 'section' && result.node) sectionKeys.set(result.node, keys[resolved.length]!)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
     resolved.push(result)
     diagnostics.push(...result.diagnostics)
@@ -127,10 +130,22 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     for (const absolute of cache.sources.keys()) if (!present.has(absolute)) cache.sources.delete(absolute)
   }
 
-  await disk?.save()
   const report = disk ? { persistentCache: disk.report } : {}
+  const sectionStore: SectionStore | undefined = disk
+    ? {
+        get: (section, key) => {
+          const entry = sectionKeys.get(section)
+          return entry ? disk.blob(`emit\n${entry}\n${key}`) : null
+        },
+        set: (section, key, json) => {
+          const entry = sectionKeys.get(section)
+          if (entry) disk.setBlob(`emit\n${entry}\n${key}`, json)
+        },
+      }
+    : undefined
   const remember = async (result: CompileResult): Promise<CompileResult> => {
     if (disk) {
+      await disk.save()
       await disk.saveOutcome({
         key: outcomeKey,
         mediaRefs: tree.collected.media,
@@ -155,7 +170,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const approvals = release
     ? { approvals: tree.modules.map((m) => ({ module: m.id, reviewer: m.review.reviewer ?? '', date: m.review.date ?? '' })) }
     : null
-  return remember({ diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree, counts, ...report })
+  return remember({ diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit, persistent: sectionStore }), tree, counts, ...report })
 }
 
 /**
