@@ -186,8 +186,10 @@ export class DiskCache {
       this.noteProblem(read.problem)
       return null
     }
-    const value = read.value as StoredOutcome
-    if (value?.key !== key) return null
+    const { meta, blobs } = read.value
+    const stored = meta as Omit<StoredOutcome, 'files'> & { files: Array<[string, number]> | null }
+    if (stored?.key !== key || (stored.files?.length ?? 0) !== blobs.length) return null
+    const value: StoredOutcome = { ...stored, files: stored.files?.map(([name], i) => [name, blobs[i]!]) ?? null }
     const media = await loadMedia(contentDir, value.mediaRefs)
     const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
     if (JSON.stringify(now) !== JSON.stringify(value.media)) return null
@@ -197,7 +199,9 @@ export class DiskCache {
 
   /** Stores a compile's outcome for the next run. */
   async saveOutcome(outcome: StoredOutcome): Promise<void> {
-    await writeCacheFile(this.dir, OUTCOME_FILE, outcome.key, serialize(outcome))
+    // The bundle's files go in as they are, after the rest: no copy into the serialiser.
+    const files = outcome.files?.map(([name, bytes]) => [name, bytes.byteLength] as [string, number]) ?? null
+    await writeCacheFile(this.dir, OUTCOME_FILE, outcome.key, { ...outcome, files }, outcome.files?.map(([, bytes]) => bytes) ?? [])
   }
 
   /** Reads the per-file entries (once); a damaged or foreign pack counts as empty. */
@@ -225,16 +229,19 @@ export class DiskCache {
         this.spoilt = true
         continue
       }
-      if ('foreign' in read || !(read.value instanceof Map)) {
+      const contents = 'value' in read ? read.value : null
+      const keys = contents?.meta
+      if (!contents || !Array.isArray(keys) || keys.length !== contents.blobs.length) {
         // Another compiler's pack: expected after an upgrade, no note; the next save removes it.
         this.spoilt = true
         continue
       }
-      for (const [key, bytes] of read.value as Map<string, Uint8Array>) {
-        if (this.stored.has(key)) continue
+      keys.forEach((key: string, i) => {
+        if (this.stored.has(key)) return
+        const bytes = contents.blobs[i]!
         this.stored.set(key, bytes)
         this.storedBytes += bytes.byteLength
-      }
+      })
     }
   }
 
@@ -300,7 +307,8 @@ export class DiskCache {
     if (!compact && this.fresh.size === 0) return
     const dir = path.join(this.dir, PACKS_DIR)
     const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}.pack`
-    const written = await writeCacheFile(dir, name, null, serialize(compact ? this.next : this.fresh))
+    const entries = compact ? this.next : this.fresh
+    const written = await writeCacheFile(dir, name, null, [...entries.keys()], [...entries.values()])
     if (!compact || !written) return
     for (const old of this.packsRead) await rm(path.join(dir, old), { force: true }).catch(() => {})
     for (const old of LEGACY_FILES) await rm(path.join(this.dir, old), { force: true }).catch(() => {})
@@ -318,21 +326,47 @@ const KEY_WIDTH = 64
 const HEADER_BYTES = MAGIC.length + KEY_WIDTH + 1 + KEY_WIDTH + 1 + 8
 const NO_KEY = '-'.repeat(KEY_WIDTH)
 
-function header(key: string | null, body: Uint8Array): Buffer {
+function header(key: string | null, body: Uint8Array[]): Buffer {
   const head = Buffer.alloc(HEADER_BYTES)
   const text = `${MAGIC}${compilerFingerprint()}\n${key ?? NO_KEY}\n`
   if (Buffer.byteLength(text) !== HEADER_BYTES - 8) throw new Error('cache header: a key is 64 hex digits')
   head.write(text, 0, 'latin1')
-  head.writeUInt32BE(body.byteLength, HEADER_BYTES - 8)
-  head.writeUInt32BE(crc32(body), HEADER_BYTES - 4)
+  head.writeUInt32BE(body.reduce((n, part) => n + part.byteLength, 0), HEADER_BYTES - 8)
+  head.writeUInt32BE(body.reduce((crc, part) => crc32(part, crc), 0), HEADER_BYTES - 4)
   return head
+}
+
+/**
+ * A body: the length of the serialised `meta`, `meta`, then each blob as it is. Blobs are read
+ * back as views into the file's bytes, so neither writing nor reading copies them again.
+ */
+function bodyParts(meta: unknown, blobs: Uint8Array[]): Uint8Array[] {
+  const serialised = serialize({ meta, blobs: blobs.map((b) => b.byteLength) })
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(serialised.byteLength)
+  return [length, serialised, ...blobs]
+}
+
+function readBody(body: Buffer): Contents {
+  const length = body.readUInt32BE(0)
+  const { meta, blobs: lengths } = deserialize(body.subarray(4, 4 + length)) as { meta: unknown; blobs: number[] }
+  let at = 4 + length
+  const blobs = lengths.map((n) => body.subarray(at, (at += n)))
+  if (at !== body.length) throw new Error('cache body: blobs do not add up')
+  return { meta, blobs }
+}
+
+/** What a cache file holds: a value, and blobs kept out of the serialiser. */
+interface Contents {
+  meta: unknown
+  blobs: Uint8Array[]
 }
 
 /**
  * Reads one cache file: its value, a problem (not ours, damaged), `foreign` (another compiler's),
  * or null (absent, or an outcome stored under another key: nothing past the header is read).
  */
-function readCacheFile(file: string, key: string | null): { value: unknown } | { problem: Problem } | { foreign: true } | null {
+function readCacheFile(file: string, key: string | null): { value: Contents } | { problem: Problem } | { foreign: true } | null {
   let fd: number
   try {
     fd = openSync(file, 'r')
@@ -362,7 +396,7 @@ function readCacheFile(file: string, key: string | null): { value: unknown } | {
     if (at < length || readSync(fd, Buffer.alloc(1), 0, 1, HEADER_BYTES + length) !== 0) return { problem: DAMAGED }
     if (crc32(body) !== head.readUInt32BE(HEADER_BYTES - 4)) return { problem: DAMAGED }
     try {
-      return { value: deserialize(body) }
+      return { value: readBody(body) }
     } catch {
       return { problem: UNREADABLE }
     }
@@ -374,14 +408,15 @@ function readCacheFile(file: string, key: string | null): { value: unknown } | {
 }
 
 /** Writes one cache file atomically (a temporary file, then rename); failures only cost time. */
-async function writeCacheFile(dir: string, name: string, key: string | null, body: Uint8Array): Promise<boolean> {
+async function writeCacheFile(dir: string, name: string, key: string | null, meta: unknown, blobs: Uint8Array[]): Promise<boolean> {
   const file = path.join(dir, name)
   const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
   try {
+    const body = bodyParts(meta, blobs)
     await mkdir(dir, { recursive: true })
     const handle = await open(temp, 'w')
     try {
-      await handle.writev([header(key, body), body])
+      await handle.writev([header(key, body), ...body])
     } finally {
       await handle.close()
     }
