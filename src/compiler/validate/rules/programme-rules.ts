@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRBlock, IRModule, IRStep, IRTree } from '../../ir.ts'
-import type { Rule } from '../rule.ts'
+import type { Rule, SectionRule } from '../rule.ts'
 
 /** A module with at least this many steps ends with a closing summary step (PLUS316). */
 export const CLOSING_STEP_FROM = 3
@@ -88,33 +88,29 @@ export const estimatedTime: Rule = ({ tree }) => {
 const lacksUrgentHelp = new WeakMap<IRStep, boolean>()
 
 /** PLUS321: a step that mentions suicidal thoughts also says where to turn (112 or 90101). */
-export const urgentHelp: Rule = ({ tree }) =>
-  tree.modules.flatMap((m) =>
-    stepsOf(m)
-      .filter((step) => {
-        let lacks = lacksUrgentHelp.get(step)
-        if (lacks === undefined) {
-          const text = stepText(step)
-          lacksUrgentHelp.set(step, (lacks = SUICIDE_WORDS.test(text) && !URGENT_NUMBERS.test(text)))
-        }
-        return lacks
-      })
-      .map((step) => diagnostic('PLUS321', step.span, { step: step.id })),
-  )
+export const urgentHelp: SectionRule = (section) =>
+  section.steps
+    .filter((step) => {
+      let lacks = lacksUrgentHelp.get(step)
+      if (lacks === undefined) {
+        const text = stepText(step)
+        lacksUrgentHelp.set(step, (lacks = SUICIDE_WORDS.test(text) && !URGENT_NUMBERS.test(text)))
+      }
+      return lacks
+    })
+    .map((step) => diagnostic('PLUS321', step.span, { step: step.id }))
 
 /** PLUS322: a question about thoughts of death or self-harm alerts the clinician from the first answer above the lowest. */
-export const riskQuestions: Rule = ({ tree }) => {
+export const riskQuestions: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const module of tree.modules) {
-    for (const step of stepsOf(module)) {
-      for (const form of step.blocks) {
-        if (form.type !== 'form') continue
-        for (const question of form.questions) {
-          if (!RISK_QUESTION.test(question.prompt) || question.options.length === 0) continue
-          const lowest = Math.min(...question.options.map((o) => o.value ?? 0))
-          if (question.alertFrom !== lowest + 1) {
-            out.push(diagnostic('PLUS322', form.span, { question: question.id, expected: lowest + 1, actual: question.alertFrom ?? '' }))
-          }
+  for (const step of section.steps) {
+    for (const form of step.blocks) {
+      if (form.type !== 'form') continue
+      for (const question of form.questions) {
+        if (!RISK_QUESTION.test(question.prompt) || question.options.length === 0) continue
+        const lowest = Math.min(...question.options.map((o) => o.value ?? 0))
+        if (question.alertFrom !== lowest + 1) {
+          out.push(diagnostic('PLUS322', form.span, { question: question.id, expected: lowest + 1, actual: question.alertFrom ?? '' }))
         }
       }
     }
@@ -123,21 +119,19 @@ export const riskQuestions: Rule = ({ tree }) => {
 }
 
 /** PLUS323: every band of a self-assessment says what it means; the highest says to contact the vårdcentral. */
-export const bandTexts: Rule = ({ tree }) => {
+export const bandTexts: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const module of tree.modules) {
-    for (const step of stepsOf(module)) {
-      for (const form of step.blocks) {
-        if (form.type !== 'form' || !form.scoring || form.incomplete) continue
-        const span = form.scoringSpan ?? form.span
-        const bands = form.scoring.bands
-        if (bands.length < 2) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'count', count: bands.length }))
-        for (const band of bands) {
-          if (band.text.length < MIN_BAND_TEXT) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'short', band: band.label, count: band.text.length }))
-        }
-        const top = bands.at(-1)
-        if (top && !/vårdcentral/i.test(top.text)) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'contact', band: top.label }))
+  for (const step of section.steps) {
+    for (const form of step.blocks) {
+      if (form.type !== 'form' || !form.scoring || form.incomplete) continue
+      const span = form.scoringSpan ?? form.span
+      const bands = form.scoring.bands
+      if (bands.length < 2) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'count', count: bands.length }))
+      for (const band of bands) {
+        if (band.text.length < MIN_BAND_TEXT) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'short', band: band.label, count: band.text.length }))
       }
+      const top = bands.at(-1)
+      if (top && !/vårdcentral/i.test(top.text)) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'contact', band: top.label }))
     }
   }
   return out
