@@ -47,6 +47,8 @@ export type MediaCache = Map<string, { mtimeMs: number; size: number; state: Med
 /** Reads the media files of `refs`. Synchronously, as content files are (see readSource). */
 export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCache): Promise<Map<string, MediaFileState>> {
   const out = new Map<string, MediaFileState>()
+  // Folder listings for the spelling check, read once per call: many references share a folder.
+  const listings = new Map<string, string[]>()
   for (const ref of refs) {
     const key = mediaKey(ref)
     if (out.has(key)) continue
@@ -64,7 +66,7 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
       out.set(key, { status: 'outside' })
       continue
     }
-    if (!spelledExactly(moduleRoot, relative)) {
+    if (!spelledExactly(moduleRoot, relative, listings)) {
       out.set(key, { status: 'missing' })
       continue
     }
@@ -78,10 +80,11 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
  * find `Media/Film.VTT` for `media/film.vtt`; Linux servers do not. Checking the spelling makes
  * every machine agree with the one the bundle is built on.
  */
-function spelledExactly(root: string, relative: string): boolean {
+function spelledExactly(root: string, relative: string, listings: Map<string, string[]>): boolean {
   let dir = root
   for (const segment of relative.split(path.sep)) {
-    const names = attempt(() => readdirSync(dir), [] as string[])
+    let names = listings.get(dir)
+    if (!names) listings.set(dir, (names = attempt(() => readdirSync(dir), [] as string[])))
     if (!names.includes(segment)) return false
     dir = path.join(dir, segment)
   }
