@@ -17,6 +17,8 @@ import type { ResolvedFile } from './resolve/index.ts'
 import { compilerFingerprint, DiskCache, entryKey, mediaStamp, type DiskCacheReport, type StoredOutcome } from './disk-cache.ts'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { deserialize, serialize } from 'node:v8'
+import type { SectionFindingsStore } from './validate/index.ts'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
@@ -143,6 +145,24 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
         },
       }
     : undefined
+  // The section rules' findings, kept beside each section's entry: they depend on nothing else.
+  const findingsStore: SectionFindingsStore | undefined = disk
+    ? {
+        get: (section) => {
+          const entry = sectionKeys.get(section)
+          const bytes = entry ? disk.blob(`rules\n${entry}`) : null
+          try {
+            return bytes ? (deserialize(bytes) as Diagnostic[]) : null
+          } catch {
+            return null
+          }
+        },
+        set: (section, found) => {
+          const entry = sectionKeys.get(section)
+          if (entry) disk.setBlob(`rules\n${entry}`, serialize(found))
+        },
+      }
+    : undefined
   const remember = async (result: CompileResult): Promise<CompileResult> => {
     if (disk) {
       await disk.save()
@@ -162,7 +182,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
   const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
-  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
+  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }, findingsStore).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
   const counts = countsOf(tree)

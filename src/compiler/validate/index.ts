@@ -50,12 +50,22 @@ export const sectionRules: Record<string, SectionRule> = {
  */
 const sectionFindings = new WeakMap<IRSection, Diagnostic[]>()
 
-export function validate(input: RuleInput): Diagnostic[] {
+/** Section rules' findings kept elsewhere (the persistent cache, between processes), by section. */
+export interface SectionFindingsStore {
+  get(section: IRSection): Diagnostic[] | null
+  set(section: IRSection, found: Diagnostic[]): void
+}
+
+export function validate(input: RuleInput, kept?: SectionFindingsStore): Diagnostic[] {
   const out = Object.values(rules).flatMap((rule) => rule(input))
   for (const module of input.tree.modules) {
     for (const section of module.sections) {
-      let found = sectionFindings.get(section)
-      if (!found) sectionFindings.set(section, (found = Object.values(sectionRules).flatMap((rule) => rule(section))))
+      let found = sectionFindings.get(section) ?? kept?.get(section) ?? null
+      if (!found) {
+        found = Object.values(sectionRules).flatMap((rule) => rule(section))
+        kept?.set(section, found)
+      }
+      sectionFindings.set(section, found)
       out.push(...found)
     }
   }
