@@ -4,7 +4,9 @@
 //
 // A folder (by default `node_modules/.cache/plus/`, where tools keep caches that are safe to
 // delete) holding:
-// - packs/*.pack: each file's resolved form, by entry key. A compile writes one new pack with
+// - packs/*.pack: each file's resolved form, by entry key, and beside a section's entry its
+//   emitted JSON (keyed also by its module id and media hashes) and the section rules' findings
+//   (which depend on the section alone). A compile writes one new pack with
 //   only the entries it resolved afresh, so one changed file writes one small pack, not the whole
 //   cache; when the packs hold much that is no longer used (or there are many), the entries in
 //   use are written into one new pack and the packs read are removed. Packs are never changed
