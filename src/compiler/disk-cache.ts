@@ -38,7 +38,8 @@ import { deserialize, serialize } from 'node:v8'
 import { crc32 } from 'node:zlib'
 import { schemasDir } from '../bundle/contract.ts'
 import type { Diagnostic } from './diagnostics/diagnostic.ts'
-import type { MediaRef } from './ir.ts'
+import type { IRSection, IRStep, MediaRef } from './ir.ts'
+import { rememberSummary, summaryOf, type SectionSummary } from './section-summary.ts'
 import { loadMedia, type MediaFileState } from './load/media.ts'
 import type { SourceFile } from './load/source-file.ts'
 import type { ResolvedFile } from './resolve/index.ts'
@@ -49,6 +50,9 @@ const MAGIC = 'PLUS-BUILD-CACHE 2\n'
 export const PACKS_DIR = 'packs'
 /** The whole-outcome cache's name inside the cache folder. */
 export const OUTCOME_FILE = 'outcome.bin'
+/** Prefixes of the keys of what is stored beside a section's entry: its steps and its summary. */
+const STEPS = 'steps\n'
+const SUMMARY = 'summary\n'
 /** Files of earlier cache formats, removed when the packs are compacted. */
 const LEGACY_FILES = ['resolve.bin']
 /**
@@ -247,17 +251,43 @@ export class DiskCache {
     }
   }
 
-  /** The cached resolved form of a file, or null. A damaged entry counts as a miss. */
+  /**
+   * The cached resolved form of a file, or null. A damaged entry counts as a miss. A section's
+   * steps are decoded when first read: its summary (section-summary.ts) answers the rules that
+   * only count or sum them.
+   */
   get(file: SourceFile, key: string): ResolvedFile | null {
     const bytes = this.stored.get(key)
     if (!bytes) return null
     try {
       const value = deserialize(bytes) as Omit<ResolvedFile, 'file'>
-      this.next.set(key, bytes)
+      if (value.kind === 'section' && value.node) {
+        const node = value.node as IRSection
+        const stepsBytes = this.stored.get(STEPS + key)
+        const summaryBytes = this.stored.get(SUMMARY + key)
+        if (!stepsBytes || !summaryBytes) return null
+        rememberSummary(node, deserialize(summaryBytes) as SectionSummary)
+        let steps: IRStep[] | null = null
+        Object.defineProperty(node, 'steps', {
+          enumerable: true,
+          configurable: true,
+          get: () => (steps ??= deserialize(stepsBytes) as IRStep[]),
+          set: (next: IRStep[]) => (steps = next),
+        })
+      }
+      this.use(key)
       this.report.reused++
       return { ...value, file } as ResolvedFile
     } catch {
       return null
+    }
+  }
+
+  /** Marks an entry, and what is stored beside it, as used by this compile. */
+  private use(key: string): void {
+    for (const k of [key, STEPS + key, SUMMARY + key]) {
+      const bytes = this.stored.get(k)
+      if (bytes) this.next.set(k, bytes)
     }
   }
 
@@ -276,8 +306,7 @@ export class DiskCache {
 
   /** Keeps the entry of a file resolved elsewhere (the in-memory cache of watch mode). */
   keep(key: string, resolved: ResolvedFile): void {
-    const bytes = this.stored.get(key)
-    if (bytes) this.next.set(key, bytes)
+    if (this.stored.has(key)) this.use(key)
     else {
       this.set(key, resolved)
       this.report.resolved--
@@ -289,9 +318,12 @@ export class DiskCache {
     this.report.resolved++
     const { file: _file, ...rest } = resolved
     try {
-      const bytes = serialize(rest)
-      this.next.set(key, bytes)
-      this.fresh.set(key, bytes)
+      if (rest.kind === 'section' && rest.node) {
+        // The steps apart from the rest, and the summary beside them: see get().
+        this.setBlob(STEPS + key, serialize(rest.node.steps))
+        this.setBlob(SUMMARY + key, serialize(summaryOf(rest.node)))
+        this.setBlob(key, serialize({ ...rest, node: { ...rest.node, steps: null } }))
+      } else this.setBlob(key, serialize(rest))
     } catch {
       // A value the serialiser cannot hold is simply not cached.
     }

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { deserialize, serialize } from 'node:v8'
 import type { SectionFindingsStore } from './validate/index.ts'
+import { summaryOf } from './section-summary.ts'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
@@ -63,7 +64,7 @@ export interface CompileResult {
 
 const countsOf = (tree: IRTree) => ({
   modules: tree.modules.length,
-  steps: tree.modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0),
+  steps: tree.modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + summaryOf(s).steps, 0), 0),
 })
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {

@@ -18,6 +18,7 @@ import type {
 import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../ir.ts'
 import { BUNDLE_SCHEMA_VERSION, schemasDir } from '../../bundle/contract.ts'
 import { mediaKey, type MediaFileState } from '../load/media.ts'
+import { summaryOf } from '../section-summary.ts'
 
 export { BUNDLE_SCHEMA_VERSION } from '../../bundle/contract.ts'
 
@@ -172,14 +173,9 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   /** What a section's output depends on besides its own file: its module and its media. */
   const sectionKey = (s: IRSection, moduleId: string): string => {
     const hashes: string[] = [moduleId]
-    for (const st of s.steps) {
-      for (const b of st.blocks) {
-        const refs = b.type === 'image' ? [b.image] : b.type === 'film' ? [b.captions, b.poster, ...(b.video ? [b.video] : [])] : []
-        for (const ref of refs) {
-          const state = media.get(mediaKey(ref))
-          hashes.push(state?.status === 'ok' ? state.sha256 : '')
-        }
-      }
+    for (const ref of summaryOf(s).media) {
+      const state = media.get(mediaKey(ref))
+      hashes.push(state?.status === 'ok' ? state.sha256 : '')
     }
     return hashes.join('|')
   }

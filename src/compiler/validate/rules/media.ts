@@ -1,7 +1,8 @@
 // Every referenced file exists inside its module folder; captions are valid WebVTT covering
 // the whole film.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
-import type { IRFilm, IRSection } from '../../ir.ts'
+import type { IRFilm } from '../../ir.ts'
+import { summaryOf } from '../../section-summary.ts'
 import { mediaKey, type Rule } from '../rule.ts'
 import { clock, readWebVtt } from '../../load/webvtt.ts'
 import { svgProblem } from '../svg.ts'
@@ -87,14 +88,6 @@ export const pendingFilms: Rule = ({ tree, release }) =>
 
 /** Every film of the programme. */
 export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
-  return tree.modules.flatMap((m) => m.sections.flatMap(sectionFilms))
-}
-
-/** The films of a section, kept per resolved section (watch rebuilds reuse unchanged ones). */
-const filmsBySection = new WeakMap<IRSection, IRFilm[]>()
-function sectionFilms(section: IRSection): IRFilm[] {
-  let found = filmsBySection.get(section)
-  if (!found) filmsBySection.set(section, (found = section.steps.flatMap((step) => step.blocks.filter((b): b is IRFilm => b.type === 'film'))))
-  return found
+  return tree.modules.flatMap((m) => m.sections.flatMap((s) => summaryOf(s).films))
 }
 
