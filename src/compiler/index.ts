@@ -104,7 +104,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // persistent cache needs neither, and they are most of a short command's start-up.
   const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
   const resolved: ResolvedFile[] = []
-  /** Each section's entry key, so the persistent cache can keep its emitted JSON too. */
+  /** Each section's entry key: the persistent cache keeps its emitted JSON and rule findings beside it. */
   const sectionKeys = new Map<IRSection, string>()
   const seen = new Set<string>()
   for (const file of loaded.files) {
