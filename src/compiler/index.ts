@@ -3,10 +3,10 @@
 // misuse of this API throws.
 import path from 'node:path'
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
-import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult } from './emit/bundle.ts'
+import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult, type SectionStore } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
 import { diagnostic, fileSpan } from './diagnostics/diagnostic.ts'
-import type { IRTree } from './ir.ts'
+import type { IRSection, IRTree } from './ir.ts'
 import { loadContent } from './load/discover.ts'
 import type { SourceCache, SourceFile } from './load/source-file.ts'
 import { loadMedia, type MediaCache } from './load/media.ts'
@@ -17,6 +17,9 @@ import type { ResolvedFile } from './resolve/index.ts'
 import { compilerFingerprint, DiskCache, entryKey, mediaStamp, type DiskCacheReport, type StoredOutcome } from './disk-cache.ts'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { deserialize, serialize } from 'node:v8'
+import type { SectionFindingsStore } from './validate/index.ts'
+import { summaryOf } from './section-summary.ts'
 
 /** Per-file results kept between watch-mode rebuilds, keyed by the file's text. */
 export interface CompileCache {
@@ -61,7 +64,7 @@ export interface CompileResult {
 
 const countsOf = (tree: IRTree) => ({
   modules: tree.modules.length,
-  steps: tree.modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + s.steps.length, 0), 0),
+  steps: tree.modules.reduce((n, m) => n + m.sections.reduce((k, s) => k + summaryOf(s).steps, 0), 0),
 })
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
@@ -101,6 +104,8 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // persistent cache needs neither, and they are most of a short command's start-up.
   const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
   const resolved: ResolvedFile[] = []
+  /** Each section's entry key: the persistent cache keeps its emitted JSON and rule findings beside it. */
+  const sectionKeys = new Map<IRSection, string>()
   const seen = new Set<string>()
   for (const file of loaded.files) {
     seen.add(file.rel)
@@ -116,6 +121,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       }
     }
     result ??= resolveFile(file)
+    if (disk && result.kind === 'section' && result.node) sectionKeys.set(result.node, keys[resolved.length]!)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
     resolved.push(result)
     diagnostics.push(...result.diagnostics)
@@ -127,10 +133,40 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     for (const absolute of cache.sources.keys()) if (!present.has(absolute)) cache.sources.delete(absolute)
   }
 
-  await disk?.save()
   const report = disk ? { persistentCache: disk.report } : {}
+  const sectionStore: SectionStore | undefined = disk
+    ? {
+        get: (section, key) => {
+          const entry = sectionKeys.get(section)
+          return entry ? disk.blob(`emit\n${entry}\n${key}`) : null
+        },
+        set: (section, key, json) => {
+          const entry = sectionKeys.get(section)
+          if (entry) disk.setBlob(`emit\n${entry}\n${key}`, json)
+        },
+      }
+    : undefined
+  // The section rules' findings, kept beside each section's entry: they depend on nothing else.
+  const findingsStore: SectionFindingsStore | undefined = disk
+    ? {
+        get: (section) => {
+          const entry = sectionKeys.get(section)
+          const bytes = entry ? disk.blob(`rules\n${entry}`) : null
+          try {
+            return bytes ? (deserialize(bytes) as Diagnostic[]) : null
+          } catch {
+            return null
+          }
+        },
+        set: (section, found) => {
+          const entry = sectionKeys.get(section)
+          if (entry) disk.setBlob(`rules\n${entry}`, serialize(found))
+        },
+      }
+    : undefined
   const remember = async (result: CompileResult): Promise<CompileResult> => {
     if (disk) {
+      await disk.save()
       await disk.saveOutcome({
         key: outcomeKey,
         mediaRefs: tree.collected.media,
@@ -147,7 +183,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
   const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
-  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }).filter((d) => !empty(d)))
+  diagnostics.push(...validate({ tree, media, release, contentDir: options.contentDir, displayDir: options.displayDir ?? options.contentDir }, findingsStore).filter((d) => !empty(d)))
 
   const sorted = sortDiagnostics(diagnostics)
   const counts = countsOf(tree)
@@ -155,7 +191,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const approvals = release
     ? { approvals: tree.modules.map((m) => ({ module: m.id, reviewer: m.review.reviewer ?? '', date: m.review.date ?? '' })) }
     : null
-  return remember({ diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit }), tree, counts, ...report })
+  return remember({ diagnostics: sorted, output: emit(tree, media, { release: approvals, cache: cache?.emit, persistent: sectionStore }), tree, counts, ...report })
 }
 
 /**

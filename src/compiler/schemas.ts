@@ -1,43 +1,72 @@
-// The JSON Schemas of schemas/, compiled once with ajv, and the translation of schema errors
-// into author-facing Swedish and English phrases.
+// The JSON Schemas of schemas/ as validators, and the translation of schema errors into
+// author-facing Swedish and English phrases.
+//
+// The validators the compiler uses are compiled ahead of time to plain JavaScript
+// (validators.generated.ts, by `npm run validators` from scripts/gen-validators.ts; a test keeps
+// it in step with schemas/): compiling the schemas with ajv took longer than resolving a file,
+// and a build that resolves one changed file paid for it every time. Any other reference is
+// compiled with ajv at run time, loaded on first use.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { schemasDir } from '../bundle/contract.ts'
-import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
+import type { Ajv2020 as Ajv2020Type, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js'
+import * as generated from './validators.generated.ts'
 
 export { schemasDir } from '../bundle/contract.ts'
 const load = (name: string) => JSON.parse(readFileSync(schemasDir + name, 'utf8'))
 
-// ajv and the schemas are loaded and compiled on the first validation, not at import: a check
-// answered from the persistent cache validates nothing and should not pay for them. ajv is a
-// CommonJS package, so require() loads it synchronously here.
-let ajv: Ajv2020Type | null = null
-function instance(): Ajv2020Type {
-  if (ajv) return ajv
+/** ajv's options, the same for the generated validators and those compiled at run time. */
+export const ajvOptions: Options = { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }
+
+/** The schema files, in the order they are added (the ones referred to first). */
+export const schemaFiles = [
+  'common.schema.json',
+  'programme.schema.json',
+  'module.schema.json',
+  'section.schema.json',
+  'directives.schema.json',
+  'bundle.schema.json',
+  'manifest.schema.json',
+]
+
+/** Each reference compiled ahead of time, with its export name in validators.generated.ts. */
+export const generatedRefs: Record<string, string> = {
+  'programme.schema.json': 'programme',
+  'module.schema.json': 'module',
+  'section.schema.json': 'section',
+  'directives.schema.json#/$defs/StepAttributes': 'StepAttributes',
+  'directives.schema.json#/$defs/CalloutAttributes': 'CalloutAttributes',
+  'directives.schema.json#/$defs/FilmAttributes': 'FilmAttributes',
+  'directives.schema.json#/$defs/ImageAttributes': 'ImageAttributes',
+  'directives.schema.json#/$defs/FormAttributes': 'FormAttributes',
+  'directives.schema.json#/$defs/QuestionAttributes': 'QuestionAttributes',
+  'directives.schema.json#/$defs/ScoringAttributes': 'ScoringAttributes',
+}
+
+/** An ajv instance with every schema added; `code` options for the generator. */
+export function createAjv(extra: Options = {}): Ajv2020Type {
+  // ajv is a CommonJS package, so require() loads it synchronously here.
   const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
-  ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true })
-  for (const name of [
-    'common.schema.json',
-    'programme.schema.json',
-    'module.schema.json',
-    'section.schema.json',
-    'directives.schema.json',
-    'bundle.schema.json',
-    'manifest.schema.json',
-  ]) {
-    ajv.addSchema(load(name), name)
-  }
+  const ajv = new Ajv2020({ ...ajvOptions, ...extra })
+  for (const name of schemaFiles) ajv.addSchema(load(name), name)
   return ajv
 }
 
+// ajv and the schemas are loaded and compiled on the first reference that is not generated.
+let ajv: Ajv2020Type | null = null
+
 const cache = new Map<string, ValidateFunction>()
 
-/** A compiled validator for a schema file or a `file#/$defs/Name` reference. */
+/** A validator for a schema file or a `file#/$defs/Name` reference. */
 export function validator(ref: string): ValidateFunction {
   let fn = cache.get(ref)
   if (!fn) {
-    const ajv = instance()
-    fn = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })
+    const name = generatedRefs[ref]
+    if (name) fn = (generated as unknown as Record<string, ValidateFunction>)[name]!
+    else {
+      ajv ??= createAjv()
+      fn = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })
+    }
     cache.set(ref, fn)
   }
   return fn

@@ -92,9 +92,12 @@ export function watchContent(options: WatchOptions): Watcher {
       // build saw (the size and time it recorded before reading), not what the walk finds: a
       // save without an event between the build and the walk would otherwise become part of
       // the reference and never be noticed.
-      void fingerprint(root).then((taken) => {
-        for (const [key, seen] of used.sources) if (taken.has(key)) taken.set(key, `${seen.size}:${seen.mtimeMs}`)
-        for (const [key, seen] of used.media) if (taken.has(key)) taken.set(key, `${seen.size}:${seen.mtimeMs}`)
+      // The files the build read are not stat()ed again: their state is what the build saw.
+      const seenByBuild = (key: string) => {
+        const seen = used.sources.get(key) ?? used.media.get(key)
+        return seen ? `${seen.size}:${seen.mtimeMs}` : undefined
+      }
+      void fingerprint(root, seenByBuild).then((taken) => {
         if (generation === builds) snapshot = taken
       })
       return result
@@ -211,8 +214,11 @@ export function watchContent(options: WatchOptions): Watcher {
 /** Files the compiler may read: Markdown and media, not editors' temporary and backup files. */
 const CONTENT_FILE = /\.(md|vtt|svg|png|jpe?g|webp|gif|mp4|webm)$/i
 
-/** Size and modification time of every content file, by path: cheap to take, enough to compare. */
-async function fingerprint(root: string): Promise<Map<string, string>> {
+/**
+ * Size and modification time of every content file, by path: cheap to take, enough to compare.
+ * `known` answers for files whose state is already known (the ones a build read).
+ */
+async function fingerprint(root: string, known: (file: string) => string | undefined = () => undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   // The folder itself: replaced by another folder of the same name, it has another inode.
   const rootInfo = await stat(root).catch(() => null)
@@ -224,6 +230,11 @@ async function fingerprint(root: string): Promise<Map<string, string>> {
       const full = path.join(dir, entry.name)
       if (entry.isDirectory() && depth < 3) await walk(full, depth + 1)
       else if (entry.isFile() && CONTENT_FILE.test(entry.name)) {
+        const state = known(full)
+        if (state !== undefined) {
+          out.set(full, state)
+          continue
+        }
         const info = await stat(full).catch(() => null)
         if (info) out.set(full, `${info.size}:${info.mtimeMs}`)
       }

@@ -2,15 +2,13 @@
 // byte for byte and diagnostic for diagnostic, as a build without it, whatever was edited in
 // between; a damaged, truncated or foreign cache is ignored with a note and rebuilt.
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/promises'
 import os from 'node:os'
-import { deserialize, serialize } from 'node:v8'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
-import { CACHE_FILE, OUTCOME_FILE } from '../../src/compiler/disk-cache.ts'
+import { OUTCOME_FILE, PACKS_DIR } from '../../src/compiler/disk-cache.ts'
 import { main } from '../../src/cli/main.ts'
 import { fixturesDir, materialise } from '../helpers/fixture.ts'
 
@@ -20,6 +18,13 @@ async function tempDir() {
   temps.push(dir)
   return dir
 }
+/** The files of one part of the cache: the outcome file, or every pack of per-file entries. */
+async function cacheFiles(cacheDir: string, part: string): Promise<string[]> {
+  if (part !== PACKS_DIR) return [path.join(cacheDir, part)]
+  const dir = path.join(cacheDir, PACKS_DIR)
+  return (await readdir(dir)).map((name) => path.join(dir, name))
+}
+
 afterAll(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true })
 })
@@ -161,6 +166,46 @@ describe('persistent build cache', () => {
     }
   })
 
+  it('writes only the entries of changed files, as a new pack beside the earlier ones, and compacts the packs before they pile up', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    const packs = async () => {
+      const files = await cacheFiles(cacheDir, PACKS_DIR)
+      return new Map(await Promise.all(files.map(async (f) => [path.basename(f), await readFile(f)] as const)))
+    }
+    try {
+      // More files than the one edited, as in real content: the packs then mostly hold entries in use.
+      const section = await readFile(path.join(dir, 'mod/01-avsnitt.md'), 'utf8')
+      for (let n = 3; n <= 8; n++) await writeFile(path.join(dir, `mod/0${n}-extra.md`), section.replaceAll('avsnitt', `extra${n}`))
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      const first = await packs()
+      expect(first.size).toBe(1)
+      const [firstName, firstBytes] = [...first][0]!
+      await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
+      const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(edited.persistentCache).toEqual({ reused: 8, resolved: 1, note: null })
+      const second = await packs()
+      // The first pack is as it was; the new one holds the one file resolved afresh.
+      expect(second.size).toBe(2)
+      expect(second.get(firstName)).toEqual(firstBytes)
+      const added = [...second].find(([name]) => name !== firstName)![1]
+      expect(added.byteLength).toBeLessThan(firstBytes.byteLength)
+      // Many edits later the packs are compacted: few packs, and every result as without a cache.
+      for (let i = 0; i < 12; i++) {
+        await apply(dir, { kind: 'insert', rel: i % 2 ? 'mod/01-avsnitt.md' : 'mod/module.md', at: 1000, line: 0 })
+        const cached = await compile({ contentDir: dir, persistentCache: cacheDir })
+        expect(cached.persistentCache!.resolved).toBe(1)
+        expect(observable(cached)).toEqual(observable(await compile({ contentDir: dir })))
+        expect((await packs()).size).toBeLessThanOrEqual(8)
+      }
+      await rm(path.join(cacheDir, OUTCOME_FILE))
+      const again = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(again.persistentCache).toEqual({ reused: 9, resolved: 0, note: null })
+    } finally {
+      await cleanup()
+    }
+  })
+
   it('keeps on disk the files an in-memory (watch-mode) cache answered', async () => {
     const { dir, cleanup } = await materialise('ok-form-assessment')
     const cacheDir = await tempDir()
@@ -203,7 +248,7 @@ describe('persistent build cache', () => {
     ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}')],
     ['empty', () => Buffer.alloc(0)],
   ]
-  for (const [what, spoil] of damage) for (const names of [[CACHE_FILE], [OUTCOME_FILE], [CACHE_FILE, OUTCOME_FILE]]) {
+  for (const [what, spoil] of damage) for (const names of [[PACKS_DIR], [OUTCOME_FILE], [PACKS_DIR, OUTCOME_FILE]]) {
     it(`ignores ${names.join(' and ')} when ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
       const { dir, cleanup } = await materialise('ok-film')
       const cacheDir = await tempDir()
@@ -211,15 +256,14 @@ describe('persistent build cache', () => {
         const fresh = await compile({ contentDir: dir })
         await compile({ contentDir: dir, persistentCache: cacheDir })
         for (const name of names) {
-          const file = path.join(cacheDir, name)
-          await writeFile(file, spoil(await readFile(file)))
+          for (const file of await cacheFiles(cacheDir, name)) await writeFile(file, spoil(await readFile(file)))
         }
         const spoilt = await compile({ contentDir: dir, persistentCache: cacheDir })
         expect(observable(spoilt)).toEqual(observable(fresh))
         if (names.includes(OUTCOME_FILE)) {
           // The outcome is the first file read: its damage is always noticed.
           expect(spoilt.persistentCache!.note).not.toBeNull()
-          expect(spoilt.persistentCache!.reused).toBe(names.includes(CACHE_FILE) ? 0 : 3)
+          expect(spoilt.persistentCache!.reused).toBe(names.includes(PACKS_DIR) ? 0 : 3)
         } else {
           // A sound outcome answers on its own; the damaged per-file cache is found when the
           // result's tree is asked for, and is then not used.
@@ -243,14 +287,16 @@ describe('persistent build cache', () => {
     const cacheDir = await tempDir()
     try {
       await compile({ contentDir: dir, persistentCache: cacheDir })
-      for (const name of [CACHE_FILE, OUTCOME_FILE]) {
-        const file = path.join(cacheDir, name)
-        const bytes = await readFile(file)
-        const magic = bytes.subarray(0, bytes.indexOf(0x0a) + 1)
-        // The same contents under another compiler's fingerprint, with a correct checksum.
-        const stored = deserialize(bytes.subarray(magic.length + 32)) as { fingerprint: string; value: unknown }
-        const body = serialize({ ...stored, fingerprint: 'another compiler' })
-        await writeFile(file, Buffer.concat([magic, createHash('sha256').update(body).digest(), body]))
+      for (const name of [PACKS_DIR, OUTCOME_FILE]) {
+        for (const file of await cacheFiles(cacheDir, name)) {
+          // The same contents under another compiler's fingerprint (the second line of the header).
+          const bytes = await readFile(file)
+          const start = bytes.indexOf(0x0a) + 1
+          const fingerprint = bytes.subarray(start, bytes.indexOf(0x0a, start))
+          expect(fingerprint.toString('latin1')).toMatch(/^[0-9a-f]{64}$/)
+          fingerprint.write('0'.repeat(64), 'latin1')
+          await writeFile(file, bytes)
+        }
       }
       const foreign = await compile({ contentDir: dir, persistentCache: cacheDir })
       expect(foreign.persistentCache).toEqual({ reused: 0, resolved: 3, note: null })

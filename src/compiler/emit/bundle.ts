@@ -18,6 +18,7 @@ import type {
 import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../ir.ts'
 import { BUNDLE_SCHEMA_VERSION, schemasDir } from '../../bundle/contract.ts'
 import { mediaKey, type MediaFileState } from '../load/media.ts'
+import { summaryOf } from '../section-summary.ts'
 
 export { BUNDLE_SCHEMA_VERSION } from '../../bundle/contract.ts'
 
@@ -38,6 +39,18 @@ export interface EmitOptions {
   release: PlusManifest['release']
   /** Work kept between watch-mode builds. */
   cache?: EmitCache
+  /** Sections' JSON kept between processes (the persistent build cache). */
+  persistent?: SectionStore
+}
+
+/**
+ * Sections' encoded JSON kept elsewhere (on disk, between processes), by section and the key of
+ * what else its output depends on (its module and media). The store knows which file each
+ * section came from; a section it cannot place is simply not stored.
+ */
+export interface SectionStore {
+  get(section: IRSection, key: string): Uint8Array | null
+  set(section: IRSection, key: string, json: Uint8Array): void
 }
 
 /**
@@ -46,7 +59,14 @@ export interface EmitOptions {
  * media it points to and its module are the same.
  */
 export interface EmitCache {
-  sections: WeakMap<IRSection, { key: string; section: Section; json: Uint8Array }>
+  sections: WeakMap<IRSection, EmittedSection>
+}
+
+/** One section's output: its encoded JSON, and the object when it was built in this process. */
+interface EmittedSection {
+  key: string
+  section: Section | null
+  json: Uint8Array
 }
 
 export function createEmitCache(): EmitCache {
@@ -153,24 +173,25 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   /** What a section's output depends on besides its own file: its module and its media. */
   const sectionKey = (s: IRSection, moduleId: string): string => {
     const hashes: string[] = [moduleId]
-    for (const st of s.steps) {
-      for (const b of st.blocks) {
-        const refs = b.type === 'image' ? [b.image] : b.type === 'film' ? [b.captions, b.poster, ...(b.video ? [b.video] : [])] : []
-        for (const ref of refs) {
-          const state = media.get(mediaKey(ref))
-          hashes.push(state?.status === 'ok' ? state.sha256 : '')
-        }
-      }
+    for (const ref of summaryOf(s).media) {
+      const state = media.get(mediaKey(ref))
+      hashes.push(state?.status === 'ok' ? state.sha256 : '')
     }
     return hashes.join('|')
   }
 
-  const cachedSection = (s: IRSection, moduleId: string): { section: Section; json: Uint8Array } => {
+  const cachedSection = (s: IRSection, moduleId: string): EmittedSection => {
     const key = sectionKey(s, moduleId)
     const hit = cache.sections.get(s)
     if (hit && hit.key === key) return hit
-    const built = section(s)
-    const entry = { key, section: built, json: encoder.encode(JSON.stringify(built)) }
+    const stored = options.persistent?.get(s, key)
+    let entry: EmittedSection
+    if (stored) entry = { key, section: null, json: stored }
+    else {
+      const built = section(s)
+      entry = { key, section: built, json: encoder.encode(JSON.stringify(built)) }
+      options.persistent?.set(s, key, entry.json)
+    }
     cache.sections.set(s, entry)
     return entry
   }
@@ -189,7 +210,8 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     return out
   }
 
-  const module = (m: IRModule): Module => ({
+  const emitted = tree.modules.map((m) => m.sections.map((s) => cachedSection(s, m.id)))
+  const module = (m: IRModule, i: number): Module => ({
     type: 'module',
     id: m.id,
     title: m.title,
@@ -198,11 +220,12 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     estimatedMinutes: m.estimatedMinutes,
     review: { status: m.review.status, reviewer: m.review.reviewer, date: m.review.date },
     intro: m.intro ? { html: m.intro.html, text: m.intro.text } : null,
-    sections: m.sections.map((s) => cachedSection(s, m.id).section),
+    // Null for a section whose JSON came from the persistent cache: see the bundle below.
+    sections: emitted[i]!.map((e) => e.section as Section),
     source: { file: m.rel, line: 1 },
   })
 
-  const bundle: PlusBundle = {
+  const outline: PlusBundle = {
     type: 'plus-bundle',
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     programme: {
@@ -218,8 +241,8 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   }
 
   // Compact: the bundle is for machines (it is several megabytes); pretty-print it to read it.
-  const fragments = tree.modules.flatMap((m) => m.sections.map((s) => cachedSection(s, m.id).json))
-  files.set('plus.json', serialise(bundle, fragments))
+  const plusJson = serialise(outline, emitted.flat().map((e) => e.json))
+  files.set('plus.json', plusJson)
   files.set('bundle.schema.json', readFileSync(path.join(schemasDir, 'bundle.schema.json')))
   files.set('manifest.schema.json', readFileSync(path.join(schemasDir, 'manifest.schema.json')))
 
@@ -234,7 +257,17 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     release: options.release,
   }
   files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2) + '\n'))
-  return { bundle, manifest, files }
+  // A section whose JSON came from the persistent cache has no object: the bundle object is then
+  // read back from plus.json when asked for (the same value: the JSON is what it was built from).
+  if (emitted.every((sections) => sections.every((e) => e.section))) return { bundle: outline, manifest, files }
+  let bundle: PlusBundle | null = null
+  return {
+    manifest,
+    files,
+    get bundle() {
+      return (bundle ??= JSON.parse(Buffer.from(plusJson).toString('utf8')) as PlusBundle)
+    },
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // and emit read these records; neither reads or parses a media file itself. Paths stay inside
 // their module folder.
 import { createHash } from 'node:crypto'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { MediaRef } from '../ir.ts'
 import { readWebVtt, type VttResult } from './webvtt.ts'
@@ -44,8 +44,11 @@ export function mediaRecord(file: string, bytes: Uint8Array): MediaRecord {
 /** Cache of media reads by absolute path, reused across watch-mode rebuilds. */
 export type MediaCache = Map<string, { mtimeMs: number; size: number; state: MediaFileState }>
 
+/** Reads the media files of `refs`. Synchronously, as content files are (see readSource). */
 export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCache): Promise<Map<string, MediaFileState>> {
   const out = new Map<string, MediaFileState>()
+  // Folder listings for the spelling check, read once per call: many references share a folder.
+  const listings = new Map<string, string[]>()
   for (const ref of refs) {
     const key = mediaKey(ref)
     if (out.has(key)) continue
@@ -57,17 +60,17 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
       continue
     }
     // A symlink inside the folder may still lead outside it.
-    const real = await realpath(absolute).catch(() => null)
-    const realRoot = await realpath(moduleRoot).catch(() => moduleRoot)
+    const real = attempt(() => realpathSync(absolute), null)
+    const realRoot = attempt(() => realpathSync(moduleRoot), moduleRoot)
     if (real && path.relative(realRoot, real).startsWith('..')) {
       out.set(key, { status: 'outside' })
       continue
     }
-    if (!(await spelledExactly(moduleRoot, relative))) {
+    if (!spelledExactly(moduleRoot, relative, listings)) {
       out.set(key, { status: 'missing' })
       continue
     }
-    out.set(key, await readMedia(absolute, cache))
+    out.set(key, readMedia(absolute, cache))
   }
   return out
 }
@@ -77,26 +80,35 @@ export async function loadMedia(root: string, refs: MediaRef[], cache?: MediaCac
  * find `Media/Film.VTT` for `media/film.vtt`; Linux servers do not. Checking the spelling makes
  * every machine agree with the one the bundle is built on.
  */
-async function spelledExactly(root: string, relative: string): Promise<boolean> {
+function spelledExactly(root: string, relative: string, listings: Map<string, string[]>): boolean {
   let dir = root
   for (const segment of relative.split(path.sep)) {
-    const names = await readdir(dir).catch(() => [] as string[])
+    let names = listings.get(dir)
+    if (!names) listings.set(dir, (names = attempt(() => readdirSync(dir), [] as string[])))
     if (!names.includes(segment)) return false
     dir = path.join(dir, segment)
   }
   return true
 }
 
-async function readMedia(absolute: string, cache?: MediaCache): Promise<MediaFileState> {
+function readMedia(absolute: string, cache?: MediaCache): MediaFileState {
   try {
-    const info = await stat(absolute)
+    const info = statSync(absolute)
     if (!info.isFile()) return { status: 'missing' }
     const cached = cache?.get(absolute)
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.state
-    const state: MediaFileState = mediaRecord(absolute, new Uint8Array(await readFile(absolute)))
+    const state: MediaFileState = mediaRecord(absolute, new Uint8Array(readFileSync(absolute)))
     cache?.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, state })
     return state
   } catch {
     return { status: 'missing' }
+  }
+}
+
+function attempt<T, F>(read: () => T, fallback: F): T | F {
+  try {
+    return read()
+  } catch {
+    return fallback
   }
 }

@@ -1,5 +1,5 @@
 // Reading one content file: size limit, UTF-8 check, BOM, line endings and Unicode normalisation.
-import { readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import { diagnostic, fileSpan, type Diagnostic } from '../diagnostics/diagnostic.ts'
 
 /** The largest content file the compiler reads. Larger files are refused with PLUS102. */
@@ -32,7 +32,12 @@ export function normaliseText(raw: string): string {
 /** Files read earlier, by absolute path, reused while their size and modification time hold. */
 export type SourceCache = Map<string, { mtimeMs: number; size: number; file: SourceFile }>
 
-/** Reads one file; returns null and a diagnostic when it cannot be used. */
+/**
+ * Reads one file; returns null and a diagnostic when it cannot be used. The reads are
+ * synchronous: content files are small, and a compile waits for all of them anyway; each
+ * asynchronous call is a round trip through libuv's thread pool, which for some 400 files took
+ * longer than the reads (and much longer on a busy machine).
+ */
 export async function readSource(
   absolute: string,
   meta: Omit<SourceFile, 'text'>,
@@ -40,7 +45,7 @@ export async function readSource(
 ): Promise<{ file: SourceFile | null; diagnostics: Diagnostic[] }> {
   const span = fileSpan(meta.path)
   try {
-    const info = await stat(absolute)
+    const info = statSync(absolute)
     const cached = cache?.get(absolute)
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size && cached.file.path === meta.path) {
       return { file: cached.file, diagnostics: [] }
@@ -48,7 +53,7 @@ export async function readSource(
     if (info.size > MAX_FILE_BYTES) {
       return { file: null, diagnostics: [diagnostic('PLUS102', span, { size: info.size, limit: MAX_FILE_BYTES })] }
     }
-    const bytes = await readFile(absolute)
+    const bytes = readFileSync(absolute)
     let raw: string
     try {
       raw = decoder.decode(bytes)

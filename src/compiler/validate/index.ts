@@ -1,6 +1,8 @@
-// Validate: the cross-file rules, run once over the whole resolved programme.
+// Validate: the cross-file rules, run once over the whole resolved programme, and the rules that
+// read one section at a time, whose findings are kept per resolved section.
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
-import type { Rule, RuleInput } from './rule.ts'
+import type { IRSection } from '../ir.ts'
+import type { Rule, RuleInput, SectionRule } from './rule.ts'
 import { bandCoverage } from './rules/band-coverage.ts'
 import { duplicateIds } from './rules/duplicate-ids.ts'
 import { emptyContainers } from './rules/empty.ts'
@@ -9,7 +11,7 @@ import { moduleOrder } from './rules/module-order.ts'
 import { references } from './rules/references.ts'
 import { releaseApproval } from './rules/release.ts'
 import { readability } from './rules/readability.ts'
-import { skeletonText } from './rules/skeleton.ts'
+import { skeletonSteps, skeletonText } from './rules/skeleton.ts'
 import { bandTexts, closingStep, estimatedTime, flagTexts, guideList, moduleRequirements, riskQuestions, safetyInformation, urgentHelp } from './rules/programme-rules.ts'
 
 /** Every cross-file rule, in the order their diagnostics are most useful. */
@@ -21,22 +23,51 @@ export const rules: Record<string, Rule> = {
   mediaFiles,
   captions,
   safeSvg,
-  bandCoverage,
   pendingFilms,
   releaseApproval,
-  readability,
   skeletonText,
   closingStep,
   guideList,
   estimatedTime,
-  urgentHelp,
-  riskQuestions,
-  bandTexts,
   moduleRequirements,
   safetyInformation,
   flagTexts,
 }
 
-export function validate(input: RuleInput): Diagnostic[] {
-  return Object.values(rules).flatMap((rule) => rule(input))
+/** The rules that read one section at a time. */
+export const sectionRules: Record<string, SectionRule> = {
+  bandCoverage,
+  readability,
+  skeletonSteps,
+  urgentHelp,
+  riskQuestions,
+  bandTexts,
+}
+
+/**
+ * Findings of the section rules per resolved section. Watch mode keeps an unchanged file's
+ * section (the same object) from one rebuild to the next, so only changed sections are checked.
+ */
+const sectionFindings = new WeakMap<IRSection, Diagnostic[]>()
+
+/** Section rules' findings kept elsewhere (the persistent cache, between processes), by section. */
+export interface SectionFindingsStore {
+  get(section: IRSection): Diagnostic[] | null
+  set(section: IRSection, found: Diagnostic[]): void
+}
+
+export function validate(input: RuleInput, kept?: SectionFindingsStore): Diagnostic[] {
+  const out = Object.values(rules).flatMap((rule) => rule(input))
+  for (const module of input.tree.modules) {
+    for (const section of module.sections) {
+      let found = sectionFindings.get(section) ?? kept?.get(section) ?? null
+      if (!found) {
+        found = Object.values(sectionRules).flatMap((rule) => rule(section))
+        kept?.set(section, found)
+      }
+      sectionFindings.set(section, found)
+      out.push(...found)
+    }
+  }
+  return out
 }

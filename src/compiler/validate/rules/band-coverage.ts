@@ -1,12 +1,12 @@
 // A scored form's bands cover every possible score exactly once, from the lowest possible sum
 // to the highest: every patient gets exactly one interpretation.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
-import type { IRForm } from '../../ir.ts'
-import type { Rule } from '../rule.ts'
+import type { IRForm, IRSection } from '../../ir.ts'
+import type { SectionRule } from '../rule.ts'
 
-export const bandCoverage: Rule = ({ tree }) => {
+export const bandCoverage: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const form of forms(tree)) {
+  for (const form of forms(section)) {
     // A form with a broken question or option has its own diagnostics; its range is not known.
     if (!form.scoring || form.scoring.bands.length === 0 || form.incomplete) continue
     const { min, max, bands } = form.scoring
@@ -31,8 +31,6 @@ export const bandCoverage: Rule = ({ tree }) => {
   return out
 }
 
-function forms(tree: Parameters<Rule>[0]['tree']): IRForm[] {
-  return tree.modules.flatMap((m) =>
-    m.sections.flatMap((s) => s.steps.flatMap((step) => step.blocks.filter((b): b is IRForm => b.type === 'form'))),
-  )
+function forms(section: IRSection): IRForm[] {
+  return section.steps.flatMap((step) => step.blocks.filter((b): b is IRForm => b.type === 'form'))
 }

@@ -1,5 +1,6 @@
 // A module needs sections and a section needs steps: an empty one shows the patient nothing.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
+import { summaryOf } from '../../section-summary.ts'
 import type { Rule } from '../rule.ts'
 
 export const emptyContainers: Rule = ({ tree }) => {
@@ -7,7 +8,7 @@ export const emptyContainers: Rule = ({ tree }) => {
   for (const module of tree.modules) {
     if (module.sections.length === 0) out.push(diagnostic('PLUS307', module.span, { id: module.id }))
     for (const section of module.sections) {
-      if (section.steps.length === 0 && !section.unreadable) out.push(diagnostic('PLUS306', section.span, { id: section.id }))
+      if (summaryOf(section).steps === 0 && !section.unreadable) out.push(diagnostic('PLUS306', section.span, { id: section.id }))
     }
   }
   return out

@@ -2,6 +2,7 @@
 // the whole film.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRFilm } from '../../ir.ts'
+import { summaryOf } from '../../section-summary.ts'
 import { mediaKey, type Rule } from '../rule.ts'
 import { clock, readWebVtt } from '../../load/webvtt.ts'
 import { svgProblem } from '../svg.ts'
@@ -87,8 +88,6 @@ export const pendingFilms: Rule = ({ tree, release }) =>
 
 /** Every film of the programme. */
 export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
-  return tree.modules.flatMap((m) =>
-    m.sections.flatMap((s) => s.steps.flatMap((step) => step.blocks.filter((b): b is IRFilm => b.type === 'film'))),
-  )
+  return tree.modules.flatMap((m) => m.sections.flatMap((s) => summaryOf(s).films))
 }
 

@@ -5,7 +5,8 @@ import { readFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import type { IRBlock, IRModule, IRStep, IRTree } from '../../ir.ts'
-import type { Rule } from '../rule.ts'
+import type { Rule, SectionRule } from '../rule.ts'
+import { summaryOf } from '../../section-summary.ts'
 
 /** A module with at least this many steps ends with a closing summary step (PLUS316). */
 export const CLOSING_STEP_FROM = 3
@@ -60,9 +61,10 @@ function stepText(step: IRStep): string {
 export const closingStep: Rule = ({ tree }) => {
   const out: Diagnostic[] = []
   for (const module of tree.modules) {
-    const steps = stepsOf(module)
-    const last = steps.at(-1)
-    if (module.unreadable || !last || steps.length < CLOSING_STEP_FROM || module.sections.some((s) => s.unreadable)) continue
+    // Only the last section with steps is read: the others' summaries give the count.
+    const last = module.sections.findLast((s) => summaryOf(s).steps > 0)?.steps.at(-1)
+    const count = module.sections.reduce((n, s) => n + summaryOf(s).steps, 0)
+    if (module.unreadable || !last || count < CLOSING_STEP_FROM || module.sections.some((s) => s.unreadable)) continue
     const problem = last.kind !== 'text' ? 'kind' : !/sammanfattning/i.test(last.title) ? 'title' : !/vårdcentral/i.test(stepText(last)) ? 'contact' : ''
     if (problem) out.push(diagnostic('PLUS316', last.span, { id: module.id, step: last.id, problem }))
   }
@@ -74,9 +76,8 @@ export const estimatedTime: Rule = ({ tree }) => {
   const out: Diagnostic[] = []
   for (const module of tree.modules) {
     if (module.unreadable || module.estimatedMinutes <= 0 || module.sections.some((s) => s.unreadable)) continue
-    const steps = stepsOf(module)
-    if (steps.length === 0) continue
-    const computed = steps.reduce((n, s) => n + s.minutes, 0)
+    if (module.sections.every((s) => summaryOf(s).steps === 0)) continue
+    const computed = module.sections.reduce((n, s) => n + summaryOf(s).minutes, 0)
     if (Math.abs(module.estimatedMinutes - computed) > Math.max(computed * ESTIMATE_TOLERANCE, ESTIMATE_SLACK_MINUTES)) {
       out.push(diagnostic('PLUS320', module.estimatedSpan, { id: module.id, stated: module.estimatedMinutes, computed }))
     }
@@ -88,33 +89,29 @@ export const estimatedTime: Rule = ({ tree }) => {
 const lacksUrgentHelp = new WeakMap<IRStep, boolean>()
 
 /** PLUS321: a step that mentions suicidal thoughts also says where to turn (112 or 90101). */
-export const urgentHelp: Rule = ({ tree }) =>
-  tree.modules.flatMap((m) =>
-    stepsOf(m)
-      .filter((step) => {
-        let lacks = lacksUrgentHelp.get(step)
-        if (lacks === undefined) {
-          const text = stepText(step)
-          lacksUrgentHelp.set(step, (lacks = SUICIDE_WORDS.test(text) && !URGENT_NUMBERS.test(text)))
-        }
-        return lacks
-      })
-      .map((step) => diagnostic('PLUS321', step.span, { step: step.id })),
-  )
+export const urgentHelp: SectionRule = (section) =>
+  section.steps
+    .filter((step) => {
+      let lacks = lacksUrgentHelp.get(step)
+      if (lacks === undefined) {
+        const text = stepText(step)
+        lacksUrgentHelp.set(step, (lacks = SUICIDE_WORDS.test(text) && !URGENT_NUMBERS.test(text)))
+      }
+      return lacks
+    })
+    .map((step) => diagnostic('PLUS321', step.span, { step: step.id }))
 
 /** PLUS322: a question about thoughts of death or self-harm alerts the clinician from the first answer above the lowest. */
-export const riskQuestions: Rule = ({ tree }) => {
+export const riskQuestions: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const module of tree.modules) {
-    for (const step of stepsOf(module)) {
-      for (const form of step.blocks) {
-        if (form.type !== 'form') continue
-        for (const question of form.questions) {
-          if (!RISK_QUESTION.test(question.prompt) || question.options.length === 0) continue
-          const lowest = Math.min(...question.options.map((o) => o.value ?? 0))
-          if (question.alertFrom !== lowest + 1) {
-            out.push(diagnostic('PLUS322', form.span, { question: question.id, expected: lowest + 1, actual: question.alertFrom ?? '' }))
-          }
+  for (const step of section.steps) {
+    for (const form of step.blocks) {
+      if (form.type !== 'form') continue
+      for (const question of form.questions) {
+        if (!RISK_QUESTION.test(question.prompt) || question.options.length === 0) continue
+        const lowest = Math.min(...question.options.map((o) => o.value ?? 0))
+        if (question.alertFrom !== lowest + 1) {
+          out.push(diagnostic('PLUS322', form.span, { question: question.id, expected: lowest + 1, actual: question.alertFrom ?? '' }))
         }
       }
     }
@@ -123,21 +120,19 @@ export const riskQuestions: Rule = ({ tree }) => {
 }
 
 /** PLUS323: every band of a self-assessment says what it means; the highest says to contact the vårdcentral. */
-export const bandTexts: Rule = ({ tree }) => {
+export const bandTexts: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const module of tree.modules) {
-    for (const step of stepsOf(module)) {
-      for (const form of step.blocks) {
-        if (form.type !== 'form' || !form.scoring || form.incomplete) continue
-        const span = form.scoringSpan ?? form.span
-        const bands = form.scoring.bands
-        if (bands.length < 2) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'count', count: bands.length }))
-        for (const band of bands) {
-          if (band.text.length < MIN_BAND_TEXT) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'short', band: band.label, count: band.text.length }))
-        }
-        const top = bands.at(-1)
-        if (top && !/vårdcentral/i.test(top.text)) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'contact', band: top.label }))
+  for (const step of section.steps) {
+    for (const form of step.blocks) {
+      if (form.type !== 'form' || !form.scoring || form.incomplete) continue
+      const span = form.scoringSpan ?? form.span
+      const bands = form.scoring.bands
+      if (bands.length < 2) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'count', count: bands.length }))
+      for (const band of bands) {
+        if (band.text.length < MIN_BAND_TEXT) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'short', band: band.label, count: band.text.length }))
       }
+      const top = bands.at(-1)
+      if (top && !/vårdcentral/i.test(top.text)) out.push(diagnostic('PLUS323', span, { form: form.id, problem: 'contact', band: top.label }))
     }
   }
   return out
@@ -215,14 +210,13 @@ export const moduleRequirements: Rule = ({ tree }) => {
   const out: Diagnostic[] = []
   for (const module of tree.modules) {
     if (module.unreadable || module.sections.some((s) => s.unreadable)) continue
-    const blocks = stepsOf(module).flatMap((s) => s.blocks)
-    const forms = blocks.filter((b) => b.type === 'form')
+    const total = (what: 'steps' | 'assessments' | 'exercises') => module.sections.reduce((n, s) => n + summaryOf(s)[what], 0)
     const counts: Array<[string, number, number]> = [
       ['sections', module.sections.length, wanted.sections],
-      ['steps', stepsOf(module).length, wanted.steps],
-      ['films', blocks.filter((b) => b.type === 'film').length, wanted.films],
-      ['assessments', forms.filter((f) => f.scoring).length, wanted.assessments],
-      ['exercises', forms.filter((f) => !f.scoring).length, wanted.exercises],
+      ['steps', total('steps'), wanted.steps],
+      ['films', module.sections.reduce((n, s) => n + summaryOf(s).films.length, 0), wanted.films],
+      ['assessments', total('assessments'), wanted.assessments],
+      ['exercises', total('exercises'), wanted.exercises],
     ]
     for (const [what, count, min] of counts) {
       if (count < min) out.push(diagnostic('PLUS324', module.span, { id: module.id, what, count, min }))

@@ -2,17 +2,13 @@
 // a judgement the reviewer makes with the number in hand, not a hard rule.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
 import { LIX_TARGET } from '../../../quality/step-text.ts'
-import type { Rule } from '../rule.ts'
+import type { SectionRule } from '../rule.ts'
 
-export const readability: Rule = ({ tree }) => {
+export const readability: SectionRule = (section) => {
   const out: Diagnostic[] = []
-  for (const module of tree.modules) {
-    for (const section of module.sections) {
-      for (const step of section.steps) {
-        if (step.kind !== 'text') continue
-        if (step.lix > LIX_TARGET) out.push(diagnostic('PLUS313', step.span, { lix: step.lix, limit: LIX_TARGET }))
-      }
-    }
+  for (const step of section.steps) {
+    if (step.kind !== 'text') continue
+    if (step.lix > LIX_TARGET) out.push(diagnostic('PLUS313', step.span, { lix: step.lix, limit: LIX_TARGET }))
   }
   return out
 }
