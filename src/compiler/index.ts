@@ -45,6 +45,12 @@ export interface CompileOptions {
    * `node_modules/.cache/plus/`. Without it nothing is read from or written to disk.
    */
   persistentCache?: string
+  /**
+   * Threads that resolve files, the main one included: 1 keeps all work on this thread. Absent,
+   * a compile with enough text uses worker threads, one per core up to a few
+   * (src/compiler/resolve/parallel.ts). The result is the same either way.
+   */
+  threads?: number
 }
 
 export interface CompileResult {
@@ -99,27 +105,30 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   }
   // The parser and the rules are loaded when there is work for them: an answer from the
   // persistent cache needs neither, and they are most of a short command's start-up.
-  const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
-  const resolved: ResolvedFile[] = []
-  const seen = new Set<string>()
-  for (const file of loaded.files) {
-    seen.add(file.rel)
+  const [{ resolveFiles }, { validate }] = await Promise.all([import('./resolve/parallel.ts'), import('./validate/index.ts')])
+  // First what the caches hold, then every other file at once (on several threads when there are
+  // many: resolve/parallel.ts), each result in its file's place.
+  const resolved: Array<ResolvedFile | null> = loaded.files.map((file, i) => {
     const hit = cache?.files.get(file.rel)
-    let result = hit && hit.text === file.text ? hit.resolved : null
-    if (disk) {
-      const key = keys[resolved.length]!
-      // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
-      if (result) disk.keep(key, result)
-      else {
-        result = disk.get(file, key)
-        if (!result) disk.set(key, (result = resolveFile(file)))
-      }
+    const result = hit && hit.text === file.text ? hit.resolved : null
+    // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
+    if (result) disk?.keep(keys[i]!, result)
+    return result ?? disk?.get(file, keys[i]!) ?? null
+  })
+  const missing = loaded.files.filter((_, i) => !resolved[i])
+  const fresh = await resolveFiles(missing, options.threads === undefined ? {} : { threads: options.threads })
+  let next = 0
+  const seen = new Set<string>()
+  loaded.files.forEach((file, i) => {
+    seen.add(file.rel)
+    let result = resolved[i]
+    if (!result) {
+      result = resolved[i] = fresh[next++]!
+      disk?.set(keys[i]!, result)
     }
-    result ??= resolveFile(file)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
-    resolved.push(result)
     diagnostics.push(...result.diagnostics)
-  }
+  })
   if (cache) {
     // Forget files that are gone, so a long watch session does not hold them.
     for (const rel of cache.files.keys()) if (!seen.has(rel)) cache.files.delete(rel)
@@ -143,7 +152,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     return result
   }
 
-  const tree = assemble(resolved)
+  const tree = assemble(resolved as ResolvedFile[])
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
   const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
