@@ -65,6 +65,8 @@ export function threadsFor(files: readonly SourceFile[], requested?: number): nu
 export interface ResolveFilesOptions {
   /** Threads to use, the main one included; automatic when absent (see threadsFor). */
   threads?: number
+  /** Told, at the end, how many threads were used and how many files the workers resolved. */
+  onDone?: (stats: { threads: number; byWorkers: number }) => void
 }
 
 /** What each file resolved to, in the files' order. */
@@ -72,7 +74,9 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
   const threads = threadsFor(files, options.threads)
   if (threads <= 1) {
     const { resolveFile } = await import('./index.ts')
-    return files.map(resolveFile)
+    const results = files.map(resolveFile)
+    options.onDone?.({ threads: 1, byWorkers: 0 })
+    return results
   }
 
   const batches = makeBatches(files, threads)
@@ -88,8 +92,10 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     wake = null
   }
 
+  let byWorkers = 0
   const place = (batch: number, data: ResolvedData[]) => {
     const { start } = batches[batch]!
+    byWorkers += data.length
     data.forEach((value, k) => {
       const file = files[start + k]!
       // The same shape, key order included, as resolveFile's own result.
@@ -155,6 +161,7 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
       void worker.terminate()
     }
   }
+  options.onDone?.({ threads, byWorkers })
   return results as ResolvedFile[]
 }
 
