@@ -125,11 +125,10 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     const worker = startWorker()
     inFlight.set(worker, new Set())
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'ready') {
-        // Two batches each, so a worker never waits for this thread to hand it the next.
-        feed(worker)
-        feed(worker)
-      } else if (message.type === 'done') {
+      // A second batch once it is running, so a worker never waits for this thread (busy with a
+      // batch of its own) to hand it the next.
+      if (message.type === 'ready') feed(worker)
+      else if (message.type === 'done') {
         inFlight.get(worker)?.delete(message.batch)
         place(message.batch, message.results)
         feed(worker)
@@ -138,6 +137,9 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     })
     worker.on('error', () => drop(worker))
     worker.on('exit', () => drop(worker))
+    // Its first batch at once: it waits in the worker's queue until the parser is loaded, while
+    // this thread may be busy with a batch and not see the worker's `ready`.
+    feed(worker)
   }
 
   try {
@@ -175,21 +177,25 @@ function startWorker(): Worker {
 }
 
 /**
- * Consecutive runs of files of about equal text, several per thread, so that a thread that
- * finishes early takes more and all finish close together.
+ * Consecutive runs of files, each a share of the text still left, so they shrink towards the end
+ * (guided scheduling): early batches are large, to keep the hand-offs few; the last ones are
+ * small, so no thread is left waiting long for another's last batch.
  */
 function makeBatches(files: readonly SourceFile[], threads: number): Array<{ start: number; end: number }> {
-  const chars = files.reduce((n, f) => n + f.text.length, 0)
-  const target = Math.max(1, chars / (threads * 12))
+  let left = files.reduce((n, f) => n + f.text.length, 0)
+  const smallest = left / (threads * 40)
   const batches: Array<{ start: number; end: number }> = []
   let start = 0
   let size = 0
+  let target = Math.max(smallest, left / (threads * 3))
   files.forEach((file, i) => {
     size += file.text.length
     if (size >= target || i === files.length - 1) {
       batches.push({ start, end: i + 1 })
+      left -= size
       start = i + 1
       size = 0
+      target = Math.max(smallest, left / (threads * 3))
     }
   })
   return batches
