@@ -202,6 +202,11 @@ export class DiskCache {
     if ('value' in read && read.value instanceof Map) this.stored = read.value as Map<string, Uint8Array>
   }
 
+  /** True when an entry is stored under this key (it may still turn out damaged when read). */
+  has(key: string): boolean {
+    return this.stored.has(key)
+  }
+
   /** The cached resolved form of a file, or null. A damaged entry counts as a miss. */
   get(file: SourceFile, key: string): ResolvedFile | null {
     const bytes = this.stored.get(key)

@@ -106,29 +106,34 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // The parser and the rules are loaded when there is work for them: an answer from the
   // persistent cache needs neither, and they are most of a short command's start-up.
   const [{ resolveFiles }, { validate }] = await Promise.all([import('./resolve/parallel.ts'), import('./validate/index.ts')])
-  // First what the caches hold, then every other file at once (on several threads when there are
-  // many: resolve/parallel.ts), each result in its file's place.
-  const resolved: Array<ResolvedFile | null> = loaded.files.map((file, i) => {
-    const hit = cache?.files.get(file.rel)
-    const result = hit && hit.text === file.text ? hit.resolved : null
-    // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
-    if (result) disk?.keep(keys[i]!, result)
-    return result ?? disk?.get(file, keys[i]!) ?? null
-  })
-  const missing = loaded.files.filter((_, i) => !resolved[i])
-  const fresh = await resolveFiles(missing, options.threads === undefined ? {} : { threads: options.threads })
-  let next = 0
+  // The files no cache holds are resolved together first, on several threads when there are
+  // many (resolve/parallel.ts); the loop below takes their results.
+  const fresh = new Map<SourceFile, ResolvedFile>()
+  const pending = loaded.files.filter((file, i) => cache?.files.get(file.rel)?.text !== file.text && !disk?.has(keys[i]!))
+  const results = await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads })
+  pending.forEach((file, i) => fresh.set(file, results[i]!))
+  const { resolveFile: resolveOne } = await import('./resolve/index.ts')
+  const resolveFile = (file: SourceFile) => fresh.get(file) ?? resolveOne(file)
+  const resolved: ResolvedFile[] = []
   const seen = new Set<string>()
-  loaded.files.forEach((file, i) => {
+  for (const file of loaded.files) {
     seen.add(file.rel)
-    let result = resolved[i]
-    if (!result) {
-      result = resolved[i] = fresh[next++]!
-      disk?.set(keys[i]!, result)
+    const hit = cache?.files.get(file.rel)
+    let result = hit && hit.text === file.text ? hit.resolved : null
+    if (disk) {
+      const key = keys[resolved.length]!
+      // A result from the in-memory cache is kept on disk too, so the file is not forgotten.
+      if (result) disk.keep(key, result)
+      else {
+        result = disk.get(file, key)
+        if (!result) disk.set(key, (result = resolveFile(file)))
+      }
     }
+    result ??= resolveFile(file)
     cache?.files.set(file.rel, { text: file.text, resolved: result })
+    resolved.push(result)
     diagnostics.push(...result.diagnostics)
-  })
+  }
   if (cache) {
     // Forget files that are gone, so a long watch session does not hold them.
     for (const rel of cache.files.keys()) if (!seen.has(rel)) cache.files.delete(rel)
@@ -152,7 +157,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     return result
   }
 
-  const tree = assemble(resolved as ResolvedFile[])
+  const tree = assemble(resolved)
   const media = await loadMedia(options.contentDir, tree.collected.media, cache?.media)
   // A module whose section file could not be read is not also reported as empty.
   const empty = (d: Diagnostic) => d.code === 'PLUS307' && tree.modules.some((m) => m.id === d.args.id && loaded.failedDirs.has(m.dir))
