@@ -167,6 +167,29 @@ if (sizes.includes(4000)) {
   )
 }
 
+// The preview's edit loop: save → page reloaded in `npm run dev`, in Chromium (bench/dev.ts).
+if (process.env.BENCH_DEV !== '0') {
+  const chromium = process.env.PLUS_CHROMIUM ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) console.log(`\nDev loop skipped: no Chromium at ${chromium}`)
+  else {
+    console.log('\nDev loop: save → page reloaded in `npm run dev` (Chromium; from the write to the `load` of the page with the new title)')
+    const at = results.find((r) => r.steps === 4000)
+    const folders: Array<[string, string]> = [['content/ (the real programme)', repoContent]]
+    if (at) folders.push(['4,000 steps', path.join(work, 'content-4000')])
+    for (const [what, folder] of folders) {
+      const out = execFileSync(process.execPath, [path.join(here, 'dev.ts'), folder, path.join(work, `dev-${folders.findIndex((f) => f[1] === folder)}`), '9'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      })
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { bestMs: number; medianMs: number; saves: number }
+      console.log(
+        `${what}: best ${fmt(r.bestMs)} ms, median ${fmt(r.medianMs)} ms of ${r.saves} saves; target under 300 ms — ${r.medianMs < 300 ? 'met' : 'NOT met'}` +
+          (at ? `; ${fmt(r.medianMs / at.floorMs, 3)}× the parse floor at 4,000 steps` : ''),
+      )
+    }
+  }
+}
+
 const enginePath = path.join(here, 'engine.ts')
 if (existsSync(enginePath) && engineProgrammes > 0) {
   const { benchEngine } = await import(enginePath)
