@@ -8,7 +8,7 @@
 // The browser is the browser tests' own (test/site/browser.ts: Debian's Chromium driven by
 // playwright-core). The content folder is copied, so the benchmark never edits the original.
 import { spawn } from 'node:child_process'
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,8 @@ const saves = Number(savesArg ?? 9)
 
 const contentDir = path.join(work, 'dev-content')
 const bundleDir = path.join(work, 'dev-bundle')
+// Fresh folders: a bundle left by an earlier run must not stand in for this one's first build.
+for (const dir of [contentDir, bundleDir]) await rm(dir, { recursive: true, force: true })
 await mkdir(work, { recursive: true })
 await cp(source, contentDir, { recursive: true })
 
@@ -34,8 +36,10 @@ const port = await new Promise<number>((resolve, reject) => {
   })
 })
 const origin = `http://127.0.0.1:${port}`
-// Astro's own command, as `npm run dev` starts it, in a process group of its own.
-const server = spawn(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+// Astro's own command, as `npm run dev` starts it, in a process group of its own; without Astro's
+// lock file, so the benchmark neither trips over nor disturbs a dev server already running here.
+const astro = path.join(root, 'node_modules/astro/bin/astro.mjs')
+const server = spawn(process.execPath, [astro, 'dev', '--port', String(port), '--host', '127.0.0.1', '--ignore-lock'], {
   cwd: root,
   env: {
     ...process.env,
@@ -52,14 +56,25 @@ const server = spawn(process.execPath, [path.join(root, 'node_modules/astro/bin/
 let output = ''
 server.stdout.on('data', (chunk) => (output += chunk))
 server.stderr.on('data', (chunk) => (output += chunk))
-const stop = () => {
+const signal = (name: NodeJS.Signals) => {
   try {
-    process.kill(-server.pid!, 'SIGTERM')
+    process.kill(-server.pid!, name)
   } catch {
     // already gone
   }
 }
-process.on('exit', stop)
+process.on('exit', () => signal('SIGKILL'))
+/** Stops the server and waits until it has exited. */
+const stop = () =>
+  new Promise<void>((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) return resolve()
+    const force = setTimeout(() => signal('SIGKILL'), 5_000)
+    server.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    signal('SIGTERM')
+  })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -115,7 +130,7 @@ try {
   }
 } finally {
   await browser.close()
-  stop()
+  await stop()
 }
 const sorted = [...times].sort((a, b) => a - b)
 process.stdout.write(JSON.stringify({ saves: times.length, bestMs: sorted[0], medianMs: sorted[Math.floor(sorted.length / 2)], times }) + '\n')
