@@ -40,12 +40,13 @@ export type FromWorker =
 export const MAX_THREADS = 4
 
 /**
- * The least text (UTF-16 code units) worth a thread of its own. A worker needs about 0.2 s to
- * load the parser before it does anything, and the main thread resolves roughly 1.5 MB a second:
- * below this a single thread is done before a worker would have helped. bench/run.ts measures
- * the break-even.
+ * The least text (UTF-16 code units) worth a thread of its own. A new worker costs about 1 s of
+ * CPU before it pays: 0.2–0.3 s to load the parser (more without Node's compile cache) and its own
+ * JIT warm-up, while the main thread resolves roughly 1.5 MB a second. Measured with bench/run.ts
+ * on 2 shared cores: at 1,000 steps (1.3 M) two threads were no faster than one; at 4,000 (6.4 M)
+ * they are when a core is free.
  */
-export const MIN_CHARS_PER_THREAD = 400_000
+export const MIN_CHARS_PER_THREAD = 750_000
 
 /**
  * How many threads (the main one included) resolve these files. `requested` is an exact count,
