@@ -1,20 +1,26 @@
 // Compiler benchmarks for one corpus size, run in a child process of bench/run.ts so that each
 // measurement has its own peak memory. Prints one JSON line.
 //
-//   node bench/compile.ts <floor|build|incremental> <steps> <work-dir>
+//   node bench/compile.ts <floor|build|build1|incremental> <steps> <work-dir>
+//
+// build uses worker threads as `plus build` does (automatic); build1 keeps everything on one
+// thread (`--threads 1`).
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
 import remarkDirective from 'remark-directive'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
+import { getHeapStatistics } from 'node:v8'
 import { build } from '../src/compiler/index.ts'
+import { loadContent } from '../src/compiler/load/discover.ts'
+import { threadsFor } from '../src/compiler/resolve/parallel.ts'
 import { watchContent } from '../src/compiler/watch.ts'
 import { writeCorpus } from './corpus.ts'
 
 const [mode, stepsArg, work] = process.argv.slice(2)
 const steps = Number(stepsArg)
-if (!mode || !steps || !work) throw new Error('usage: compile.ts <floor|build|incremental> <steps> <work-dir>')
+if (!mode || !steps || !work) throw new Error('usage: compile.ts <floor|build|build1|incremental> <steps> <work-dir>')
 const contentDir = path.join(work, `content-${steps}`)
 const outDir = path.join(work, `bundle-${steps}`)
 
@@ -42,8 +48,8 @@ async function floor(): Promise<number> {
 
 let builds = 0
 /** A full `plus build` into a fresh output folder, so every run really writes the bundle. */
-async function fullBuild(): Promise<number> {
-  const result = await build({ contentDir, outDir: `${outDir}-${builds++}` })
+async function fullBuild(threads?: number): Promise<number> {
+  const result = await build({ contentDir, outDir: `${outDir}-${builds++}`, ...(threads ? { threads } : {}) })
   if (!result.output) throw new Error(`the corpus does not compile: ${result.diagnostics.slice(0, 3).map((d) => d.code).join(', ')}`)
   return result.output.bundle.programme.modules.length
 }
@@ -80,10 +86,21 @@ async function incremental(): Promise<number[]> {
 }
 
 await writeCorpus(contentDir, steps)
+// The main thread's committed heap, sampled whenever its event loop turns (between the batches of
+// a threaded compile; after the whole synchronous work of a single-threaded one). Worker threads'
+// heaps are not in it; they are in the peak RSS, which covers the whole process.
+let peakHeap = 0
+const sample = setInterval(() => (peakHeap = Math.max(peakHeap, getHeapStatistics().total_heap_size)), 2)
 let times: number[]
+let threads = 1
 if (mode === 'floor') times = await time(floor, 3)
-else if (mode === 'build') {
-  times = await time(fullBuild, 3)
+else if (mode === 'build' || mode === 'build1') {
+  if (mode === 'build') threads = threadsFor((await loadContent(contentDir)).files)
+  times = await time(() => fullBuild(mode === 'build1' ? 1 : undefined), 3)
 } else times = await incremental()
+clearInterval(sample)
+peakHeap = Math.max(peakHeap, getHeapStatistics().total_heap_size)
 const usage = process.resourceUsage()
-process.stdout.write(JSON.stringify({ mode, steps, ms: Math.min(...times), medianMs: median(times), peakRssMb: Math.round(usage.maxRSS / 1024) }) + '\n')
+process.stdout.write(
+  JSON.stringify({ mode, steps, ms: Math.min(...times), medianMs: median(times), peakRssMb: Math.round(usage.maxRSS / 1024), peakHeapMb: Math.round(peakHeap / 2 ** 20), threads }) + '\n',
+)

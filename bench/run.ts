@@ -16,6 +16,8 @@ const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
 const work = path.join(base, `plus-bench-${process.pid}`)
 const sizes = (process.env.BENCH_SIZES ?? '250,1000,4000,10000').split(',').map(Number)
 const engineProgrammes = Number(process.env.BENCH_PROGRAMMES ?? 100_000)
+// Rounds of floor / one-thread build / threaded build at 4,000 steps, the target's size.
+const rounds4000 = Number(process.env.BENCH_ROUNDS ?? 2)
 // The same V8 flags for the floor and the build, so the ratio compares code, not settings.
 const nodeFlags = ['--max-semi-space-size=64']
 
@@ -25,6 +27,10 @@ interface Measurement {
   ms: number
   medianMs: number
   peakRssMb: number
+  /** The main thread's peak committed heap (sampled); worker threads' heaps are in peakRssMb. */
+  peakHeapMb: number
+  /** Threads the build used, the main one included. */
+  threads: number
 }
 
 function measure(mode: string, steps: number): Measurement {
@@ -60,20 +66,36 @@ await mkdir(work, { recursive: true })
 console.log(`PLUS benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`)
 console.log(`outputs written to ${work} (${base === '/dev/shm' ? 'in memory' : 'temporary folder on disk'})\n`)
 
-console.log('Full compile (plus build) against the bare floor (read + yaml + remark-parse + remark-directive)')
-console.log(`${pad('steps', 6)} ${pad('floor ms', 9)} ${pad('build ms', 9)} ${pad('µs/step', 8)} ${pad('floor µs/step', 14)} ${pad('ratio', 6)} ${pad('peak MB floor', 14)} ${pad('peak MB build', 14)}`)
+console.log('Full compile (plus build) against the bare floor (read + yaml + remark-parse + remark-directive, one thread)')
+console.log('build: worker threads as `plus build` uses them (automatic); 1 thread: `--threads 1`. Best of 3 in one process each;')
+console.log(`at 4,000 steps floor, 1-thread and threaded build alternate ${rounds4000} times and the best of each counts (the cores may be shared).`)
+console.log(
+  `${pad('steps', 6)} ${pad('floor ms', 9)} ${pad('1 thread', 9)} ${pad('ratio', 6)} ${pad('build ms', 9)} ${pad('threads', 7)} ${pad('ratio', 6)} ${pad('µs/step', 8)} ${pad('peak RSS MB floor/1/build', 26)} ${pad('main heap MB 1/build', 21)}`,
+)
 const results: Array<{ steps: number; ratio: number; floorMs: number }> = []
+const best = (a: Measurement, b: Measurement | undefined) => (b && b.ms < a.ms ? b : a)
 for (const steps of sizes) {
-  const floor = measure('floor', steps)
-  const build = measure('build', steps)
-  const ratio = build.ms / floor.ms
-  results.push({ steps, ratio, floorMs: floor.ms })
+  let floor: Measurement | undefined
+  let single: Measurement | undefined
+  let threaded: Measurement | undefined
+  for (let round = 0; round < (steps === 4000 ? rounds4000 : 1); round++) {
+    floor = best(measure('floor', steps), floor)
+    single = best(measure('build1', steps), single)
+    threaded = best(measure('build', steps), threaded)
+  }
+  const ratio = threaded!.ms / floor!.ms
+  results.push({ steps, ratio, floorMs: floor!.ms })
   console.log(
-    `${pad(String(steps), 6)} ${pad(fmt(floor.ms), 9)} ${pad(fmt(build.ms), 9)} ${pad(fmt((build.ms * 1000) / steps), 8)} ${pad(fmt((floor.ms * 1000) / steps), 14)} ${pad(fmt(ratio, 2), 6)} ${pad(String(floor.peakRssMb), 14)} ${pad(String(build.peakRssMb), 14)}`,
+    `${pad(String(steps), 6)} ${pad(fmt(floor!.ms), 9)} ${pad(fmt(single!.ms), 9)} ${pad(fmt(single!.ms / floor!.ms, 2), 6)} ${pad(fmt(threaded!.ms), 9)} ${pad(String(threaded!.threads), 7)} ${pad(fmt(ratio, 2), 6)} ${pad(fmt((threaded!.ms * 1000) / steps), 8)} ${pad(`${floor!.peakRssMb}/${single!.peakRssMb}/${threaded!.peakRssMb}`, 26)} ${pad(`${single!.peakHeapMb}/${threaded!.peakHeapMb}`, 21)}`,
   )
 }
 const at4000 = results.find((r) => r.steps === 4000)
-if (at4000) console.log(`target: build within 1.5× the floor at 4,000 steps — ${at4000.ratio <= 1.5 ? 'met' : 'NOT met'} (${fmt(at4000.ratio, 2)}×)`)
+if (at4000) {
+  console.log(`target: build within 1.5× the floor at 4,000 steps — ${at4000.ratio <= 1.5 ? 'met' : 'NOT met'} (${fmt(at4000.ratio, 2)}×)`)
+  console.log(
+    `target: both cores, at most 0.9× the one-thread floor (goal 0.7×) — ${at4000.ratio <= 0.9 ? 'met' : 'NOT met'} (${fmt(at4000.ratio, 2)}×; ${os.availableParallelism()} cores available)`,
+  )
+}
 
 // Start-up and the persistent cache, as a user meets them: each run a new `plus` process.
 // Their floor is a bare `node -e 0` start measured here; the cached builds are also set against
@@ -105,6 +127,16 @@ if (at4000) console.log(`target: build within 1.5× the floor at 4,000 steps —
     const cacheRoot = path.join(work, 'cli-4000')
     await mkdir(cacheRoot, { recursive: true })
     const buildArgs = [...nodeFlags, plusBin, 'build', content, '--out', out]
+    // A cold build as a user meets it: a new process, no cache, threaded and on one thread, in turns.
+    const noCache = [...nodeFlags, plusBin, 'build', content, '--out', `${out}-no-cache`, '--no-cache']
+    const coldRuns: Array<{ threaded: number; single: number }> = []
+    for (let i = 0; i < 3; i++) coldRuns.push({ threaded: wall(noCache, 1, cacheRoot).best, single: wall([...noCache, '--threads', '1'], 1, cacheRoot).best })
+    const spread = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b)
+      return { best: sorted[0]!, median: sorted[1]! }
+    }
+    row('plus build, 4,000 steps, --no-cache', spread(coldRuns.map((r) => r.threaded)), null, at.floorMs, 'parse floor')
+    row('plus build, 4,000 steps, --no-cache --threads 1', spread(coldRuns.map((r) => r.single)), null, at.floorMs, 'parse floor')
     const cold = wall(buildArgs, 1, cacheRoot)
     const warm = wall(buildArgs, runs, cacheRoot)
     // One section file changed per run, inside a step, so the content stays valid.
@@ -133,6 +165,29 @@ if (sizes.includes(4000)) {
     `best ${fmt(inc.ms)} ms, median ${fmt(inc.medianMs)} ms of 7 saves; target under 50 ms — ${inc.medianMs < 50 ? 'met' : 'NOT met'}` +
       (at ? `; ${fmt(inc.medianMs / at.floorMs, 3)}× the parse floor` : ''),
   )
+}
+
+// The preview's edit loop: save → page reloaded in `npm run dev`, in Chromium (bench/dev.ts).
+if (process.env.BENCH_DEV !== '0') {
+  const chromium = process.env.PLUS_CHROMIUM ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) console.log(`\nDev loop skipped: no Chromium at ${chromium}`)
+  else {
+    console.log('\nDev loop: save → page reloaded in `npm run dev` (Chromium; from the write to the `load` of the page with the new title)')
+    const at = results.find((r) => r.steps === 4000)
+    const folders: Array<[string, string]> = [['content/ (the real programme)', repoContent]]
+    if (at) folders.push(['4,000 steps', path.join(work, 'content-4000')])
+    for (const [what, folder] of folders) {
+      const out = execFileSync(process.execPath, [path.join(here, 'dev.ts'), folder, path.join(work, `dev-${folders.findIndex((f) => f[1] === folder)}`), '9'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      })
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { bestMs: number; medianMs: number; saves: number }
+      console.log(
+        `${what}: best ${fmt(r.bestMs)} ms, median ${fmt(r.medianMs)} ms of ${r.saves} saves; target under 300 ms — ${r.medianMs < 300 ? 'met' : 'NOT met'}` +
+          (at ? `; ${fmt(r.medianMs / at.floorMs, 3)}× the parse floor at 4,000 steps` : ''),
+      )
+    }
+  }
 }
 
 const enginePath = path.join(here, 'engine.ts')

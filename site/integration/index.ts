@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { formatText, type BuildResult, type Diagnostic, type Lang } from '../../src/compiler/index.ts'
 import { hasErrors } from '../../src/compiler/diagnostics/diagnostic.ts'
 import { watchContent, type LostTrack, type Watcher } from '../../src/compiler/watch.ts'
+import { bundleKey, publishBundle } from '../lib/bundle.ts'
 import { errorPage } from './error-page.ts'
 import { externalSrc } from './external-src.ts'
 import { copyMedia, serveMedia } from './media.ts'
@@ -60,7 +61,16 @@ export default function plusPreview(options: PlusPreviewOptions = {}): AstroInte
         const watchedDir = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : contentDir
         let diagnostics: Diagnostic[] = []
         let builds = 0
-        const onBuild = (result: BuildResult, changed: string[]): void => {
+        // The pages read the bundle just written from memory rather than from the files
+        // (site/lib/bundle.ts): after a save in a large programme, reading, parsing and checking
+        // the bundle again was most of the time before the reloaded page showed.
+        const publish = async (result: BuildResult): Promise<void> => {
+          if (!result.output || result.write === null) return publishBundle(null)
+          const { key } = await bundleKey(bundleDir).catch(() => ({ key: '' }))
+          publishBundle(key ? { dir: bundleDir, key, bundle: result.output.bundle, manifest: result.output.manifest } : null)
+        }
+        const onBuild = async (result: BuildResult, changed: string[]): Promise<void> => {
+          await publish(result)
           const before = hasErrors(diagnostics)
           diagnostics = result.diagnostics
           const now = hasErrors(diagnostics)

@@ -27,23 +27,54 @@ export function bundleDir(): string {
 let cached: { key: string; data: Promise<PreviewData> } | null = null
 
 /**
+ * A bundle the dev server's content watcher has just written (site/integration/index.ts), handed
+ * over in memory: the very objects the compiler serialised into the folder's files, so a page
+ * after a save need not read, parse and schema-check several megabytes again. `key` is the
+ * written files' bundleKey; the hand-over is used only while the files on disk still have it.
+ */
+export interface PublishedBundle {
+  dir: string
+  key: string
+  bundle: PlusBundle
+  manifest: PlusManifest
+}
+
+// On globalThis: the integration and the pages are loaded by different module graphs (Astro's
+// config loader and Vite's server-side runner) in the same process.
+const PUBLISHED = Symbol.for('plus.preview.published-bundle')
+type WithPublished = typeof globalThis & { [PUBLISHED]?: PublishedBundle | null }
+
+/** Hands a just-written bundle to the pages (null withdraws it). */
+export function publishBundle(entry: PublishedBundle | null): void {
+  ;(globalThis as WithPublished)[PUBLISHED] = entry
+}
+
+/** The version of a bundle folder's files on disk: their modification times and size. */
+export async function bundleKey(dir: string): Promise<{ key: string; writtenAt: Date }> {
+  const [bundleStat, manifestStat] = await Promise.all([stat(path.join(dir, 'plus.json')), stat(path.join(dir, 'manifest.json'))])
+  return { key: `${bundleStat.mtimeMs}:${manifestStat.mtimeMs}:${bundleStat.size}`, writtenAt: bundleStat.mtime }
+}
+
+/**
  * Loads the bundle once per version of the files on disk. A static build renders every page in
  * one process, so this runs once; the dev server re-renders on each request, and the key (the
- * files' modification times) makes it pick up each rebuild by the content watcher.
+ * files' modification times) makes it pick up each rebuild by the content watcher, from memory
+ * when the watcher handed it over (publishBundle), else from the files.
  */
 export async function previewData(): Promise<PreviewData> {
   const dir = bundleDir()
-  const [bundleStat, manifestStat] = await Promise.all([
-    stat(path.join(dir, 'plus.json')),
-    stat(path.join(dir, 'manifest.json')),
-  ])
-  const key = `${bundleStat.mtimeMs}:${manifestStat.mtimeMs}:${bundleStat.size}`
+  const { key, writtenAt } = await bundleKey(dir)
   if (cached?.key !== key) {
-    const data = Promise.all([loadBundle(dir), loadManifest(dir)]).then(([bundle, manifest]) => ({
+    const published = (globalThis as WithPublished)[PUBLISHED]
+    const read =
+      published && published.dir === dir && published.key === key
+        ? Promise.resolve([published.bundle, published.manifest] as const)
+        : Promise.all([loadBundle(dir), loadManifest(dir)])
+    const data = read.then(([bundle, manifest]) => ({
       bundle,
       manifest,
       index: indexProgramme(bundle.programme),
-      bundleWrittenAt: bundleStat.mtime.toISOString(),
+      bundleWrittenAt: writtenAt.toISOString(),
     }))
     // A failed load is not cached, so the next request tries again.
     data.catch(() => {

@@ -12,6 +12,8 @@ export interface CompileCommandOptions {
   release: boolean
   /** The persistent cache's folder, or null for none (`--no-cache`). */
   cacheDir?: string | null
+  /** Threads that resolve files (`--threads`); automatic when absent. */
+  threads?: number | undefined
 }
 
 export { parseFormat } from './io.ts'
@@ -33,6 +35,7 @@ export async function runCompile(io: Io, options: CompileCommandOptions): Promis
     displayDir: contentDir,
     release: options.release,
     ...(options.cacheDir ? { persistentCache: options.cacheDir } : {}),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
   }
   const result =
     options.outDir === null

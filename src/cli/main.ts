@@ -31,6 +31,8 @@ Options:
   --content dir        content folder for \`plus new\` (default content)
   --base-url url       canonical base of FHIR Questionnaire urls (plus fhir)
   --no-cache           check/build without the cache in node_modules/.cache/plus/
+  --threads n          threads for check/build (or PLUS_THREADS); default: one per core
+                       when the content is large; 1: everything on one thread
   -h, --help           this text
 `,
   sv: `plus — skriv, kontrollera och bygg PLUS-programmet
@@ -53,6 +55,8 @@ Flaggor:
   --content mapp       innehållsmapp för \`plus new\` (standard content)
   --base-url url       bas för FHIR-formulärens url:er (plus fhir)
   --no-cache           check/build utan cachen i node_modules/.cache/plus/
+  --threads n          trådar för check/build (eller PLUS_THREADS); standard: en per kärna
+                       när innehållet är stort; 1: allt i en tråd
   -h, --help           den här texten
 `,
 } as const
@@ -96,6 +100,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'base-url': { type: 'string' },
         port: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -113,15 +118,16 @@ async function run(argv: string[], io: Io): Promise<number> {
   // check and build keep each file's resolved form and the last outcome in node_modules/.cache/plus/ (see
   // src/compiler/disk-cache.ts) unless told not to.
   const cacheDir = values['no-cache'] ? null : path.resolve(io.cwd, 'node_modules/.cache/plus')
-  const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir'>) =>
-    (await import('./compile-command.ts')).runCompile(io, { ...options, cacheDir })
+  const threads = parseThreads(values.threads ?? io.env.PLUS_THREADS)
+  const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir' | 'threads'>) =>
+    (await import('./compile-command.ts')).runCompile(io, { ...options, cacheDir, threads })
   switch (command) {
     case 'check':
       if (rest.length > 1) throw new UsageError('check takes at most one content folder', 'check tar högst en innehållsmapp')
       return runCompile({ contentDir: rest[0] ?? 'content', outDir: null, format, lang, release: values.release ?? false })
     case 'build':
       if (rest.length > 1) throw new UsageError('build takes at most one content folder', 'build tar högst en innehållsmapp')
-      if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
+      if (values.watch) return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang, threads)
       return runCompile({
         contentDir: rest[0] ?? 'content',
         outDir: values.out ?? 'dist/bundle',
@@ -130,7 +136,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         release: values.release ?? false,
       })
     case 'dev':
-      return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang)
+      return dev(io, rest[0] ?? 'content', values.out ?? 'dist/bundle', lang, threads)
     case 'report':
       if (rest.length > 1) throw new UsageError('report takes at most one content folder', 'report tar högst en innehållsmapp')
       return (await import('./report.ts')).runReport(io, rest[0] ?? 'content', format, lang)
@@ -147,6 +153,14 @@ async function run(argv: string[], io: Io): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`, `okänt kommando "${command}"`)
   }
+}
+
+/** `--threads` (or PLUS_THREADS): a whole number of threads, at least 1; absent for automatic. */
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--threads must be a whole number of at least 1, not "${value}"`, `--threads ska vara ett heltal från 1, inte "${value}"`)
+  return n
 }
 
 async function runNew(io: Io, args: string[], contentDir: string): Promise<number> {
@@ -196,7 +210,7 @@ async function sandbox(io: Io, port: string | undefined): Promise<number> {
 }
 
 /** Watches until interrupted; prints each build's result. */
-async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'): Promise<number> {
+async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en', threads: number | undefined): Promise<number> {
   const [{ watchContent }, { formatText }, { hasErrors }] = await Promise.all([
     import('../compiler/watch.ts'),
     import('../compiler/diagnostics/format.ts'),
@@ -205,6 +219,7 @@ async function dev(io: Io, contentDir: string, outDir: string, lang: 'sv' | 'en'
   const watcher = watchContent({
     contentDir: path.resolve(io.cwd, contentDir),
     outDir: path.resolve(io.cwd, outDir),
+    ...(threads === undefined ? {} : { threads }),
     onBuild: (result, changed) => {
       const when = new Date().toLocaleTimeString('sv-SE')
       const head = changed.length ? `${when} ${changed.join(', ')}` : `${when} ${contentDir}`

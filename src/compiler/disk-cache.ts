@@ -251,6 +251,11 @@ export class DiskCache {
     }
   }
 
+  /** True when an entry is stored under this key (it may still turn out damaged when read). */
+  has(key: string): boolean {
+    return this.stored.has(key)
+  }
+
   /**
    * The cached resolved form of a file, or null. A damaged entry counts as a miss. A section's
    * steps are decoded when first read: its summary (section-summary.ts) answers the rules that

@@ -48,6 +48,12 @@ export interface CompileOptions {
    * `node_modules/.cache/plus/`. Without it nothing is read from or written to disk.
    */
   persistentCache?: string
+  /**
+   * Threads that resolve files, the main one included: 1 keeps all work on this thread. Absent,
+   * a compile with enough text uses worker threads, one per core up to a few
+   * (src/compiler/resolve/parallel.ts). The result is the same either way.
+   */
+  threads?: number
 }
 
 export interface CompileResult {
@@ -102,7 +108,15 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   }
   // The parser and the rules are loaded when there is work for them: an answer from the
   // persistent cache needs neither, and they are most of a short command's start-up.
-  const [{ resolveFile }, { validate }] = await Promise.all([import('./resolve/index.ts'), import('./validate/index.ts')])
+  const [{ resolveFiles }, { validate }] = await Promise.all([import('./resolve/parallel.ts'), import('./validate/index.ts')])
+  // The files no cache holds are resolved together first, on several threads when there are
+  // many (resolve/parallel.ts); the loop below takes their results.
+  const fresh = new Map<SourceFile, ResolvedFile>()
+  const pending = loaded.files.filter((file, i) => cache?.files.get(file.rel)?.text !== file.text && !disk?.has(keys[i]!))
+  const results = await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads })
+  pending.forEach((file, i) => fresh.set(file, results[i]!))
+  const { resolveFile: resolveOne } = await import('./resolve/index.ts')
+  const resolveFile = (file: SourceFile) => fresh.get(file) ?? resolveOne(file)
   const resolved: ResolvedFile[] = []
   /** Each section's entry key: the persistent cache keeps its emitted JSON and rule findings beside it. */
   const sectionKeys = new Map<IRSection, string>()

@@ -24,6 +24,8 @@ export interface WatchOptions {
    * removed); a full rebuild follows.
    */
   onLostTrack?: (reason: LostTrack) => void
+  /** Threads that resolve files (see CompileOptions.threads); automatic when absent. */
+  threads?: number
   /** Milliseconds to wait for more saves before rebuilding. */
   debounceMs?: number
   /**
@@ -82,7 +84,13 @@ export function watchContent(options: WatchOptions): Watcher {
     const generation = ++builds
     // The absolute folder keys the cache the way events name files; messages keep the given one.
     const used = cache
-    running = build({ contentDir: root, displayDir: options.contentDir, outDir: options.outDir, cache: used })
+    running = build({
+      contentDir: root,
+      displayDir: options.contentDir,
+      outDir: options.outDir,
+      cache: used,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    })
     try {
       const result = await running
       finished++
