@@ -73,7 +73,7 @@ export { openSqliteStore, DEFAULT_PREFERENCES } from './store/sqlite.ts'
 export type { SqliteStoreOptions } from './store/sqlite.ts'
 export { MIGRATIONS } from './store/migrations.ts'
 export type { Migration } from './store/migrations.ts'
-export { ConcurrencyConflict, OpenProgrammeExists } from './store/types.ts'
+export { ConcurrencyConflict, IdempotencyKeyExists, OpenProgrammeExists } from './store/types.ts'
 export type {
   AuditEntry,
   AuditFilter,

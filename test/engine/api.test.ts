@@ -12,6 +12,7 @@ describe('plus/engine', () => {
       'DEFAULT_PURGE_GRACE_DAYS',
       'END_REASONS',
       'EngineRefusal',
+      'IdempotencyKeyExists',
       'MAX_IDEMPOTENCY_KEY_LENGTH',
       'MAX_MESSAGE_LENGTH',
       'MAX_WELCOME_LENGTH',

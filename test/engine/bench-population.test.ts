@@ -30,6 +30,7 @@ import {
   startOfLocalDay,
 } from '../../src/engine/index.ts'
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
+import { notSqlite } from './harness.ts'
 
 const PROGRAMMES = 80
 
@@ -63,7 +64,8 @@ function contents(path: string): Record<string, unknown[]> {
   return result
 }
 
-describe('bench population', () => {
+// The bench populates SQLite files directly (bench/engine.ts) and compares their rows.
+describe.skipIf(notSqlite)('bench population (SQLite file)', () => {
   it('given the same scripts, then populating through the store equals running them through the engine', async () => {
     const populated = join(dir, 'populated.db')
     let now = Date.parse(setupAt())

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEngine, openSqliteStore } from '../../src/engine/index.ts'
 import { angestModule, assessment, module, oroModule, scaleQuestion, section, step, testBundle } from './bundle.ts'
-import { BEHANDLARE, TestClock, patient, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, TestClock, patient, sequentialIds, startWithOro, world, openTestStore } from './harness.ts'
 
 /** Version 1.1.0: Oro's assessment lost its second question and got a new one; Ångest renamed. */
 function nextBundle() {
@@ -22,7 +22,7 @@ function nextBundle() {
 
 describe('content update', () => {
   it('given a running programme, when a new bundle arrives, then progress and answers are kept and removed answers are marked', async () => {
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     const clock = new TestClock()
     const w = await world({ store, clock })
     const p = await startWithOro(w)
@@ -56,7 +56,7 @@ describe('content update', () => {
   })
 
   it('given a started module that a new bundle removed, then it stays in the tree, marked', async () => {
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     const clock = new TestClock()
     const w = await world({ store, clock })
     const p = await startWithOro(w)
@@ -69,7 +69,7 @@ describe('content update', () => {
   })
 
   it('given the same version with different content, then the engine refuses to start (misuse)', async () => {
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     await world({ store })
     await expect(createEngine({ store, bundle: testBundle({ modules: [angestModule()] }), clock: new TestClock().now })).rejects.toThrow(/new version/)
   })

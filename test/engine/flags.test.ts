@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type FlagNotification, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world, versionOf } from './harness.ts'
+import { BEHANDLARE, SODER_INVANARADMIN, TestClock, patient, sequentialIds, staff, startWithOro, world, versionOf, openTestStore, notSqlite } from './harness.ts'
 
 const fired = (flags: FlagNotification[]) => flags.map((f) => `${f.flagId}${f.moduleId ? `:${f.moduleId}` : ''}→${f.recipient}`)
 
@@ -110,7 +110,7 @@ describe('flags', () => {
 
   it('given a notifier that fails, then the flag is not recorded and is retried on the next run', async () => {
     const clock = new TestClock()
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     let failing = true
     const sent: string[] = []
     const engine = await createEngine({
@@ -187,7 +187,7 @@ describe('flags across daylight saving (Europe/Stockholm)', () => {
   })
 })
 
-describe('restart', () => {
+describe.skipIf(notSqlite)('restart (SQLite file)', () => {
   const dirs: string[] = []
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })

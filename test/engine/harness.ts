@@ -1,5 +1,6 @@
-// A ready engine for tests: two care units with one user per role, an in-memory (or file)
-// SQLite store, a clock the test moves and predictable ids.
+// A ready engine for tests: two care units with one user per role, a store (SQLite in memory,
+// or PostgreSQL in the `engine-postgres` project: see storeKind), a clock the test moves and
+// predictable ids.
 import type { PlusBundle } from '../../src/types/bundle.generated.ts'
 import { createEngine, type Actor, type Engine, type EngineStore, openSqliteStore, type StoreOperations } from '../../src/engine/index.ts'
 import { luhnCheckDigit } from '../../src/identity/personnummer.ts'
@@ -56,6 +57,42 @@ export const SODER_BEHANDLARE = staff('u-beh-s', 'vc-soder')
 export const SODER_INVANARADMIN = staff('u-inv-s', 'vc-soder')
 export const SODER_DATAADMIN = staff('u-data-s', 'vc-soder')
 
+/**
+ * The store the engine tests run on: `sqlite` (in memory) in the default project, `postgres` (a
+ * fresh database of the run's cluster) in the `engine-postgres` project, which sets
+ * PLUS_TEST_STORE (test/vitest.config.ts).
+ */
+export const storeKind: 'sqlite' | 'postgres' = process.env.PLUS_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite'
+
+/**
+ * For tests about SQLite itself (its files, pragmas, migrations of old files, the one-connection
+ * queue): `describe.skipIf(notSqlite)('… (SQLite file)', …)`. They run in the default project.
+ */
+export const notSqlite = storeKind !== 'sqlite'
+
+const opened = new Set<EngineStore>()
+
+/**
+ * A new, empty, migrated store of the kind this project tests. PostgreSQL stores are closed (and
+ * their databases dropped) after each test by the project's setup (closeTestStores); closing one
+ * earlier is fine, closing twice is harmless.
+ */
+export async function openTestStore(): Promise<EngineStore> {
+  if (storeKind === 'sqlite') return openSqliteStore({ path: ':memory:' })
+  // Loaded only here: child-process fixtures import this harness outside vitest.
+  const { openTestPostgresStore } = await import('../support/postgres-databases.ts')
+  const store = await openTestPostgresStore()
+  opened.add(store)
+  return store
+}
+
+/** Closes the stores openTestStore opened (the engine-postgres project's afterEach). */
+export async function closeTestStores(): Promise<void> {
+  const stores = [...opened]
+  opened.clear()
+  await Promise.all(stores.map((store) => store.close()))
+}
+
 export interface World {
   engine: Engine
   store: EngineStore
@@ -68,11 +105,11 @@ export function sequentialIds(prefix = 'id'): () => string {
   return () => `${prefix}-${String(++n).padStart(4, '0')}`
 }
 
-/** Opens an engine on a store (in memory unless a path is given). */
+/** Opens an engine on a store: the given one, a SQLite file at `path`, or a new openTestStore(). */
 export async function openWorld(options: { path?: string; bundle?: PlusBundle; clock?: TestClock; ids?: () => string; store?: EngineStore } = {}): Promise<World> {
   const clock = options.clock ?? new TestClock()
   const ids = options.ids ?? sequentialIds()
-  const store = options.store ?? openSqliteStore({ path: options.path ?? ':memory:' })
+  const store = options.store ?? (options.path === undefined ? await openTestStore() : openSqliteStore({ path: options.path }))
   const engine = await createEngine({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: ids })
   return { engine, store, clock, ids }
 }

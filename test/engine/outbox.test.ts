@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { looksLikePersonnummer } from '../../src/identity/personnummer.ts'
 import { openSqliteStore } from '../../src/engine/index.ts'
-import { BEHANDLARE, PNR, PNR12, openWorld, UNDO_MIGRATION_6, world } from './harness.ts'
+import { BEHANDLARE, PNR, PNR12, openWorld, UNDO_MIGRATION_6, world, notSqlite } from './harness.ts'
 
 describe('outbox', () => {
   it('given a flag to the patient, when it is written to the outbox, then no column holds a personnummer and the recipient is the programme id', async () => {
@@ -36,7 +36,7 @@ describe('outbox', () => {
     await expect(w.engine.notificationRecipient('', 'x')).rejects.toThrow(TypeError)
   })
 
-  describe('on a database from before (migration 5)', () => {
+  describe.skipIf(notSqlite)('on a database from before (migration 5) (SQLite file)', () => {
     const dirs: string[] = []
     afterEach(() => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, openSqliteStore } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { BEHANDLARE, DATAADMIN, PNR_C, SODER_DATAADMIN, TestClock, patient, refusedWith, sequentialIds, startWithOro, world } from './harness.ts'
+import { BEHANDLARE, DATAADMIN, PNR_C, SODER_DATAADMIN, TestClock, patient, refusedWith, sequentialIds, startWithOro, world, openTestStore, notSqlite } from './harness.ts'
 
 const PURGED_PNR = '191212121246' // Skatteverket test series, Luhn checked
 const KEPT_PNR = '191212121238'
@@ -42,12 +42,18 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
-/** Two programmes with answers, messages and mobile numbers; `purged` ended 30 days ago. */
-async function filledWorld() {
-  const dir = mkdtempSync(join(tmpdir(), 'plus-purge-'))
-  dirs.push(dir)
-  const path = join(dir, 'plus.db')
-  const w = await world({ path })
+/**
+ * Two programmes with answers, messages and mobile numbers; `purged` ended 30 days ago. On a
+ * SQLite file (`{ file: true }`, for the byte scans) or the project's store.
+ */
+async function filledWorld(options: { file?: boolean } = {}) {
+  let path = ''
+  if (options.file) {
+    const dir = mkdtempSync(join(tmpdir(), 'plus-purge-'))
+    dirs.push(dir)
+    path = join(dir, 'plus.db')
+  }
+  const w = await world(options.file ? { path } : {})
   const purged = await startWithOro(w, PURGED_PNR)
   const kept = await startWithOro(w, KEPT_PNR)
   for (const [p, who, answer, message, mobile] of [
@@ -63,9 +69,10 @@ async function filledWorld() {
   return { w, path, purged, kept }
 }
 
-describe('purge', () => {
+// What PostgreSQL keeps after a purge is searched in test/engine/postgres/purge.test.ts.
+describe.skipIf(notSqlite)('purge (SQLite file)', () => {
   it('given an ended programme past its grace period, when purged, then its personnummer, answers, messages and phone number are gone from the files', async () => {
-    const { w, path, purged, kept } = await filledWorld()
+    const { w, path, purged, kept } = await filledWorld({ file: true })
     await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
     expect(await w.store.getProgramme(purged)).toBeNull()
     expect(await w.store.readEvents(purged)).toEqual([])
@@ -85,6 +92,18 @@ describe('purge', () => {
     expect(trail.at(-1)).toMatchObject({ action: 'purge-programmes', actorId: 'u-data', unitId: 'vc-norr', patient: PURGED_PNR, outcome: 'ok' })
     expect(trail.length).toBeGreaterThan(5)
     await reopened.close()
+  })
+})
+
+describe('purge', () => {
+  it('given an ended programme past its grace period, when purged, then it is gone from the store, the ledger says compacted, and the other programme stays', async () => {
+    const { w, purged, kept } = await filledWorld()
+    await w.engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [purged] })
+    expect(await w.store.getProgramme(purged)).toBeNull()
+    expect(await w.store.readEvents(purged)).toEqual([])
+    expect(await w.store.purgeRecord(purged)).toMatchObject({ unitId: 'vc-norr', compactedAt: expect.any(String) })
+    expect((await w.store.getProgramme(kept))?.patient).toBe(KEPT_PNR)
+    expect((await w.store.listAudit({ programmeId: purged })).at(-1)).toMatchObject({ action: 'purge-programmes', patient: PURGED_PNR, outcome: 'ok' })
   })
 
   it('given an ongoing programme, then purging it is refused and nothing is removed', async () => {
@@ -129,7 +148,7 @@ describe('purge grace period', () => {
 
   it('given a deployment with a grace period of 0 days, then an ended programme may be purged the same day; a negative one is a configuration error', async () => {
     const clock = new TestClock()
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     const engine = await createEngine({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), purgeGraceDays: 0 })
     await engine.createUnit({ unitId: 'vc-norr', name: 'Norr' }, 'u-admin')
     await engine.execute({ kind: 'staff', userId: 'u-admin', unitId: 'vc-norr', personnummer: '19900101-1015' }, { type: 'grant-role', userId: 'u-beh', role: 'behandlare' })
@@ -139,13 +158,13 @@ describe('purge grace period', () => {
     await engine.execute(BEHANDLARE, { type: 'end-programme', programmeId: p, reason: 'completed', expectedVersion: 1 })
     await engine.execute(DATAADMIN, { type: 'purge-programmes', programmeIds: [p] })
     expect(await store.getProgramme(p)).toBeNull()
-    await expect(createEngine({ store: openSqliteStore({ path: ':memory:' }), bundle: testBundle(), clock: clock.now, purgeGraceDays: -1 })).rejects.toThrow(TypeError)
+    await expect(createEngine({ store: await openTestStore(), bundle: testBundle(), clock: clock.now, purgeGraceDays: -1 })).rejects.toThrow(TypeError)
   })
 })
 
-describe('purge survives faults', () => {
+describe.skipIf(notSqlite)('purge survives faults (SQLite file)', () => {
   it('given the process is killed (SIGKILL) between the commit and the compaction, when the engine opens the file again, then it finishes the purge', async () => {
-    const { w, path, purged } = await filledWorld()
+    const { w, path, purged } = await filledWorld({ file: true })
     const now = w.clock.now().toISOString()
     await w.engine.close()
 
@@ -186,7 +205,7 @@ describe('purge survives faults', () => {
   })
 
   it('given another connection holds a read snapshot during the purge, then the next command after it lets go finishes the purge', async () => {
-    const { w, path, purged } = await filledWorld()
+    const { w, path, purged } = await filledWorld({ file: true })
     const reader = new DatabaseSync(path)
     reader.exec('BEGIN')
     expect(reader.prepare('SELECT count(*) AS n FROM programmes').get()).toEqual({ n: 2 })

@@ -8,11 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { compiledBundle } from '../../bench/engine.ts'
 import { openSqliteStore } from '../../src/engine/index.ts'
 import { readmeBlock } from '../support/readme-block.ts'
+import { notSqlite } from './harness.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'plus-readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('engine README', () => {
+// The quick-start opens a SQLite file, as a host trying PLUS would.
+describe.skipIf(notSqlite)('engine README (SQLite file)', () => {
   it('given the quick-start, when it runs twice in a fresh directory, then it starts a programme with Oro and a message, logged', async () => {
     const readme = readFileSync(fileURLToPath(new URL('../../src/engine/README.md', import.meta.url)), 'utf8')
     const block = readmeBlock(readme, 'quick-start')

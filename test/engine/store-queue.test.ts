@@ -1,9 +1,11 @@
-// The SQLite store under concurrent callers: one connection serves them all, so top-level work
-// takes turns. A transaction runs alone from BEGIN to COMMIT even while it awaits; an operation
-// on the store itself waits for it, never landing inside it or reading what it has not committed.
+// A store under concurrent callers, on both stores: commands sent at once to one programme take
+// turns (SQLite: one connection serves them all, so top-level work queues; PostgreSQL: the
+// command locks the programme), a transaction's uncommitted writes are seen by nobody else, an
+// ended tx refuses work. The one-connection queue itself (a write waiting for a paused
+// transaction, overlapping savepoints refused) is SQLite's alone.
 import { describe, expect, it } from 'vitest'
-import { evolveAll, openSqliteStore, type ProgrammeState } from '../../src/engine/index.ts'
-import { BEHANDLARE, patient, startWithOro, versionOf, world } from './harness.ts'
+import { evolveAll, type ProgrammeState } from '../../src/engine/index.ts'
+import { BEHANDLARE, notSqlite, openTestStore, patient, startWithOro, storeKind, versionOf, world } from './harness.ts'
 import { STARTED } from './spec.ts'
 
 /** A promise and the function that resolves it: a gate a test opens when it chooses. */
@@ -18,12 +20,12 @@ function gate(): { opened: Promise<void>; open: () => void } {
 const grant = (userId: string) => ({ unitId: 'vc-norr', userId, role: 'behandlare' as const, grantedAt: '2025-04-07T07:00:00.000Z', grantedBy: 'test' })
 
 async function withUnit() {
-  const store = openSqliteStore({ path: ':memory:' })
+  const store = await openTestStore()
   await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, '2025-04-07T07:00:00.000Z')
   return store
 }
 
-describe('the SQLite store with concurrent callers', () => {
+describe(`the ${storeKind} store with concurrent callers`, () => {
   it('given two commands sent at once to one engine, then both run, one after the other, without a version conflict', async () => {
     const w = await world()
     const p = await startWithOro(w)
@@ -52,26 +54,6 @@ describe('the SQLite store with concurrent callers', () => {
     expect((await w.store.getProgramme(p))?.messages.map((m) => m.text).sort()).toEqual([...texts].sort())
   })
 
-  it('given a transaction that awaits in the middle, when another caller writes meanwhile, then the write waits for the commit', async () => {
-    const store = await withUnit()
-    const paused = gate()
-    const resume = gate()
-    const order: string[] = []
-    const running = store.transaction(async (tx) => {
-      await tx.grantRole(grant('u-1'))
-      paused.open()
-      await resume.opened
-      // The other caller's write has not landed in this transaction.
-      expect((await tx.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1'])
-      order.push('transaction')
-    })
-    await paused.opened
-    const outside = store.grantRole(grant('u-2')).then(() => order.push('outside write'))
-    resume.open()
-    await Promise.all([running, outside])
-    expect(order).toEqual(['transaction', 'outside write'])
-    expect((await store.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1', 'u-2'])
-  })
 
   it('given a transaction that is rolled back after a pause, then a read sent during the pause never saw its write', async () => {
     const store = await withUnit()
@@ -114,9 +96,33 @@ describe('the SQLite store with concurrent callers', () => {
     })
     if (kept === null) throw new Error('no transaction')
     const tx: Parameters<Parameters<typeof store.transaction>[0]>[0] = kept
-    await expect(tx.grantRole(grant('u-1'))).rejects.toThrow(/ended/)
-    await expect(tx.transaction(async () => undefined)).rejects.toThrow(/ended/)
+    await expect(tx.grantRole(grant('u-1'))).rejects.toThrow(/ended|finished/)
+    await expect(tx.transaction(async () => undefined)).rejects.toThrow(/ended|finished/)
     expect(await store.unitRoles('vc-norr')).toEqual([])
+  })
+
+})
+
+describe.skipIf(notSqlite)('the SQLite store queues its one connection (SQLite file)', () => {
+  it('given a transaction that awaits in the middle, when another caller writes meanwhile, then the write waits for the commit', async () => {
+    const store = await withUnit()
+    const paused = gate()
+    const resume = gate()
+    const order: string[] = []
+    const running = store.transaction(async (tx) => {
+      await tx.grantRole(grant('u-1'))
+      paused.open()
+      await resume.opened
+      // The other caller's write has not landed in this transaction.
+      expect((await tx.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1'])
+      order.push('transaction')
+    })
+    await paused.opened
+    const outside = store.grantRole(grant('u-2')).then(() => order.push('outside write'))
+    resume.open()
+    await Promise.all([running, outside])
+    expect(order).toEqual(['transaction', 'outside write'])
+    expect((await store.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1', 'u-2'])
   })
 
   it('given two savepoints of one transaction started at once, then the second is refused and the transaction can still commit', async () => {

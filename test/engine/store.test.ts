@@ -1,11 +1,13 @@
-// The SQLite store: migrations, pragmas, transactions, the version check and the one-open-
-// programme rule, independent of the engine.
+// The store contract, independent of the engine: transactions, the version check, the one-open-
+// programme rule, the flag schedule (on SQLite and, in the engine-postgres project, PostgreSQL);
+// and the SQLite file's migrations and pragmas.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConcurrencyConflict, MIGRATIONS, OpenProgrammeExists, evolveAll, openSqliteStore } from '../../src/engine/index.ts'
+import { ConcurrencyConflict, IdempotencyKeyExists, MIGRATIONS, OpenProgrammeExists, evolveAll, openSqliteStore } from '../../src/engine/index.ts'
+import { notSqlite, openTestStore, storeKind } from './harness.ts'
 import { STARTED } from './spec.ts'
 
 const dirs: string[] = []
@@ -19,12 +21,12 @@ function tempPath(): string {
 }
 
 async function withUnit() {
-  const store = openSqliteStore({ path: ':memory:' })
+  const store = await openTestStore()
   await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, '2025-04-07T07:00:00.000Z')
   return store
 }
 
-describe('sqlite store', () => {
+describe.skipIf(notSqlite)('sqlite store (SQLite file)', () => {
   it('given a new file, then every migration is applied once, with WAL, foreign keys and secure delete on', async () => {
     const path = tempPath()
     await openSqliteStore({ path }).close()
@@ -35,8 +37,29 @@ describe('sqlite store', () => {
     db.close()
     const store = openSqliteStore({ path })
     // Foreign keys: events of a programme that does not exist are refused by the database.
-    await expect(store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).rejects.toThrow(/FOREIGN KEY/)
+    await expect(store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).rejects.toThrow(/foreign key/i)
     await store.close()
+  })
+})
+
+describe(`${storeKind} store`, () => {
+  it('given a flag delivery of a programme that does not exist, then the foreign key refuses it', async () => {
+    const store = await withUnit()
+    // SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "23503: foreign key violation".
+    await expect(store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).rejects.toThrow(/foreign key/i)
+  })
+
+  it('given an idempotency key already stored, then a second put is refused with IdempotencyKeyExists and the transaction goes on', async () => {
+    const store = await withUnit()
+    const entry = { scope: 'staff:vc-norr:u-beh', key: 'k-1', requestHash: 'h', programmeId: null, result: '{}', at: '2025-04-07T07:00:00.000Z' }
+    await store.putIdempotent(entry)
+    await store.transaction(async (tx) => {
+      await expect(tx.putIdempotent({ ...entry, result: '{"second":true}' })).rejects.toThrow(IdempotencyKeyExists)
+      // Still usable (PostgreSQL would have aborted it after a failed statement).
+      await tx.grantRole({ unitId: 'vc-norr', userId: 'u-1', role: 'behandlare', grantedAt: 'now', grantedBy: 'test' })
+    })
+    expect(await store.getIdempotent(entry.scope, entry.key)).toEqual({ requestHash: 'h', result: '{}' })
+    expect((await store.unitRoles('vc-norr')).map((g) => g.userId)).toEqual(['u-1'])
   })
 
   it('given a stale expected version, then appending throws ConcurrencyConflict and stores nothing', async () => {

@@ -12,11 +12,11 @@ import {
   openSqliteStore,
 } from '../../src/engine/index.ts'
 import { testBundle } from './bundle.ts'
-import { ADMIN, BEHANDLARE, PNR, patient, refusedWith, sequentialIds, TestClock, world, type World, versionOf } from './harness.ts'
+import { ADMIN, BEHANDLARE, PNR, patient, refusedWith, sequentialIds, TestClock, world, type World, versionOf, openTestStore } from './harness.ts'
 
 /** A world whose engine has the given policies, with vc-norr and its behandlare. */
 async function worldWith(options: { deliveryWindow?: DeliveryWindow; maxRetentionDays?: number }, clock = new TestClock()): Promise<World> {
-  const store = openSqliteStore({ path: ':memory:' })
+  const store = await openTestStore()
   const ids = sequentialIds()
   const engine = await createEngine({ store, bundle: testBundle(), clock: clock.now, newId: ids, ...options })
   await engine.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, 'u-admin')

@@ -270,7 +270,10 @@ describe('concurrency', () => {
     // A store whose reads lag one write behind, as when two processes share the file.
     const stale = await w.store.getProgramme(p)
     await w.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Först' })
-    const lagging = intercept(w.store, (ops) => ({ getProgramme: async (id) => (id === p ? stale : await ops.getProgramme(id)) }))
+    const lagging = intercept(w.store, (ops) => ({
+      getProgramme: async (id) => (id === p ? stale : await ops.getProgramme(id)),
+      lockProgramme: async (id) => (id === p ? stale : await ops.lockProgramme(id)),
+    }))
     const other = await openWorld({ store: lagging, clock: w.clock })
     expect(await refusedWith(() => other.engine.execute(patient(), { type: 'send-message', programmeId: p, text: 'Sen' }))).toBe('version-conflict')
     expect((await w.store.getProgramme(p))?.messages.map((m) => m.text)).toEqual(['Först'])

@@ -70,11 +70,13 @@ export async function openTestPostgresStore(options: { max?: number } = {}): Pro
   const database = await createDatabase()
   const store = await openPostgresStore({ connectionString: database.connectionString, max: options.max ?? 4 })
   const close = store.close.bind(store)
+  let closed: Promise<void> | null = null
   return Object.assign(store, {
     database,
-    async close() {
-      await close()
-      await database.drop()
+    // Once: the engine's close() and the test's cleanup may both close it.
+    close() {
+      closed ??= close().then(() => database.drop())
+      return closed
     },
   })
 }

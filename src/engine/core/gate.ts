@@ -48,8 +48,10 @@ export interface GateTx {
   /**
    * Lets the action through or refuses it (logged, thrown). With a programme id, the programme
    * must exist and be the actor's to reach, and a staff member's programme must not be their own.
+   * `forWrite`: the programme is read with lockProgramme (a command that will write it), so
+   * commands sent at once to one programme take turns.
    */
-  pass(actor: Actor, action: Action, at: string, programmeId?: string): Promise<Passed>
+  pass(actor: Actor, action: Action, at: string, programmeId?: string, options?: { forWrite?: boolean }): Promise<Passed>
   /** Throws the refusal; it is logged when the transaction ends. */
   refuse(actor: Actor, action: Action, refused: Refusal, at: string, target?: ProgrammeState | null): never
   /**
@@ -162,7 +164,7 @@ export function createGate(store: EngineStore): Gate {
       )
     }
 
-    async function pass(actor: Actor, action: Action, at: string, programmeId?: string): Promise<Passed> {
+    async function pass(actor: Actor, action: Action, at: string, programmeId?: string, options: { forWrite?: boolean } = {}): Promise<Passed> {
       const identified = await who(actor, at)
       const base = { roles: identified.roles, patient: identified.patient, target: null, ...(programmeId === undefined ? {} : { programmeId }) }
       // The role comes first: it does not depend on the programme, so it tells nothing about it.
@@ -174,7 +176,7 @@ export function createGate(store: EngineStore): Gate {
       }
       if (programmeId === undefined) return { who: identified, state: null }
       if (!nonEmpty(programmeId)) throw new TypeError(`${action} needs a programmeId`)
-      const state = await tx.getProgramme(programmeId)
+      const state = options.forWrite ? await tx.lockProgramme(programmeId) : await tx.getProgramme(programmeId)
       if (!state) hide(actor, action, (await tx.wasPurged(programmeId)) ? 'programme-purged' : 'programme-not-found', at, programmeId)
       const target: Target = { unitId: state.unitId, patient: state.patient }
       const deniedHere = authorize(actor, action, { ...base, target })

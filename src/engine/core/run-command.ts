@@ -12,7 +12,7 @@ import type { FlagNotification } from '../notifier.ts'
 import { PERMISSIONS } from '../permissions.ts'
 import { refusal } from '../refusals.ts'
 import type { Actor } from '../roles.ts'
-import { ConcurrencyConflict, OpenProgrammeExists, type StoreTransaction } from '../store/types.ts'
+import { ConcurrencyConflict, IdempotencyKeyExists, OpenProgrammeExists, type StoreTransaction } from '../store/types.ts'
 import type { ProgrammeState } from '../state.ts'
 import { type CommandResult, type EngineContext, type FlagRun, nonEmpty } from './context.ts'
 import { deliverFor } from './flag-sweep.ts'
@@ -51,7 +51,8 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
   const programmeId = command.type === 'start-programme' ? undefined : command.programmeId
   return gate.run(async (g: GateTx) => {
     const { tx } = g
-    const { state } = await g.pass(actor, command.type, at, programmeId)
+    // Locked for the command: another command on the programme waits until this one commits.
+    const { state } = await g.pass(actor, command.type, at, programmeId, { forWrite: true })
     const claim = idempotencyClaim(actor, command, state?.programmeId ?? null)
     const first = claim ? await tx.getIdempotent(claim.scope, claim.key) : null
     if (claim && first) return repeatFirst(g, actor, command, at, state, claim, first)
@@ -73,7 +74,7 @@ function runProgrammeCommand(ctx: EngineContext, gate: Gate, actor: Actor, comma
       })
     } catch (error) {
       // The same key sent at the same moment from another process: that one won; answer as it did.
-      const raced = claim && error instanceof Error && /idempotency/.test(error.message) ? await tx.getIdempotent(claim.scope, claim.key) : null
+      const raced = claim && error instanceof IdempotencyKeyExists ? await tx.getIdempotent(claim.scope, claim.key) : null
       if (claim && raced) return repeatFirst(g, actor, command, at, state, claim, raced)
       if (error instanceof ConcurrencyConflict) {
         g.refuse(actor, command.type, refusal('version-conflict', { programmeId: next.programmeId }), at, state)

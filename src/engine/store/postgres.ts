@@ -17,6 +17,7 @@ import {
   type AuditEntry,
   ConcurrencyConflict,
   type EngineStore,
+  IdempotencyKeyExists,
   type FlagScheduleEntry,
   type NotificationPreferences,
   OpenProgrammeExists,
@@ -180,6 +181,16 @@ const DEFAULT_PREFERENCES: NotificationPreferences = { email: true, sms: false }
 const PURGED_TABLES = ['programmes', 'programme_events', 'flag_schedule', 'flag_deliveries', 'outbox', 'idempotency'] as const
 
 type Row = Record<string, unknown>
+
+/**
+ * A read keyed by a string with U+0000 in it: PostgreSQL's text cannot hold that character (it
+ * would refuse the statement, 22021, and abort the transaction), so no stored row can match it.
+ * Such a read answers "nothing", as SQLite's does; a write of such a value still fails.
+ */
+function matchesNothing(text: string, values: unknown[] | undefined): boolean {
+  return /^\s*SELECT\b/i.test(text) && (values ?? []).some((value) => typeof value === 'string' && value.includes('\u0000'))
+}
+const NO_ROWS = { rows: [] as Row[], rowCount: 0 }
 /** Runs one statement on whatever the operations are bound to (the pool, or a transaction's connection). */
 type Exec = (text: string, values?: unknown[], name?: string) => Promise<{ rows: Row[]; rowCount: number }>
 
@@ -286,6 +297,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
 
   const poolExec: Exec = (text, values, name) =>
     track(async () => {
+      if (matchesNothing(text, values)) return NO_ROWS
       try {
         const result = await pool.query(name ? { name, text, values: values ?? [] } : { text, values: values ?? [] })
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 }
@@ -302,6 +314,7 @@ function storeOn(pool: PgPoolLike, owned: boolean): EngineStore {
       let savepoints = 0
       const exec: Exec = async (text, values, name) => {
         if (finished) throw new Error('This transaction has already finished: use the store, or a transaction still running')
+        if (matchesNothing(text, values)) return NO_ROWS
         try {
           const result = await client.query(name ? { name, text, values: values ?? [] } : { text, values: values ?? [] })
           return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 }
@@ -478,6 +491,13 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       return json<ProgrammeState>(rows[0], 'state')
     },
 
+    async lockProgramme(programmeId) {
+      // The lock a command's UPDATE takes (and the sweep's claim): a second command on the
+      // programme waits here for the first to commit, then reads what it wrote.
+      const { rows } = await exec('SELECT state::text AS state FROM programmes WHERE programme_id = $1 FOR NO KEY UPDATE', [programmeId], 'plus-lock-programme')
+      return json<ProgrammeState>(rows[0], 'state')
+    },
+
     async appendEvents(programmeId, expectedVersion, events, next, schedule) {
       if (events.length === 0) return
       if (next.version !== expectedVersion + events.length) {
@@ -593,7 +613,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
         [entry.scope, entry.key, entry.requestHash, entry.programmeId, entry.result, entry.at],
         'plus-idempotency-put',
       )
-      if (rowCount !== 1) throw new Error('The idempotency key is already stored (a concurrent retry of the same command)')
+      if (rowCount !== 1) throw new IdempotencyKeyExists()
     },
 
     async updateIdempotent(scope, key, result) {

@@ -11,6 +11,7 @@ import { MIGRATIONS, type Migration } from './migrations.ts'
 import {
   type AuditEntry,
   ConcurrencyConflict,
+  IdempotencyKeyExists,
   OpenProgrammeExists,
   type EngineStore,
   type FlagDeliveryKey,
@@ -289,6 +290,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       return row ? (JSON.parse(String(row.state)) as ProgrammeState) : null
     },
 
+    // A write transaction (BEGIN IMMEDIATE) already excludes every other writer of the file.
+    lockProgramme(programmeId) {
+      return ops.getProgramme(programmeId)
+    },
+
     appendEvents(programmeId, expectedVersion, events, next, schedule) {
       if (events.length === 0) return
       if (next.version !== expectedVersion + events.length) {
@@ -386,8 +392,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     putIdempotent(entry) {
-      run(
-        'INSERT INTO idempotency (scope, key, request_hash, programme_id, result, at) VALUES (?, ?, ?, ?, ?, ?)',
+      const { changes } = run(
+        'INSERT INTO idempotency (scope, key, request_hash, programme_id, result, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
         entry.scope,
         entry.key,
         entry.requestHash,
@@ -395,6 +401,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         entry.result,
         entry.at,
       )
+      if (Number(changes) !== 1) throw new IdempotencyKeyExists()
     },
 
     createUnit(unit: Unit, at: string) {

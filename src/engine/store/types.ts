@@ -28,6 +28,18 @@ export class OpenProgrammeExists extends Error {
   }
 }
 
+/**
+ * Thrown by putIdempotent when the key is already stored: the same command sent again while the
+ * first was running (another process or connection won). Both stores throw it; the engine then
+ * answers as the first did.
+ */
+export class IdempotencyKeyExists extends Error {
+  override readonly name = 'IdempotencyKeyExists'
+  constructor() {
+    super('The idempotency key is already stored (a concurrent retry of the same command)')
+  }
+}
+
 /** Which programmes to list. Every given field must match. */
 export interface ProgrammeFilter {
   unitId?: string
@@ -185,6 +197,14 @@ export interface StoreOperations {
   /** The programme's current state, or null when it does not exist (or was purged). */
   getProgramme(programmeId: string): Promise<ProgrammeState | null>
   /**
+   * getProgramme for a command that will write the programme: inside a transaction, no other
+   * transaction writes (or locks) the programme until this one ends, so commands sent at once to
+   * one programme run one after the other instead of failing each other's version check. SQLite:
+   * the same as getProgramme (a write transaction already excludes every other writer).
+   * PostgreSQL: `SELECT … FOR NO KEY UPDATE`.
+   */
+  lockProgramme(programmeId: string): Promise<ProgrammeState | null>
+  /**
    * Appends events and stores the resulting state, if the stored version still equals
    * `expectedVersion` (0 for a new programme). Rejects with ConcurrencyConflict otherwise, and
    * with OpenProgrammeExists when the patient would get a second programme that is not ended. In
@@ -219,7 +239,7 @@ export interface StoreOperations {
 
   /** The stored first outcome of a command sent with an idempotency key, or null. */
   getIdempotent(scope: string, key: string): Promise<{ requestHash: string; result: string } | null>
-  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Rejects when the key is already stored (a concurrent retry). */
+  /** Stores the first outcome of a command sent with an idempotency key; in its transaction. Rejects with IdempotencyKeyExists when the key is already stored (a concurrent retry), leaving the transaction usable. */
   putIdempotent(entry: IdempotencyEntry): Promise<void>
   /** Replaces the stored result of a key (adding the flags the command delivered after its commit). */
   updateIdempotent(scope: string, key: string, result: string): Promise<void>

@@ -6,7 +6,7 @@ import { createGate } from '../../../src/engine/core/gate.ts'
 import { runCommand } from '../../../src/engine/core/run-command.ts'
 import { openSqliteStore } from '../../../src/engine/index.ts'
 import { testBundle } from '../bundle.ts'
-import { BEHANDLARE, PNR, sequentialIds, TestClock } from '../harness.ts'
+import { BEHANDLARE, PNR, sequentialIds, TestClock, openTestStore } from '../harness.ts'
 import { rooms } from './rooms.ts'
 
 describe('sweepFlags', () => {
@@ -21,7 +21,7 @@ describe('sweepFlags', () => {
 
   it('given a notifier that throws, then the flag is reported failed and delivered on a later run', async () => {
     const clock = new TestClock()
-    const store = openSqliteStore({ path: ':memory:' })
+    const store = await openTestStore()
     let broken = true
     const ctx = createContext({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), notifier: { notify: () => { if (broken) throw new Error('down') } } })
     const at = ctx.now()

@@ -4,7 +4,7 @@ import { createGate, type Gate } from '../../../src/engine/core/gate.ts'
 import { openSqliteStore } from '../../../src/engine/index.ts'
 import type { PlusBundle } from '../../../src/types/bundle.generated.ts'
 import { testBundle } from '../bundle.ts'
-import { sequentialIds, TestClock } from '../harness.ts'
+import { sequentialIds, TestClock, openTestStore } from '../harness.ts'
 
 export interface Rooms {
   ctx: EngineContext
@@ -15,7 +15,7 @@ export interface Rooms {
 /** A context with unit vc-norr (u-admin administrator, u-beh behandlare), nothing else. */
 export async function rooms(options: { bundle?: PlusBundle } = {}): Promise<Rooms> {
   const clock = new TestClock()
-  const store = openSqliteStore({ path: ':memory:' })
+  const store = await openTestStore()
   const ctx = createContext({ store, bundle: options.bundle ?? testBundle(), clock: clock.now, newId: sequentialIds() })
   const at = ctx.now()
   await store.createUnit({ unitId: 'vc-norr', name: 'Vårdcentralen Norr' }, at)
