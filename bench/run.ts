@@ -140,10 +140,24 @@ if (existsSync(enginePath) && engineProgrammes > 0) {
   const { benchEngine } = await import(enginePath)
   const dir = path.join(work, 'engine')
   await mkdir(dir, { recursive: true })
-  const r = await benchEngine({ programmes: engineProgrammes, dir })
+  const r: import('./engine.ts').EngineBenchResult = await benchEngine({ programmes: engineProgrammes, dir, postgres: process.env.BENCH_POSTGRES !== '0' })
   console.log(`\nEngine over ${r.programmes.toLocaleString('en')} active programmes in SQLite (${fmt(r.dbBytes / 2 ** 20)} MB)`)
   console.log(`populate ${fmt(r.populateMs)} ms; flag sweep ${fmt(r.sweepMs)} ms (${r.sweepDelivered} flags delivered); target under 500 ms — ${r.sweepMs < 500 ? 'met' : 'NOT met'}; sweep ${fmt(r.sweepMs / r.populateMs, 2)}× populate`)
   for (const c of r.commandMs) console.log(`  ${c.name}: median ${fmt(c.medianMs, 2)} ms`)
+  const pgr = r.postgres
+  if (pgr && 'skipped' in pgr) console.log(`\nEngine on PostgreSQL: skipped — ${pgr.skipped}`)
+  else if (pgr) {
+    const s = pgr.settings
+    console.log(`\nEngine over the same programmes in PostgreSQL ${s.server_version} (${fmt(pgr.dbBytes / 2 ** 20)} MB; durable: fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, full_page_writes=${s.full_page_writes}; data in ${pgr.dataDir})`)
+    console.log(`populate (copy of the SQLite population, 1,000 rows a statement, then ANALYZE) ${fmt(pgr.populateMs)} ms`)
+    console.log(
+      `flag sweep, one instance: ${fmt(pgr.sweepMs)} ms (${pgr.sweepDelivered} flags delivered); target under 2,000 ms — ${pgr.sweepMs < 2000 ? 'met' : 'NOT met'}; ${fmt(pgr.sweepMs / r.sweepMs, 2)}× the SQLite sweep`,
+    )
+    const same = pgr.sweepDelivered === r.sweepDelivered && pgr.twoDelivered.reduce((a, b) => a + b, 0) === r.sweepDelivered && pgr.twoNewRows === r.sweepDelivered
+    console.log(
+      `flag sweep, two processes on one database: ${fmt(pgr.twoMs)} ms wall (each ${pgr.twoEachMs.map((m) => fmt(m)).join(' and ')} ms), delivered ${pgr.twoDelivered.join(' + ')} = ${pgr.twoDelivered.reduce((a, b) => a + b, 0)} (${pgr.twoNewRows} new delivery rows); ${fmt(pgr.twoMs / pgr.sweepMs, 2)}× one instance; ${same ? 'each flag once, the same flags as SQLite' : 'NOT the same count as SQLite'}`,
+    )
+  }
 }
 
 // The unit export's memory: 10,000 against 100,000 ended programmes, each size in its own process.
