@@ -109,7 +109,7 @@ const COMMAND_SAMPLES = 101
  * in-memory folder such as /dev/shm to leave the disk out of it), runs the sweep and the
  * commands, and removes the file again.
  */
-export async function benchEngine(options: { programmes: number; dir: string; postgres?: boolean }): Promise<EngineBenchResult> {
+export async function benchEngine(options: { programmes: number; dir: string; postgres?: boolean; postgresDir?: string }): Promise<EngineBenchResult> {
   if (!Number.isInteger(options.programmes) || options.programmes < 1) throw new TypeError('programmes must be a positive integer')
   const bundle = await compiledBundle()
   const path = join(options.dir, `plus-engine-bench-${process.pid}.db`)
@@ -132,7 +132,7 @@ export async function benchEngine(options: { programmes: number; dir: string; po
     if (options.postgres) {
       const { benchPostgres, postgresUnavailable } = await import('./engine-postgres.ts')
       const unavailable = postgresUnavailable()
-      postgres = unavailable ? { skipped: unavailable } : await benchPostgres({ sqlitePath: path, auditPath: audit, dir: options.dir, sweepAt: SWEEP_AT, bundle })
+      postgres = unavailable ? { skipped: unavailable } : await benchPostgres({ sqlitePath: path, auditPath: audit, dir: options.postgresDir ?? options.dir, sweepAt: SWEEP_AT, bundle })
     }
 
     now = Date.parse(SWEEP_AT)
