@@ -796,12 +796,15 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       // reference the programme (deliveries, outbox rows: a foreign key's KEY SHARE) need not wait.
       // Two statements rather than `$2 IS NULL OR …`, so that a generic plan still reads the
       // primary key's index from `after` on.
+      // The due programmes come from the schedule's due_on index (a few thousand keys), and only
+      // they are read from programmes by primary key: an EXISTS over programmes in id order read
+      // (and locked the way to) every programme's row, due or not, most of the claim's time.
+      // LIMIT stays outside, after SKIP LOCKED, so a short page still means the end.
       const { rows } = await exec(
         `SELECT p.state::text AS state
-         FROM programmes p
-         WHERE ${after === null ? '' : 'p.programme_id > $3 AND'} EXISTS (
-           SELECT 1 FROM flag_schedule s
-           WHERE s.programme_id = p.programme_id AND s.due_on <= $1 AND (s.until IS NULL OR s.until > $1))
+         FROM (SELECT DISTINCT s.programme_id FROM flag_schedule s
+               WHERE s.due_on <= $1 AND (s.until IS NULL OR s.until > $1)${after === null ? '' : ' AND s.programme_id > $3'}) d
+         JOIN programmes p ON p.programme_id = d.programme_id
          ORDER BY p.programme_id
          LIMIT $2
          FOR NO KEY UPDATE OF p SKIP LOCKED`,
