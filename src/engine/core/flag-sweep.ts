@@ -66,34 +66,37 @@ async function deliverChunk(ctx: EngineContext, tx: StoreTransaction, states: re
     for (const state of states) await deliverFor(ctx, tx, state, at, run)
     return
   }
-  // Read in the chunk's transaction, once per clinician rather than once per flag.
-  const preferences = new Map<string, NotificationPreferences>()
   const notifications: FlagNotification[] = []
-  const deliveries: FlagDelivery[] = []
-  for (const state of states) {
-    for (const due of dueFlags(state, ctx.content, at)) {
-      let chosen: NotificationPreferences | null = null
-      if (due.recipient.kind === 'clinician') {
-        chosen = preferences.get(due.recipient.userId) ?? null
-        if (chosen === null) {
-          chosen = await tx.getPreferences(due.recipient.userId)
-          preferences.set(due.recipient.userId, chosen)
-        }
-      }
-      const notification = flagNotification(due, state, chosen, at)
-      notifications.push(notification)
-      deliveries.push({
-        key: due.key,
-        at,
-        outbox: outboxRows(notification),
-        audit: auditEntry(FLAGS, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
-      })
-    }
-  }
-  if (deliveries.length === 0) return
   let delivered: boolean[]
   try {
-    delivered = await tx.transaction((batch) => batch.deliverFlags(deliveries))
+    // Everything, the reads included, in the batch's savepoint: whatever fails there (on PostgreSQL
+    // a failed statement aborts the transaction) is taken back before the chunk goes flag by flag.
+    delivered = await tx.transaction(async (batch) => {
+      // Read once per clinician rather than once per flag.
+      const preferences = new Map<string, NotificationPreferences>()
+      const deliveries: FlagDelivery[] = []
+      for (const state of states) {
+        for (const due of dueFlags(state, ctx.content, at)) {
+          let chosen: NotificationPreferences | null = null
+          if (due.recipient.kind === 'clinician') {
+            chosen = preferences.get(due.recipient.userId) ?? null
+            if (chosen === null) {
+              chosen = await batch.getPreferences(due.recipient.userId)
+              preferences.set(due.recipient.userId, chosen)
+            }
+          }
+          const notification = flagNotification(due, state, chosen, at)
+          notifications.push(notification)
+          deliveries.push({
+            key: due.key,
+            at,
+            outbox: outboxRows(notification),
+            audit: auditEntry(FLAGS, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
+          })
+        }
+      }
+      return deliveries.length === 0 ? [] : batch.deliverFlags(deliveries)
+    })
   } catch {
     for (const state of states) await deliverFor(ctx, tx, state, at, run)
     return
