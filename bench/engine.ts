@@ -58,6 +58,7 @@ import {
 import { auditEntry } from '../src/engine/audit.ts'
 import { flagSchedule, isDueOn, type ScheduledFlag } from '../src/engine/flags.ts'
 import { type FlagNotification, flagNotification, outboxNotifier } from '../src/engine/notifier.ts'
+import type { PostgresBenchResult } from './engine-postgres.ts'
 
 /**
  * A staff actor with the personnummer their SITHS identity would carry: a Skatteverket test
@@ -86,6 +87,11 @@ export interface EngineBenchResult {
   commandMs: { name: string; medianMs: number }[]
   /** The database file with its WAL after everything. */
   dbBytes: number
+  /**
+   * The same population and sweep on PostgreSQL (bench/engine-postgres.ts), when asked for: the
+   * figures, or why that part did not run.
+   */
+  postgres?: PostgresBenchResult | { skipped: string }
 }
 
 /** The sweep runs at 08:00 on this (Stockholm) day; every programme started in the 89 days before. */
@@ -103,7 +109,7 @@ const COMMAND_SAMPLES = 101
  * in-memory folder such as /dev/shm to leave the disk out of it), runs the sweep and the
  * commands, and removes the file again.
  */
-export async function benchEngine(options: { programmes: number; dir: string }): Promise<EngineBenchResult> {
+export async function benchEngine(options: { programmes: number; dir: string; postgres?: boolean; postgresDir?: string }): Promise<EngineBenchResult> {
   if (!Number.isInteger(options.programmes) || options.programmes < 1) throw new TypeError('programmes must be a positive integer')
   const bundle = await compiledBundle()
   const path = join(options.dir, `plus-engine-bench-${process.pid}.db`)
@@ -121,6 +127,14 @@ export async function benchEngine(options: { programmes: number; dir: string }):
     await populate(store, world, options.programmes)
     const populateMs = performance.now() - populateStart
 
+    // PostgreSQL gets a copy of this population before the SQLite sweep changes it.
+    let postgres: EngineBenchResult['postgres']
+    if (options.postgres) {
+      const { benchPostgres, postgresUnavailable } = await import('./engine-postgres.ts')
+      const unavailable = postgresUnavailable()
+      postgres = unavailable ? { skipped: unavailable } : await benchPostgres({ sqlitePath: path, auditPath: audit, dir: options.postgresDir ?? options.dir, sweepAt: SWEEP_AT, bundle })
+    }
+
     now = Date.parse(SWEEP_AT)
     const sweepStart = performance.now()
     const run = await engine.deliverDueFlags()
@@ -132,7 +146,7 @@ export async function benchEngine(options: { programmes: number; dir: string }):
     const commandMs = await measureCommands(engine, store, world, options.programmes)
     await engine.close()
     const dbBytes = files.slice(0, 2).reduce((sum, file) => sum + (statSize(file) ?? 0), 0)
-    return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, commandMs, dbBytes }
+    return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, commandMs, dbBytes, ...(postgres ? { postgres } : {}) }
   } finally {
     for (const file of files) rmSync(file, { force: true })
   }

@@ -80,6 +80,7 @@ export type {
   EngineStore,
   IdempotencyEntry,
   PurgeRecord,
+  FlagDelivery,
   FlagDeliveryKey,
   FlagScheduleEntry,
   NotificationPreferences,

@@ -70,26 +70,42 @@ export function flagNotification(due: DueFlag, state: ProgrammeState, preference
   }
 }
 
+/**
+ * The outbox rows of the notifiers outboxNotifier made: the sweep writes them itself, many flags
+ * in one store call (deliverFlags), since such a notifier only writes those rows through `tx`.
+ */
+const OUTBOX_ROWS = new WeakMap<Notifier, (notification: FlagNotification) => OutboxMessage[]>()
+
 /** The default notifier: one outbox row per channel, written in the delivery's transaction. */
 export function outboxNotifier(newId: () => string): Notifier {
-  return {
+  const rows = (n: FlagNotification): OutboxMessage[] =>
+    n.channels.map((channel) => ({
+      outboxId: newId(),
+      createdAt: n.at,
+      programmeId: n.programmeId,
+      flagId: n.flagId,
+      recipient: n.recipient,
+      recipientRef: n.recipientRef,
+      channel,
+      title: n.title,
+      text: n.text,
+      sentAt: null,
+    }))
+  const notifier: Notifier = {
     async notify(n, tx) {
-      for (const channel of n.channels) {
-        await tx.addOutbox({
-          outboxId: newId(),
-          createdAt: n.at,
-          programmeId: n.programmeId,
-          flagId: n.flagId,
-          recipient: n.recipient,
-          recipientRef: n.recipientRef,
-          channel,
-          title: n.title,
-          text: n.text,
-          sentAt: null,
-        })
-      }
+      for (const message of rows(n)) await tx.addOutbox(message)
     },
   }
+  OUTBOX_ROWS.set(notifier, rows)
+  return notifier
+}
+
+/**
+ * For a notifier made by outboxNotifier, the outbox rows it would write for a notification (fresh
+ * ids each call); null for any other notifier, whose notify must be called.
+ */
+export function outboxRowsOf(notifier: Notifier): ((notification: FlagNotification) => OutboxMessage[]) | null {
+  return OUTBOX_ROWS.get(notifier) ?? null
 }
 
 /** Whom an outbox message is for, as engine.notificationRecipient tells the host. */

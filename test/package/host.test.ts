@@ -1,23 +1,28 @@
 // The package as a host application gets it: `npm pack`, installed from the tarball into an
 // empty folder (its dependencies from the npm cache or registry), then the engine README's
 // quick-start, read from src/engine/README.md itself, run there with plain Node 22 and Node 24.
+// A second host installs the tarball with `pg` and runs the README's PostgreSQL example against a
+// throwaway cluster (test/support/postgres.ts); without PostgreSQL it is skipped with the reason.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assertPinnedNodes, pinnedNodes, repoRoot } from '../support/node-versions.ts'
+import { postgresUnavailable, startPostgres, type PostgresCluster } from '../support/postgres.ts'
 import { readmeBlock } from '../support/readme-block.ts'
 
 const node24 = pinnedNodes.find((node) => node.major === 24)!.path
 let work = ''
 let host = ''
+let tarball = ''
 
 /** Runs a command and fails the test with its output when it exits non-zero. */
-function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: hostEnv() })
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...hostEnv(), ...env } })
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`)
   }
@@ -62,7 +67,7 @@ beforeAll(async () => {
   host = path.join(work, 'host')
   // given the project packed as it would be published (prepack compiles dist/lib)
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], repoRoot).stdout) as { filename: string }[]
-  const tarball = path.join(work, packed[0]!.filename)
+  tarball = path.join(work, packed[0]!.filename)
   // and an empty host application that installs the tarball
   await mkdir(host)
   await writeFile(path.join(host, 'package.json'), JSON.stringify({ name: 'plus-host', private: true, type: 'module' }, null, 2))
@@ -152,5 +157,61 @@ describe('the packed package in a host application', () => {
     run(node22, [bin, 'build', content, '--out', path.join(work, 'host-built')], host)
     const manifest = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { contentHash: string }
     expect((await manifest(path.join(work, 'host-built'))).contentHash).toBe((await manifest(path.join(host, 'dist', 'bundle'))).contentHash)
+  })
+})
+
+const noPostgres = postgresUnavailable()
+
+describe.skipIf(noPostgres !== null)(`the packed package in a PostgreSQL host${noPostgres ? ` (skipped: ${noPostgres})` : ''}`, () => {
+  let cluster: PostgresCluster | null = null
+  let pgHost = ''
+
+  beforeAll(async () => {
+    cluster = await startPostgres()
+    // given another empty host that installs the tarball and the driver (the version the
+    // repository tests with, from the npm cache)
+    pgHost = path.join(work, 'pg-host')
+    await mkdir(pgHost)
+    await writeFile(path.join(pgHost, 'package.json'), JSON.stringify({ name: 'plus-pg-host', private: true, type: 'module' }, null, 2))
+    const driver = JSON.parse(await readFile(path.join(repoRoot, 'node_modules/pg/package.json'), 'utf8')) as { version: string }
+    run('npm', ['install', '--prefer-offline', tarball, `pg@${driver.version}`], pgHost)
+    // and the compiled bundle, and the README's PostgreSQL example exactly as it is written
+    await cp(path.join(host, 'dist'), path.join(pgHost, 'dist'), { recursive: true })
+    const readme = await readFile(path.join(repoRoot, 'src/engine/README.md'), 'utf8')
+    await writeFile(path.join(pgHost, 'postgres-quick-start.ts'), readmeBlock(readme, 'postgres-quick-start'))
+  }, 240_000)
+
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+
+  it.each(pinnedNodes)('runs the engine README PostgreSQL example on Node $major, twice on one database', async ({ major, path: node }) => {
+    const { connection } = cluster!
+    const database = `host_node${major}`
+    const admin = new pg.Client(connection)
+    await admin.connect()
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${database}`)
+      await admin.query(`CREATE DATABASE ${database}`)
+    } finally {
+      await admin.end()
+    }
+    const url = `postgresql://${connection.user}@/${database}?host=${encodeURIComponent(connection.host)}&port=${connection.port}`
+    // when a host runs the example on a new database (the store migrates it), and again
+    run(node, ['postgres-quick-start.ts'], pgHost, { PLUS_DATABASE_URL: url })
+    run(node, ['postgres-quick-start.ts'], pgHost, { PLUS_DATABASE_URL: url })
+    // then both runs succeed, and the second found the unit and the programme the first made
+    const client = new pg.Client({ ...connection, database })
+    await client.connect()
+    try {
+      const count = async (table: string) => Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n)
+      expect(await count('units')).toBe(1)
+      expect(await count('programmes')).toBe(1)
+      // the programme's start flag went out once, to the outbox
+      expect(await count('flag_deliveries')).toBe(1)
+      expect(await count('outbox')).toBe(1)
+    } finally {
+      await client.end()
+    }
   })
 })

@@ -66,15 +66,27 @@ function asServerUser(user: { uid: number; gid: number } | null, tool: string, a
   return ['setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=-all', tool, ...args]]
 }
 
+/** How to start a throwaway cluster. */
+export interface StartPostgresOptions {
+  timeoutMs?: number
+  /**
+   * Durable settings (fsync, synchronous_commit and full_page_writes on, as a production server
+   * runs), for benchmarks; tests leave them off, as nothing of the cluster outlives the run.
+   */
+  durable?: boolean
+  /** The folder to make the cluster's own temporary folder in (default: the system's temporary folder). */
+  parentDir?: string
+}
+
 /** Starts a throwaway cluster with one superuser and one database, both named `plus`. */
-export async function startPostgres(options: { timeoutMs?: number } = {}): Promise<PostgresCluster> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBin()
   if (!bin) throw new Error(postgresUnavailable()!)
   const user = serverUser()
   // A fresh folder per cluster: the random name is the socket's folder too, so clusters started
   // at the same time never share a socket. 0700 and owned by the server's user: with `trust`
   // authentication, only that user (and root) can reach the socket.
-  const base = mkdtempSync(path.join(os.tmpdir(), 'plus-pg-'))
+  const base = mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), 'plus-pg-'))
   const data = path.join(base, 'data')
   const socket = path.join(base, 'socket')
   mkdirSync(data, { mode: 0o700 })
@@ -96,12 +108,13 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
     '-D', data,
     '-k', socket,
     '-p', String(port),
-    // no TCP at all; durability is not wanted from a cluster that is deleted afterwards
+    // no TCP at all; durability is not wanted from a cluster that is deleted afterwards, unless
+    // a benchmark asks for a server's real settings
     '-c', 'listen_addresses=',
     '-c', 'unix_socket_permissions=0700',
-    '-c', 'fsync=off',
-    '-c', 'synchronous_commit=off',
-    '-c', 'full_page_writes=off',
+    '-c', `fsync=${options.durable ? 'on' : 'off'}`,
+    '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`,
+    '-c', `full_page_writes=${options.durable ? 'on' : 'off'}`,
     '-c', 'max_connections=50',
   ])
   const server = spawn(serverCommand, serverArgs, { cwd: base, env, stdio: ['ignore', 'ignore', 'pipe'] })

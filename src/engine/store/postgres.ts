@@ -699,6 +699,87 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       return Number(rows[0]?.n) === 1
     },
 
+    async deliverFlags(deliveries) {
+      if (deliveries.length === 0) return []
+      // One statement for the whole batch: the deliveries (ON CONFLICT DO NOTHING: the primary key
+      // is the exactly-once guarantee, a concurrent delivery of a key waits, then does nothing),
+      // the schedule's keys, and the outbox rows and audit entries of the deliveries that were new
+      // (the first of a key given twice), in the order given.
+      const outbox = deliveries.flatMap((d, i) => d.outbox.map((m) => ({ m, n: i + 1 })))
+      const audits = deliveries.map((d) => d.audit)
+      const { rows } = await exec(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+             WITH ORDINALITY AS i (programme_id, flag_id, module_id, occurrence, delivered_at, n)),
+         delivered AS (
+           INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
+           SELECT programme_id, flag_id, module_id, occurrence, delivered_at FROM input ORDER BY n
+           ON CONFLICT DO NOTHING
+           RETURNING programme_id, flag_id, module_id, occurrence),
+         unscheduled AS (
+           DELETE FROM flag_schedule s USING input i
+           WHERE s.programme_id = i.programme_id AND s.flag_id = i.flag_id AND s.module_id = i.module_id AND s.occurrence = i.occurrence),
+         new AS (
+           SELECT min(i.n) AS n FROM input i JOIN delivered d USING (programme_id, flag_id, module_id, occurrence)
+           GROUP BY i.programme_id, i.flag_id, i.module_id, i.occurrence),
+         outboxed AS (
+           INSERT INTO outbox (outbox_id, created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at)
+           SELECT o.outbox_id, o.created_at, o.programme_id, o.flag_id, o.recipient, o.recipient_ref, o.channel, o.title, o.text, o.sent_at
+           FROM unnest($6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+             WITH ORDINALITY AS o (delivery, outbox_id, created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at, k)
+           WHERE o.delivery IN (SELECT n FROM new)
+           ORDER BY o.k),
+         audited AS (
+           INSERT INTO audit_log (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
+             actor_responsible, action, access, outcome, refusal_code, export_format, row_count)
+           SELECT a.at, a.actor_kind, a.actor_id, a.actor_personnummer, a.unit_id, a.programme_id, a.patient, a.programme_status,
+             a.actor_responsible, a.action, a.access, a.outcome, a.refusal_code, a.export_format, a.row_count
+           FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+                       $25::boolean[], $26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::int[])
+             WITH ORDINALITY AS a (at, actor_kind, actor_id, actor_personnummer, unit_id, programme_id, patient, programme_status,
+               actor_responsible, action, access, outcome, refusal_code, export_format, row_count, n)
+           WHERE a.n IN (SELECT n FROM new)
+           ORDER BY a.n)
+         SELECT n FROM new`,
+        [
+          deliveries.map((d) => d.key.programmeId),
+          deliveries.map((d) => d.key.flagId),
+          deliveries.map((d) => d.key.moduleId),
+          deliveries.map((d) => d.key.occurrence),
+          deliveries.map((d) => d.at),
+          outbox.map((o) => o.n),
+          outbox.map((o) => o.m.outboxId),
+          outbox.map((o) => o.m.createdAt),
+          outbox.map((o) => o.m.programmeId),
+          outbox.map((o) => o.m.flagId),
+          outbox.map((o) => o.m.recipient),
+          outbox.map((o) => o.m.recipientRef),
+          outbox.map((o) => o.m.channel),
+          outbox.map((o) => o.m.title),
+          outbox.map((o) => o.m.text),
+          outbox.map((o) => o.m.sentAt),
+          audits.map((e) => e.at),
+          audits.map((e) => e.actorKind),
+          audits.map((e) => e.actorId),
+          audits.map((e) => e.actorPersonnummer),
+          audits.map((e) => e.unitId),
+          audits.map((e) => e.programmeId),
+          audits.map((e) => e.patient),
+          audits.map((e) => e.programmeStatus),
+          audits.map((e) => e.actorResponsible),
+          audits.map((e) => e.action),
+          audits.map((e) => e.access),
+          audits.map((e) => e.outcome),
+          audits.map((e) => e.refusalCode),
+          audits.map((e) => e.exportFormat ?? null),
+          audits.map((e) => e.rowCount ?? null),
+        ],
+        'plus-flag-deliveries',
+      )
+      const fresh = new Set(rows.map((row) => Number(row.n)))
+      return deliveries.map((_, i) => fresh.has(i + 1))
+    },
+
     async hasFlagDelivery(key) {
       const { rows } = await exec(
         'SELECT 1 FROM flag_deliveries WHERE programme_id = $1 AND flag_id = $2 AND module_id = $3 AND occurrence = $4',
@@ -735,12 +816,15 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       // reference the programme (deliveries, outbox rows: a foreign key's KEY SHARE) need not wait.
       // Two statements rather than `$2 IS NULL OR …`, so that a generic plan still reads the
       // primary key's index from `after` on.
+      // The due programmes come from the schedule's due_on index (a few thousand keys), and only
+      // they are read from programmes by primary key: an EXISTS over programmes in id order read
+      // (and locked the way to) every programme's row, due or not, most of the claim's time.
+      // LIMIT stays outside, after SKIP LOCKED, so a short page still means the end.
       const { rows } = await exec(
         `SELECT p.state::text AS state
-         FROM programmes p
-         WHERE ${after === null ? '' : 'p.programme_id > $3 AND'} EXISTS (
-           SELECT 1 FROM flag_schedule s
-           WHERE s.programme_id = p.programme_id AND s.due_on <= $1 AND (s.until IS NULL OR s.until > $1))
+         FROM (SELECT DISTINCT s.programme_id FROM flag_schedule s
+               WHERE s.due_on <= $1 AND (s.until IS NULL OR s.until > $1)${after === null ? '' : ' AND s.programme_id > $3'}) d
+         JOIN programmes p ON p.programme_id = d.programme_id
          ORDER BY p.programme_id
          LIMIT $2
          FOR NO KEY UPDATE OF p SKIP LOCKED`,

@@ -14,6 +14,7 @@ import {
   IdempotencyKeyExists,
   OpenProgrammeExists,
   type EngineStore,
+  type FlagDelivery,
   type FlagDeliveryKey,
   type FlagScheduleEntry,
   type NotificationPreferences,
@@ -282,6 +283,44 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     )
   }
 
+  /** Records a delivery and takes its key off the schedule; false when it was delivered before. */
+  const recordFlagDelivery = (key: FlagDeliveryKey, at: string): boolean => {
+    const result = run(
+      `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      key.programmeId,
+      key.flagId,
+      key.moduleId,
+      key.occurrence,
+      at,
+    )
+    run(
+      'DELETE FROM flag_schedule WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
+      key.programmeId,
+      key.flagId,
+      key.moduleId,
+      key.occurrence,
+    )
+    return Number(result.changes) === 1
+  }
+
+  const addOutbox = (m: OutboxMessage): void => {
+    run(
+      `INSERT INTO outbox (outbox_id, created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.outboxId,
+      m.createdAt,
+      m.programmeId,
+      m.flagId,
+      m.recipient,
+      m.recipientRef,
+      m.channel,
+      m.title,
+      m.text,
+      m.sentAt,
+    )
+  }
+
   reportAuditGap(db)
 
   const ops: SyncOperations = {
@@ -469,25 +508,18 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     },
 
     recordFlagDelivery(key: FlagDeliveryKey, at: string) {
-      return atomic(() => {
-        const result = run(
-          `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
-           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          key.programmeId,
-          key.flagId,
-          key.moduleId,
-          key.occurrence,
-          at,
-        )
-        run(
-          'DELETE FROM flag_schedule WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
-          key.programmeId,
-          key.flagId,
-          key.moduleId,
-          key.occurrence,
-        )
-        return Number(result.changes) === 1
-      })
+      return atomic(() => recordFlagDelivery(key, at))
+    },
+
+    deliverFlags(deliveries: readonly FlagDelivery[]) {
+      return atomic(() =>
+        deliveries.map(({ key, at, outbox, audit }) => {
+          if (!recordFlagDelivery(key, at)) return false
+          for (const message of outbox) addOutbox(message)
+          appendAudit(audit)
+          return true
+        }),
+      )
     },
 
     hasFlagDelivery(key: FlagDeliveryKey) {
@@ -524,17 +556,16 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     claimDueProgrammes(today, after, limit) {
       // No row locks in SQLite: the caller's transaction (BEGIN IMMEDIATE) holds the write lock.
-      return all(
-        `SELECT p.state FROM programmes p
-         WHERE (?2 IS NULL OR p.programme_id > ?2)
-           AND EXISTS (SELECT 1 FROM flag_schedule s
-                       WHERE s.programme_id = p.programme_id AND s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1))
-         ORDER BY p.programme_id
-         LIMIT ?3`,
-        today,
-        after,
-        Math.max(0, Math.floor(limit)),
-      ).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
+      // Two statements rather than `?2 IS NULL OR …`, which kept the planner from starting at
+      // `after` in the primary key: every chunk read the programmes from the first one again.
+      const due = `EXISTS (SELECT 1 FROM flag_schedule s
+                     WHERE s.programme_id = p.programme_id AND s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1))`
+      const sql =
+        after === null
+          ? `SELECT p.state FROM programmes p WHERE ${due} ORDER BY p.programme_id LIMIT ?2`
+          : `SELECT p.state FROM programmes p WHERE p.programme_id > ?3 AND ${due} ORDER BY p.programme_id LIMIT ?2`
+      const params: SQLInputValue[] = after === null ? [today, Math.max(0, Math.floor(limit))] : [today, Math.max(0, Math.floor(limit)), after]
+      return all(sql, ...params).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
     },
 
     getFlagScheduleBasis() {
@@ -550,22 +581,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       )
     },
 
-    addOutbox(m: OutboxMessage) {
-      run(
-        `INSERT INTO outbox (outbox_id, created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        m.outboxId,
-        m.createdAt,
-        m.programmeId,
-        m.flagId,
-        m.recipient,
-        m.recipientRef,
-        m.channel,
-        m.title,
-        m.text,
-        m.sentAt,
-      )
-    },
+    addOutbox,
 
     listOutbox(options = {}) {
       const where = options.unsentOnly ? 'WHERE sent_at IS NULL' : ''

@@ -158,6 +158,17 @@ export interface FlagScheduleEntry {
   until: LocalDate | null
 }
 
+/**
+ * One flag delivery with what goes with it (deliverFlags): its outbox messages and its audit
+ * entry, written only when the key was not delivered before.
+ */
+export interface FlagDelivery {
+  key: FlagDeliveryKey
+  at: string
+  outbox: readonly OutboxMessage[]
+  audit: AuditEntry
+}
+
 /** A notification waiting to be sent by the host (the transactional outbox). */
 export interface OutboxMessage {
   outboxId: string
@@ -262,6 +273,14 @@ export interface StoreOperations {
   /** Records a delivery and takes the key off the flag schedule; false when it was already delivered. */
   recordFlagDelivery(key: FlagDeliveryKey, at: string): Promise<boolean>
   hasFlagDelivery(key: FlagDeliveryKey): Promise<boolean>
+  /**
+   * The sweep's batched delivery: for each delivery in order, what recordFlagDelivery does, then,
+   * when the key was new, its outbox messages and its audit entry, as addOutbox and appendAudit
+   * would write them. Answers per delivery whether it was new (a key given twice is new once).
+   * All or nothing at top level; inside a transaction a failure may leave part of it done, so
+   * the caller wraps it in a savepoint (see above).
+   */
+  deliverFlags(deliveries: readonly FlagDelivery[]): Promise<boolean[]>
 
   /** Replaces one programme's flag schedule (keys already delivered are left out). */
   replaceFlagSchedule(programmeId: string, schedule: readonly FlagScheduleEntry[]): Promise<void>
