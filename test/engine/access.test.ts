@@ -300,3 +300,20 @@ describe('separation of duties', () => {
     }
   })
 })
+
+describe('an id with control characters', () => {
+  it('given a programme id holding U+0000 or another control character, then it is refused as not found and the refusal is logged with the characters written out', async () => {
+    const w = await world()
+    const own = await startWithOro(w)
+    for (const [sent, logged] of [
+      [`${own}\u0000`, `${own}\\u{0}`],
+      [`x\u001b[2Jy`, `x\\u{1b}[2Jy`],
+      [`\u0085p`, `\\u{85}p`],
+    ] as const) {
+      expect(await refusedWith(() => w.engine.query(BEHANDLARE, { type: 'overview', programmeId: sent }))).toBe('not-found')
+      expect((await w.store.listAudit()).at(-1)).toMatchObject({ action: 'overview', programmeId: logged, outcome: 'refused', refusalCode: 'programme-not-found' })
+    }
+    // The programme itself is untouched and still answers under its own id.
+    await expect(w.engine.query(BEHANDLARE, { type: 'overview', programmeId: own })).resolves.toBeDefined()
+  })
+})

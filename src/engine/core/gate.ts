@@ -94,7 +94,7 @@ export function createGate(store: EngineStore): Gate {
   ): AuditEntry {
     return auditEntry(actor, {
       at,
-      programmeId: programme?.programmeId ?? programmeId,
+      programmeId: programme?.programmeId ?? (programmeId === null ? null : loggableId(programmeId)),
       programme,
       action,
       access: PERMISSIONS[action].access,
@@ -207,4 +207,13 @@ export function createGate(store: EngineStore): Gate {
   }
 
   return { run }
+}
+
+/**
+ * A programme id as the caller sent it, for the log of a refusal: control characters (which no
+ * programme id holds, and which PostgreSQL text cannot store when it is U+0000) are written as
+ * `\u{…}`, so probing with such an id is logged as a refusal like any other instead of failing.
+ */
+export function loggableId(id: string): string {
+  return id.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
 }
