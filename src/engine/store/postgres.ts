@@ -26,6 +26,7 @@ import {
   type StoreOperations,
   type StoredAuditEntry,
 } from './types.ts'
+import { auditFromRow, outboxFromRow } from './rows.ts'
 
 /** A query as the driver takes it; `name` makes it a prepared statement, once per connection. */
 export interface PgQueryConfigLike {
@@ -468,18 +469,6 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     )
   }
 
-  const toOutbox = (row: Row): OutboxMessage => ({
-    outboxId: String(row.outbox_id),
-    createdAt: String(row.created_at),
-    programmeId: String(row.programme_id),
-    flagId: String(row.flag_id),
-    recipient: row.recipient as OutboxMessage['recipient'],
-    recipientRef: String(row.recipient_ref),
-    channel: row.channel as OutboxMessage['channel'],
-    title: String(row.title),
-    text: String(row.text),
-    sentAt: text(row.sent_at),
-  })
 
   const self: StoreOperations = {
     transaction(fn) {
@@ -859,12 +848,12 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     async listOutbox(options = {}) {
       const where = options.unsentOnly ? 'WHERE sent_at IS NULL' : ''
       const { rows } = await exec(`SELECT * FROM outbox ${where} ORDER BY created_at, added`)
-      return rows.map(toOutbox)
+      return rows.map(outboxFromRow)
     },
 
     async getOutbox(outboxId) {
       const { rows } = await exec('SELECT * FROM outbox WHERE outbox_id = $1', [outboxId])
-      return rows[0] ? toOutbox(rows[0]) : null
+      return rows[0] ? outboxFromRow(rows[0]) : null
     },
 
     async markOutboxSent(outboxId, at) {
@@ -911,25 +900,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
         where.push(`${column} = $${params.length}`)
       }
       const { rows } = await exec(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`, params)
-      return rows.map(
-        (row): StoredAuditEntry => ({
-          seq: Number(row.seq),
-          at: String(row.at),
-          actorKind: row.actor_kind as AuditEntry['actorKind'],
-          actorId: text(row.actor_id),
-          actorPersonnummer: text(row.actor_personnummer),
-          unitId: text(row.unit_id),
-          programmeId: text(row.programme_id),
-          patient: text(row.patient),
-          programmeStatus: row.programme_status === null ? null : (row.programme_status as AuditEntry['programmeStatus']),
-          actorResponsible: row.actor_responsible === null ? null : row.actor_responsible === true,
-          action: row.action as AuditEntry['action'],
-          access: row.access as AuditEntry['access'],
-          outcome: row.outcome as AuditEntry['outcome'],
-          refusalCode: row.refusal_code === null ? null : (row.refusal_code as AuditEntry['refusalCode']),
-          ...(row.export_format === null ? {} : { exportFormat: row.export_format as 'json' | 'csv', rowCount: Number(row.row_count) }),
-        }),
-      )
+      return rows.map(auditFromRow)
     },
 
     async saveBundle(bundle: PlusBundle, contentHash: string, at: string) {

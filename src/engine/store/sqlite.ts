@@ -26,6 +26,7 @@ import {
   type StoreTransaction,
   type Unit,
 } from './types.ts'
+import { auditFromRow, outboxFromRow } from './rows.ts'
 
 /** Options for the SQLite store. */
 export interface SqliteStoreOptions {
@@ -182,18 +183,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     }
   }
 
-  const toOutbox = (row: Row): OutboxMessage => ({
-    outboxId: String(row.outbox_id),
-    createdAt: String(row.created_at),
-    programmeId: String(row.programme_id),
-    flagId: String(row.flag_id),
-    recipient: row.recipient as OutboxMessage['recipient'],
-    recipientRef: String(row.recipient_ref),
-    channel: row.channel as OutboxMessage['channel'],
-    title: String(row.title),
-    text: String(row.text),
-    sentAt: row.sent_at === null ? null : String(row.sent_at),
-  })
 
   const insertProgramme = (columns: SQLInputValue[], programmeId: string): void => {
     try {
@@ -585,12 +574,12 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     listOutbox(options = {}) {
       const where = options.unsentOnly ? 'WHERE sent_at IS NULL' : ''
-      return all(`SELECT * FROM outbox ${where} ORDER BY created_at, rowid`).map(toOutbox)
+      return all(`SELECT * FROM outbox ${where} ORDER BY created_at, rowid`).map(outboxFromRow)
     },
 
     getOutbox(outboxId) {
       const row = get('SELECT * FROM outbox WHERE outbox_id = ?', outboxId)
-      return row ? toOutbox(row) : null
+      return row ? outboxFromRow(row) : null
     },
 
     markOutboxSent(outboxId, at) {
@@ -613,25 +602,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         params.push(value)
       }
       const sql = `SELECT * FROM audit.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`
-      return all(sql, ...params).map(
-        (row): StoredAuditEntry => ({
-          seq: Number(row.seq),
-          at: String(row.at),
-          actorKind: row.actor_kind as AuditEntry['actorKind'],
-          actorId: row.actor_id === null ? null : String(row.actor_id),
-          actorPersonnummer: row.actor_personnummer === null ? null : String(row.actor_personnummer),
-          unitId: row.unit_id === null ? null : String(row.unit_id),
-          programmeId: row.programme_id === null ? null : String(row.programme_id),
-          patient: row.patient === null ? null : String(row.patient),
-          programmeStatus: row.programme_status === null ? null : (row.programme_status as AuditEntry['programmeStatus']),
-          actorResponsible: row.actor_responsible === null ? null : row.actor_responsible === 1,
-          action: row.action as AuditEntry['action'],
-          access: row.access as AuditEntry['access'],
-          outcome: row.outcome as AuditEntry['outcome'],
-          refusalCode: row.refusal_code === null ? null : (row.refusal_code as AuditEntry['refusalCode']),
-          ...(row.export_format === null ? {} : { exportFormat: row.export_format as 'json' | 'csv', rowCount: Number(row.row_count) }),
-        }),
-      )
+      return all(sql, ...params).map(auditFromRow)
     },
 
     saveBundle(bundle: PlusBundle, contentHash: string, at: string) {
