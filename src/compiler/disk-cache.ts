@@ -24,14 +24,19 @@
 // - the outcome is keyed by every file's entry key, the load-phase findings, the options, the
 //   content folder's README.md (the guide-list rule reads it), and is used only when every media
 //   file it refers to still has the same state and SHA-256;
-// - each file carries its length and a CRC-32 of its body: a truncated or corrupt file is
-//   ignored and rebuilt, with a note, and so is a file that does not start with the magic line.
-//   (CRC-32 finds damage, which is what can happen to a cache; the keys, which decide what an
-//   entry stands for, are SHA-256.)
-// Entries are stored serialised one by one and decoded only when a file asks for them.
+// - each file carries a CRC-32 of its index, and the index one of every blob (an entry, a
+//   section's steps, a bundle file): a file that is truncated, appended to or whose index is
+//   corrupt is ignored and rebuilt, with a note, and so is a file that does not start with the
+//   magic line; a blob is checked when it is read, and a damaged one is a miss, noted, and left
+//   out when the packs are next compacted. (CRC-32 finds damage, which is what can happen to a
+//   cache; the keys, which decide what an entry stands for, are SHA-256.)
+// Entries are stored serialised one by one and decoded only when a file asks for them. A compile
+// reads the packs' indexes and the blobs it always needs at once; a section's steps, some 15 MB at
+// 4,000 steps that a build with one changed file does not need, only when asked for.
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deserialize, serialize } from 'node:v8'
@@ -45,7 +50,7 @@ import type { SourceFile } from './load/source-file.ts'
 import type { ResolvedFile } from './resolve/index.ts'
 
 /** Every cache file's first bytes; a file without them is not ours. */
-const MAGIC = 'PLUS-BUILD-CACHE 2\n'
+const MAGIC = 'PLUS-BUILD-CACHE 3\n'
 /** The folder of per-file entry packs inside the cache folder. */
 export const PACKS_DIR = 'packs'
 /** The whole-outcome cache's name inside the cache folder. */
@@ -156,13 +161,34 @@ export function mediaStamp(state: MediaFileState): string {
   return state.status === 'ok' ? `ok:${state.sha256}` : state.status
 }
 
+/**
+ * One blob of a cache file: where it lies, its length and CRC-32 (from the file's index), and its
+ * bytes once read and checked. The blobs a compile always needs are read with the index, at
+ * once; a section's steps, which a compile rarely needs, are read one by one when asked for.
+ */
+interface Blob {
+  /** The cache file, or null for bytes made by this compile. */
+  file: string | null
+  offset: number
+  length: number
+  crc: number
+  /** Bytes read with the file's hot part and not yet checked. */
+  unchecked: Uint8Array | null
+  /** The bytes, once their CRC-32 matched. */
+  bytes: Uint8Array | null
+  /** Unreadable, or the CRC-32 did not match: never used. */
+  failed: boolean
+}
+
+const madeBlob = (bytes: Uint8Array): Blob => ({ file: null, offset: 0, length: bytes.byteLength, crc: 0, unchecked: null, bytes, failed: false })
+
 /** The persistent cache of one compile: consulted per file; what was resolved afresh is written back once. */
 export class DiskCache {
   readonly dir: string
   /** Entries of every pack read, by key. */
-  private stored: Map<string, Uint8Array> = new Map()
+  private stored: Map<string, Blob> = new Map()
   /** Entries this compile used or made, by key: what a compacted pack holds. */
-  private next: Map<string, Uint8Array> = new Map()
+  private next: Map<string, Blob> = new Map()
   /** Entries resolved afresh by this compile: what a new pack holds. */
   private fresh: Map<string, Uint8Array> = new Map()
   /** The packs read (sound, damaged or foreign), and the bytes of the sound ones' entries. */
@@ -171,6 +197,8 @@ export class DiskCache {
   /** A pack could not be used: the next save compacts, which removes it. */
   private spoilt = false
   private loaded = false
+  /** The outcome answered the compile: entries read later (for its tree) are not counted again. */
+  private answered = false
   readonly report: DiskCacheReport = { reused: 0, resolved: 0, note: null }
 
   constructor(dir: string) {
@@ -179,6 +207,23 @@ export class DiskCache {
 
   private noteProblem(problem: Problem): void {
     this.report.note ??= problem
+  }
+
+  /**
+   * A stored blob's bytes, checked against its CRC-32 (once); null when it cannot be read or is
+   * damaged, which is noted, and makes the next save compact the packs without it.
+   */
+  private read(blob: Blob, fds?: Map<string, number>): Uint8Array | null {
+    if (blob.bytes || blob.failed) return blob.bytes
+    let bytes = blob.unchecked
+    blob.unchecked = null
+    if (!bytes && blob.file !== null) bytes = readAt(blob.file, blob.offset, blob.length, fds)
+    if (bytes && bytes.byteLength === blob.length && crc32(bytes) === blob.crc) return (blob.bytes = bytes)
+    blob.failed = true
+    // A pack removed meanwhile (another process compacted it) is not damage; anything else is.
+    if (bytes || blob.file === null || existsSync(blob.file)) this.noteProblem(DAMAGED)
+    this.spoilt = true
+    return null
   }
 
   /**
@@ -195,11 +240,18 @@ export class DiskCache {
     const { meta, blobs } = read.value
     const stored = meta as Omit<StoredOutcome, 'files'> & { files: Array<[string, number]> | null }
     if (stored?.key !== key || (stored.files?.length ?? 0) !== blobs.length) return null
-    const value: StoredOutcome = { ...stored, files: stored.files?.map(([name], i) => [name, blobs[i]!]) ?? null }
+    // The bundle's files (all hot: read with the index) are all checked before any is trusted.
+    const bytes = blobs.map((blob) => (blob.unchecked && crc32(blob.unchecked) === blob.crc ? blob.unchecked : null))
+    if (bytes.some((b) => b === null)) {
+      this.noteProblem(DAMAGED)
+      return null
+    }
+    const value: StoredOutcome = { ...stored, files: stored.files?.map(([name], i) => [name, bytes[i]!]) ?? null }
     const media = await loadMedia(contentDir, value.mediaRefs)
     const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
     if (JSON.stringify(now) !== JSON.stringify(value.media)) return null
     this.report.reused = files
+    this.answered = true
     return value
   }
 
@@ -207,10 +259,11 @@ export class DiskCache {
   async saveOutcome(outcome: StoredOutcome): Promise<void> {
     // The bundle's files go in as they are, after the rest: no copy into the serialiser.
     const files = outcome.files?.map(([name, bytes]) => [name, bytes.byteLength] as [string, number]) ?? null
-    await writeCacheFile(this.dir, OUTCOME_FILE, outcome.key, { ...outcome, files }, outcome.files?.map(([, bytes]) => bytes) ?? [])
+    const blobs = outcome.files?.map(([, bytes]) => bytes) ?? []
+    await writeCacheFile(this.dir, OUTCOME_FILE, outcome.key, { ...outcome, files }, blobs, blobs.length)
   }
 
-  /** Reads the per-file entries (once); a damaged or foreign pack counts as empty. */
+  /** Reads the packs' indexes and the blobs a compile always needs (once); a damaged or foreign pack counts as empty. */
   async load(): Promise<void> {
     this.loadSync()
   }
@@ -244,9 +297,9 @@ export class DiskCache {
       }
       keys.forEach((key: string, i) => {
         if (this.stored.has(key)) return
-        const bytes = contents.blobs[i]!
-        this.stored.set(key, bytes)
-        this.storedBytes += bytes.byteLength
+        const blob = contents.blobs[i]!
+        this.stored.set(key, blob)
+        this.storedBytes += blob.length
       })
     }
   }
@@ -258,54 +311,76 @@ export class DiskCache {
 
   /**
    * The cached resolved form of a file, or null. A damaged entry counts as a miss. A section's
-   * steps are decoded when first read: its summary (section-summary.ts) answers the rules that
-   * only count or sum them.
+   * steps are read and decoded when first asked for: its summary (section-summary.ts) answers
+   * the rules that only count or sum them. Should they then turn out unreadable (damaged, or
+   * their pack removed by another process), the file is resolved again for them, which gives
+   * the same steps: resolving is a pure function of the file.
    */
   get(file: SourceFile, key: string): ResolvedFile | null {
-    const bytes = this.stored.get(key)
+    const entry = this.stored.get(key)
+    const bytes = entry ? this.read(entry) : null
     if (!bytes) return null
     try {
       const value = deserialize(bytes) as Omit<ResolvedFile, 'file'>
       if (value.kind === 'section' && value.node) {
         const node = value.node as IRSection
-        const stepsBytes = this.stored.get(STEPS + key)
-        const summaryBytes = this.stored.get(SUMMARY + key)
-        if (!stepsBytes || !summaryBytes) return null
+        const stepsBlob = this.stored.get(STEPS + key)
+        const summaryBlob = this.stored.get(SUMMARY + key)
+        const summaryBytes = summaryBlob ? this.read(summaryBlob) : null
+        if (!stepsBlob || !summaryBytes) return null
         rememberSummary(node, deserialize(summaryBytes) as SectionSummary)
         let steps: IRStep[] | null = null
         Object.defineProperty(node, 'steps', {
           enumerable: true,
           configurable: true,
-          get: () => (steps ??= deserialize(stepsBytes) as IRStep[]),
+          get: () => (steps ??= this.steps(stepsBlob, file)),
           set: (next: IRStep[]) => (steps = next),
         })
       }
       this.use(key)
-      this.report.reused++
+      if (!this.answered) this.report.reused++
       return { ...value, file } as ResolvedFile
     } catch {
       return null
     }
   }
 
+  /** A cached section's steps, from its blob, or resolved again when the blob cannot be used. */
+  private steps(blob: Blob, file: SourceFile): IRStep[] {
+    const bytes = this.read(blob)
+    if (bytes) {
+      try {
+        return deserialize(bytes) as IRStep[]
+      } catch {
+        this.noteProblem(DAMAGED)
+      }
+    }
+    const again = resolveSync(file)
+    return again.kind === 'section' && again.node ? again.node.steps : []
+  }
+
   /** Marks an entry, and what is stored beside it, as used by this compile. */
   private use(key: string): void {
     for (const k of [key, STEPS + key, SUMMARY + key]) {
-      const bytes = this.stored.get(k)
-      if (bytes) this.next.set(k, bytes)
+      const blob = this.stored.get(k)
+      if (blob) this.next.set(k, blob)
     }
   }
 
   /** Bytes stored by the caller under a key of its own (a section's emitted JSON), or null. */
   blob(key: string): Uint8Array | null {
-    const bytes = this.stored.get(key) ?? this.fresh.get(key)
-    if (bytes) this.next.set(key, bytes)
-    return bytes ?? null
+    const stored = this.stored.get(key)
+    const bytes = stored ? this.read(stored) : null
+    if (bytes) {
+      this.next.set(key, stored!)
+      return bytes
+    }
+    return this.fresh.get(key) ?? null
   }
 
   /** Stores bytes under a key of the caller's, for the next compile. */
   setBlob(key: string, bytes: Uint8Array): void {
-    this.next.set(key, bytes)
+    this.next.set(key, madeBlob(bytes))
     this.fresh.set(key, bytes)
   }
 
@@ -337,20 +412,71 @@ export class DiskCache {
   /**
    * Writes what this compile resolved afresh as a new pack; or, when the packs hold mostly
    * unused entries, are many, or one could not be used, every entry in use as one pack that
-   * replaces the packs read.
+   * replaces the packs read. A compacted pack holds only blobs read back and checked.
    */
   async save(): Promise<void> {
     let used = 0
-    for (const [key, bytes] of this.next) if (!this.fresh.has(key)) used += bytes.byteLength
-    const compact = this.spoilt || this.packsRead.length >= MAX_PACKS || this.storedBytes - used > used
+    for (const [key, blob] of this.next) if (!this.fresh.has(key)) used += blob.length
+    let compact = this.spoilt || this.packsRead.length >= MAX_PACKS || this.storedBytes - used > used
     if (!compact && this.fresh.size === 0) return
+    let entries: Array<[string, Uint8Array]>
+    if (compact) {
+      // Every blob in use, read with one open file per pack.
+      const fds = new Map<string, number>()
+      try {
+        entries = [...this.next].flatMap(([key, blob]) => {
+          const bytes = this.read(blob, fds)
+          return bytes ? [[key, bytes] as [string, Uint8Array]] : []
+        })
+      } finally {
+        for (const fd of fds.values()) closeSync(fd)
+      }
+    } else entries = [...this.fresh]
+    // What a compile always reads first, a section's steps after it (see readCacheFile).
+    const hot = entries.filter(([key]) => !key.startsWith(STEPS))
+    const cold = entries.filter(([key]) => key.startsWith(STEPS))
+    const ordered = [...hot, ...cold]
     const dir = path.join(this.dir, PACKS_DIR)
     const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}.pack`
-    const entries = compact ? this.next : this.fresh
-    const written = await writeCacheFile(dir, name, null, [...entries.keys()], [...entries.values()])
+    const meta = ordered.map(([key]) => key)
+    const written = await writeCacheFile(dir, name, null, meta, ordered.map(([, bytes]) => bytes), hot.length)
     if (!compact || !written) return
     for (const old of this.packsRead) await rm(path.join(dir, old), { force: true }).catch(() => {})
     for (const old of LEGACY_FILES) await rm(path.join(this.dir, old), { force: true }).catch(() => {})
+  }
+}
+
+/**
+ * Resolves a file synchronously, for steps whose stored blob could not be used after their
+ * section was taken from the cache: require() loads the ES module graph synchronously. The
+ * module's own extension (.ts from source, .js compiled) names its sibling.
+ */
+function resolveSync(file: SourceFile): ResolvedFile {
+  const ext = path.extname(fileURLToPath(import.meta.url))
+  return (createRequire(import.meta.url)(`./resolve/index${ext}`) as typeof import('./resolve/index.ts')).resolveFile(file)
+}
+
+/** Reads `length` bytes at `offset` of a file; null when it cannot. `fds` keeps files open across calls. */
+function readAt(file: string, offset: number, length: number, fds?: Map<string, number>): Uint8Array | null {
+  let fd = fds?.get(file)
+  const own = fd === undefined
+  try {
+    if (fd === undefined) {
+      fd = openSync(file, 'r')
+      if (fds) fds.set(file, fd)
+    }
+    const bytes = Buffer.allocUnsafe(length)
+    let at = 0
+    while (at < length) {
+      const n = readSync(fd, bytes, at, length - at, offset + at)
+      if (n === 0) return null
+      at += n
+    }
+    return bytes
+  } catch {
+    return null
+  } finally {
+    if (own && !fds && fd !== undefined) closeSync(fd)
   }
 }
 
@@ -360,50 +486,49 @@ const NOT_OURS: Problem = { en: 'the build cache is not a PLUS cache; rebuilding
 const DAMAGED: Problem = { en: 'the build cache is damaged or incomplete; rebuilding it', sv: 'byggcachen är skadad eller ofullständig; bygger om den' }
 const UNREADABLE: Problem = { en: 'the build cache could not be read; rebuilding it', sv: 'byggcachen gick inte att läsa; bygger om den' }
 
-/** A cache file's header: the magic line, the fingerprint line, the key line, body length and CRC-32. */
+/**
+ * A cache file: a header (the magic line, the fingerprint line, the key line, the index's length
+ * and CRC-32), the index (the serialised `meta`, and each blob's length and CRC-32), then the
+ * blobs as they are: the hot ones, which a reader always needs and reads with the index at once,
+ * then the cold ones, read one by one when asked for. Each blob is checked against its CRC-32
+ * before it is used, so a compile reads, and checks, only what it uses.
+ */
 const KEY_WIDTH = 64
 const HEADER_BYTES = MAGIC.length + KEY_WIDTH + 1 + KEY_WIDTH + 1 + 8
 const NO_KEY = '-'.repeat(KEY_WIDTH)
+/** The first words of every version's magic line: a file of another version is ours, but foreign. */
+const MAGIC_FAMILY = 'PLUS-BUILD-CACHE '
 
-function header(key: string | null, body: Uint8Array[]): Buffer {
+interface Index {
+  meta: unknown
+  /** Each blob's length and CRC-32, in the file's order. */
+  lengths: number[]
+  crcs: number[]
+  /** How many blobs, from the first, are hot. */
+  hot: number
+}
+
+function header(key: string | null, index: Uint8Array): Buffer {
   const head = Buffer.alloc(HEADER_BYTES)
   const text = `${MAGIC}${compilerFingerprint()}\n${key ?? NO_KEY}\n`
   if (Buffer.byteLength(text) !== HEADER_BYTES - 8) throw new Error('cache header: a key is 64 hex digits')
   head.write(text, 0, 'latin1')
-  head.writeUInt32BE(body.reduce((n, part) => n + part.byteLength, 0), HEADER_BYTES - 8)
-  head.writeUInt32BE(body.reduce((crc, part) => crc32(part, crc), 0), HEADER_BYTES - 4)
+  head.writeUInt32BE(index.byteLength, HEADER_BYTES - 8)
+  head.writeUInt32BE(crc32(index), HEADER_BYTES - 4)
   return head
-}
-
-/**
- * A body: the length of the serialised `meta`, `meta`, then each blob as it is. Blobs are read
- * back as views into the file's bytes, so neither writing nor reading copies them again.
- */
-function bodyParts(meta: unknown, blobs: Uint8Array[]): Uint8Array[] {
-  const serialised = serialize({ meta, blobs: blobs.map((b) => b.byteLength) })
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(serialised.byteLength)
-  return [length, serialised, ...blobs]
-}
-
-function readBody(body: Buffer): Contents {
-  const length = body.readUInt32BE(0)
-  const { meta, blobs: lengths } = deserialize(body.subarray(4, 4 + length)) as { meta: unknown; blobs: number[] }
-  let at = 4 + length
-  const blobs = lengths.map((n) => body.subarray(at, (at += n)))
-  if (at !== body.length) throw new Error('cache body: blobs do not add up')
-  return { meta, blobs }
 }
 
 /** What a cache file holds: a value, and blobs kept out of the serialiser. */
 interface Contents {
   meta: unknown
-  blobs: Uint8Array[]
+  blobs: Blob[]
 }
 
 /**
- * Reads one cache file: its value, a problem (not ours, damaged), `foreign` (another compiler's),
- * or null (absent, or an outcome stored under another key: nothing past the header is read).
+ * Reads one cache file's index and hot blobs: its value, a problem (not ours, damaged), `foreign`
+ * (another compiler's), or null (absent, or an outcome stored under another key: nothing past the
+ * header is read). A file whose length is not what its index says is damaged (truncated, or
+ * appended to).
  */
 function readCacheFile(file: string, key: string | null): { value: Contents } | { problem: Problem } | { foreign: true } | null {
   let fd: number
@@ -416,29 +541,47 @@ function readCacheFile(file: string, key: string | null): { value: Contents } | 
     const head = Buffer.alloc(HEADER_BYTES)
     const got = readSync(fd, head, 0, HEADER_BYTES, 0)
     const text = head.toString('latin1', 0, HEADER_BYTES - 8)
-    if (got < MAGIC.length || !text.startsWith(MAGIC)) return { problem: NOT_OURS }
+    if (got < MAGIC_FAMILY.length || !text.startsWith(MAGIC_FAMILY)) return { problem: NOT_OURS }
+    // An earlier format of this cache: expected after an upgrade, no note.
+    if (!text.startsWith(MAGIC)) return key === null ? { foreign: true } : null
     if (got < HEADER_BYTES) return { problem: DAMAGED }
     const fingerprint = text.slice(MAGIC.length, MAGIC.length + KEY_WIDTH)
     const storedKey = text.slice(MAGIC.length + KEY_WIDTH + 1, MAGIC.length + 2 * KEY_WIDTH + 1)
     // Another version of the compiler or other schemas: expected after an upgrade, no note.
     if (fingerprint !== compilerFingerprint()) return key === null ? { foreign: true } : null
     if (key !== null && storedKey !== key) return null
-    const length = head.readUInt32BE(HEADER_BYTES - 8)
-    const body = Buffer.allocUnsafe(length)
-    let at = 0
-    while (at < length) {
-      const n = readSync(fd, body, at, length - at, HEADER_BYTES + at)
-      if (n === 0) break
-      at += n
-    }
-    // One byte more than the header says is damage too (a file appended to).
-    if (at < length || readSync(fd, Buffer.alloc(1), 0, 1, HEADER_BYTES + length) !== 0) return { problem: DAMAGED }
-    if (crc32(body) !== head.readUInt32BE(HEADER_BYTES - 4)) return { problem: DAMAGED }
+    const size = fstatSync(fd).size
+    const indexLength = head.readUInt32BE(HEADER_BYTES - 8)
+    if (HEADER_BYTES + indexLength > size) return { problem: DAMAGED }
+    const indexBytes = Buffer.allocUnsafe(indexLength)
+    if (readSync(fd, indexBytes, 0, indexLength, HEADER_BYTES) !== indexLength) return { problem: DAMAGED }
+    if (crc32(indexBytes) !== head.readUInt32BE(HEADER_BYTES - 4)) return { problem: DAMAGED }
+    let index: Index
     try {
-      return { value: readBody(body) }
+      index = deserialize(indexBytes) as Index
+      if (!Array.isArray(index.lengths) || !Array.isArray(index.crcs) || index.lengths.length !== index.crcs.length) throw new Error('cache index')
     } catch {
       return { problem: UNREADABLE }
     }
+    let at = HEADER_BYTES + indexLength
+    const blobs: Blob[] = index.lengths.map((length, i) => {
+      const blob: Blob = { file, offset: at, length, crc: index.crcs[i]!, unchecked: null, bytes: null, failed: false }
+      at += length
+      return blob
+    })
+    if (at !== size) return { problem: DAMAGED }
+    const hot = blobs.slice(0, index.hot)
+    const start = hot[0]?.offset ?? at
+    const hotBytes = hot.reduce((n, blob) => n + blob.length, 0)
+    const bytes = Buffer.allocUnsafe(hotBytes)
+    let done = 0
+    while (done < hotBytes) {
+      const n = readSync(fd, bytes, done, hotBytes - done, start + done)
+      if (n === 0) return { problem: DAMAGED }
+      done += n
+    }
+    for (const blob of hot) blob.unchecked = bytes.subarray(blob.offset - start, blob.offset - start + blob.length)
+    return { value: { meta: index.meta, blobs } }
   } catch {
     return { problem: UNREADABLE }
   } finally {
@@ -447,15 +590,16 @@ function readCacheFile(file: string, key: string | null): { value: Contents } | 
 }
 
 /** Writes one cache file atomically (a temporary file, then rename); failures only cost time. */
-async function writeCacheFile(dir: string, name: string, key: string | null, meta: unknown, blobs: Uint8Array[]): Promise<boolean> {
+async function writeCacheFile(dir: string, name: string, key: string | null, meta: unknown, blobs: Uint8Array[], hot: number): Promise<boolean> {
   const file = path.join(dir, name)
   const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
   try {
-    const body = bodyParts(meta, blobs)
+    const index: Index = { meta, lengths: blobs.map((b) => b.byteLength), crcs: blobs.map((b) => crc32(b)), hot }
+    const indexBytes = serialize(index)
     await mkdir(dir, { recursive: true })
     const handle = await open(temp, 'w')
     try {
-      await handle.writev([header(key, body), ...body])
+      await handle.writev([header(key, indexBytes), indexBytes, ...blobs])
     } finally {
       await handle.close()
     }

@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, unlink } from 'node:f
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
+import { deserialize } from 'node:v8'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
 import { OUTCOME_FILE, PACKS_DIR } from '../../src/compiler/disk-cache.ts'
@@ -24,6 +25,9 @@ async function cacheFiles(cacheDir: string, part: string): Promise<string[]> {
   const dir = path.join(cacheDir, PACKS_DIR)
   return (await readdir(dir)).map((name) => path.join(dir, name))
 }
+
+/** Where a cache file's index starts: after the three header lines and the index's length and CRC-32. */
+const indexStart = (bytes: Buffer) => bytes.indexOf(0x0a, bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1) + 1 + 8
 
 afterAll(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true })
@@ -206,6 +210,41 @@ describe('persistent build cache', () => {
     }
   })
 
+  it('reads a section\'s steps only when they are asked for, and checks every blob it reads', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    try {
+      const section = await readFile(path.join(dir, 'mod/01-avsnitt.md'), 'utf8')
+      for (let n = 3; n <= 6; n++) await writeFile(path.join(dir, `mod/0${n}-extra.md`), section.replaceAll('avsnitt', `extra${n}`))
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      // Spoil every section's steps in the pack: the blobs after the hot ones (see disk-cache.ts).
+      const [pack] = await cacheFiles(cacheDir, PACKS_DIR)
+      const bytes = await readFile(pack!)
+      const start = indexStart(bytes)
+      const index = deserialize(bytes.subarray(start, start + bytes.readUInt32BE(start - 8))) as { meta: string[]; lengths: number[]; hot: number }
+      let at = start + bytes.readUInt32BE(start - 8)
+      const steps: number[] = []
+      index.lengths.forEach((length, i) => {
+        if (i >= index.hot) steps.push(at + Math.floor(length / 2))
+        at += length
+      })
+      expect(steps.length).toBe(5)
+      expect(index.meta.slice(index.hot).every((key) => key.startsWith('steps\n'))).toBe(true)
+      for (const offset of steps) bytes[offset] = bytes[offset]! ^ 0xff
+      await writeFile(pack!, bytes)
+      // One section edited (the last: the closing-step rule reads its steps): the other sections'
+      // steps are not read, so their damage is not met.
+      await apply(dir, { kind: 'insert', rel: 'mod/06-extra.md', at: 1000, line: 0 })
+      const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(edited.persistentCache).toEqual({ reused: 6, resolved: 1, note: null })
+      // Asked for, each damaged blob is found and not used: the steps are resolved again.
+      expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
+      expect(edited.persistentCache!.note).not.toBeNull()
+    } finally {
+      await cleanup()
+    }
+  })
+
   it('keeps on disk the files an in-memory (watch-mode) cache answered', async () => {
     const { dir, cleanup } = await materialise('ok-form-assessment')
     const cacheDir = await tempDir()
@@ -238,17 +277,20 @@ describe('persistent build cache', () => {
     }
   })
 
-  const damage: Array<[string, (bytes: Buffer) => Buffer]> = [
-    ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
-    ['corrupt (one byte flipped in the body)', (bytes) => {
-      const copy = Buffer.from(bytes)
-      copy[copy.length - 10] = copy[copy.length - 10]! ^ 0xff
-      return copy
-    }],
-    ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}')],
-    ['empty', () => Buffer.alloc(0)],
+  const flip = (bytes: Buffer, at: number) => {
+    const copy = Buffer.from(bytes)
+    copy[at] = copy[at]! ^ 0xff
+    return copy
+  }
+  // [what, how, whether the whole file is unusable (else only the blob hit, found when it is read)]
+  const damage: Array<[string, (bytes: Buffer) => Buffer, boolean]> = [
+    ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2)), true],
+    ['corrupt (one byte flipped in the index)', (bytes) => flip(bytes, indexStart(bytes) + 5), true],
+    ['corrupt (one byte flipped in the last blob)', (bytes) => flip(bytes, bytes.length - 10), false],
+    ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}'), true],
+    ['empty', () => Buffer.alloc(0), true],
   ]
-  for (const [what, spoil] of damage) for (const names of [[PACKS_DIR], [OUTCOME_FILE], [PACKS_DIR, OUTCOME_FILE]]) {
+  for (const [what, spoil, whole] of damage) for (const names of [[PACKS_DIR], [OUTCOME_FILE], [PACKS_DIR, OUTCOME_FILE]]) {
     it(`ignores ${names.join(' and ')} when ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
       const { dir, cleanup } = await materialise('ok-film')
       const cacheDir = await tempDir()
@@ -261,14 +303,17 @@ describe('persistent build cache', () => {
         const spoilt = await compile({ contentDir: dir, persistentCache: cacheDir })
         expect(observable(spoilt)).toEqual(observable(fresh))
         if (names.includes(OUTCOME_FILE)) {
-          // The outcome is the first file read: its damage is always noticed.
+          // The outcome is the first file read, and all of it is checked: its damage is always noticed.
           expect(spoilt.persistentCache!.note).not.toBeNull()
-          expect(spoilt.persistentCache!.reused).toBe(names.includes(PACKS_DIR) ? 0 : 3)
+          // A damaged blob of a pack (here the section's steps, the last blob) spoils only itself.
+          expect(spoilt.persistentCache!.reused).toBe(names.includes(PACKS_DIR) && whole ? 0 : 3)
         } else {
           // A sound outcome answers on its own; the damaged per-file cache is found when the
           // result's tree is asked for, and is then not used.
           expect(spoilt.persistentCache!.reused).toBe(3)
         }
+        // The tree was read above (observable): damage anywhere has been found by now.
+        expect(spoilt.persistentCache!.note).not.toBeNull()
         // Edit a file so the per-file cache is read: it must be sound again, or ignored and rebuilt.
         await apply(dir, { kind: 'insert', rel: 'mod/01-avsnitt.md', at: 1000, line: 0 })
         const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
