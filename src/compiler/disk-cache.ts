@@ -147,12 +147,16 @@ function findPackageJson(from: string): string | null {
   }
 }
 
-/** The key of one file's entry: everything its resolved form depends on besides the compiler. */
+/**
+ * The key of one file's entry: everything its resolved form depends on besides the compiler.
+ * A file read from disk is keyed by the digest of its bytes (its text is a function of them),
+ * so its text need not be decoded to find its entry; any other by its text.
+ */
 export function entryKey(file: SourceFile): string {
   return createHash('sha256')
     .update(JSON.stringify([file.kind, file.rel, file.path, file.moduleDir]))
-    .update('\n')
-    .update(file.text)
+    .update(file.digest === undefined ? '\n' : `\nbytes ${file.digest}\n`)
+    .update(file.digest === undefined ? file.text : '')
     .digest('base64')
 }
 

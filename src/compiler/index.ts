@@ -112,7 +112,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // The files no cache holds are resolved together first, on several threads when there are
   // many (resolve/parallel.ts); the loop below takes their results.
   const fresh = new Map<SourceFile, ResolvedFile>()
-  const pending = loaded.files.filter((file, i) => cache?.files.get(file.rel)?.text !== file.text && !disk?.has(keys[i]!))
+  const pending = loaded.files.filter((file, i) => (!cache || cache.files.get(file.rel)?.text !== file.text) && !disk?.has(keys[i]!))
   const results = await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads })
   pending.forEach((file, i) => fresh.set(file, results[i]!))
   const { resolveFile: resolveOne } = await import('./resolve/index.ts')

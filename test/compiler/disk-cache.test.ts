@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { deserialize } from 'node:v8'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
 import { OUTCOME_FILE, PACKS_DIR } from '../../src/compiler/disk-cache.ts'
 import { main } from '../../src/cli/main.ts'
@@ -241,6 +241,26 @@ describe('persistent build cache', () => {
       expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
       expect(edited.persistentCache!.note).not.toBeNull()
     } finally {
+      await cleanup()
+    }
+  })
+
+  it('decodes the text of only the files it resolves afresh: the others are found by the digest of their bytes', async () => {
+    const { dir, cleanup } = await materialise('ok-form-assessment')
+    const cacheDir = await tempDir()
+    const decode = vi.spyOn(TextDecoder.prototype, 'decode')
+    try {
+      const section = await readFile(path.join(dir, 'mod/01-avsnitt.md'), 'utf8')
+      for (let n = 3; n <= 6; n++) await writeFile(path.join(dir, `mod/0${n}-extra.md`), section.replaceAll('avsnitt', `extra${n}`))
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      await apply(dir, { kind: 'insert', rel: 'mod/06-extra.md', at: 1000, line: 0 })
+      decode.mockClear()
+      const edited = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(edited.persistentCache).toEqual({ reused: 6, resolved: 1, note: null })
+      expect(decode).toHaveBeenCalledTimes(1)
+      expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
+    } finally {
+      decode.mockRestore()
       await cleanup()
     }
   })
