@@ -61,6 +61,7 @@ if (main === null) {
       err: (text) => process.stderr.write(text),
       env: process.env,
       cwd: process.cwd(),
+      bundledResolver: true,
     })
   } catch (error) {
     if (!reportMissingPeer(error)) throw error

@@ -5,6 +5,12 @@ export interface Io {
   /** Environment, for the locale. */
   env: Record<string, string | undefined>
   cwd: string
+  /**
+   * This is the command line's own process (src/cli/bin.ts): check and build may load the
+   * compiler's resolve phase pre-bundled (src/compiler/parse/resolver.ts). Tests that call
+   * main() leave it out and run the sources as they are.
+   */
+  bundledResolver?: boolean
 }
 
 /** Thrown for misuse of the command line (exit code 2), with its text in both languages. */

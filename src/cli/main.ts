@@ -119,8 +119,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   // src/compiler/disk-cache.ts) unless told not to.
   const cacheDir = values['no-cache'] ? null : path.resolve(io.cwd, 'node_modules/.cache/plus')
   const threads = parseThreads(values.threads ?? io.env.PLUS_THREADS)
-  const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir' | 'threads'>) =>
-    (await import('./compile-command.ts')).runCompile(io, { ...options, cacheDir, threads })
+  const runCompile = async (options: Omit<import('./compile-command.ts').CompileCommandOptions, 'cacheDir' | 'threads'>) => {
+    if (io.bundledResolver) (await import('../compiler/parse/resolver.ts')).useBundledResolver()
+    return (await import('./compile-command.ts')).runCompile(io, { ...options, cacheDir, threads })
+  }
   switch (command) {
     case 'check':
       if (rest.length > 1) throw new UsageError('check takes at most one content folder', 'check tar högst en innehållsmapp')

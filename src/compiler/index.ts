@@ -108,14 +108,17 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   }
   // The parser and the rules are loaded when there is work for them: an answer from the
   // persistent cache needs neither, and they are most of a short command's start-up.
-  const [{ resolveFiles }, { validate }] = await Promise.all([import('./resolve/parallel.ts'), import('./validate/index.ts')])
+  const [{ resolveFiles, threadsFor }, { validate }] = await Promise.all([import('./resolve/parallel.ts'), import('./validate/index.ts')])
   // The files no cache holds are resolved together first, on several threads when there are
-  // many (resolve/parallel.ts); the loop below takes their results.
+  // many (resolve/parallel.ts); the loop below takes their results. On one thread the resolve
+  // phase is loaded here, and only when there is a file to resolve (parse/resolver.ts: the
+  // command line loads it pre-bundled); a cached entry found damaged is resolved after all.
   const fresh = new Map<SourceFile, ResolvedFile>()
   const pending = loaded.files.filter((file, i) => (!cache || cache.files.get(file.rel)?.text !== file.text) && !disk?.has(keys[i]!))
-  const results = await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads })
+  const resolveOne = pending.length > 0 ? (await (await import('./parse/resolver.ts')).loadResolver()).resolveFile : (file: SourceFile) => resolveFileSync()(file)
+  const results =
+    threadsFor(pending, options.threads) > 1 ? await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads }) : pending.map(resolveOne)
   pending.forEach((file, i) => fresh.set(file, results[i]!))
-  const { resolveFile: resolveOne } = await import('./resolve/index.ts')
   const resolveFile = (file: SourceFile) => fresh.get(file) ?? resolveOne(file)
   const resolved: ResolvedFile[] = []
   /** Each section's entry key: the persistent cache keeps its emitted JSON and rule findings beside it. */
