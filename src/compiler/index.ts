@@ -115,9 +115,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   // command line loads it pre-bundled); a cached entry found damaged is resolved after all.
   const fresh = new Map<SourceFile, ResolvedFile>()
   const pending = loaded.files.filter((file, i) => (!cache || cache.files.get(file.rel)?.text !== file.text) && !disk?.has(keys[i]!))
-  const resolveOne = pending.length > 0 ? (await (await import('./parse/resolver.ts')).loadResolver()).resolveFile : (file: SourceFile) => resolveFileSync()(file)
-  const results =
-    threadsFor(pending, options.threads) > 1 ? await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads }) : pending.map(resolveOne)
+  const oneThread = threadsFor(pending, options.threads) <= 1
+  const resolveOne = oneThread && pending.length > 0 ? (await (await import('./parse/resolver.ts')).loadResolver()).resolveFile : (file: SourceFile) => resolveFileSync()(file)
+  const results = oneThread ? pending.map(resolveOne) : await resolveFiles(pending, options.threads === undefined ? {} : { threads: options.threads })
   pending.forEach((file, i) => fresh.set(file, results[i]!))
   const resolveFile = (file: SourceFile) => fresh.get(file) ?? resolveOne(file)
   const resolved: ResolvedFile[] = []
