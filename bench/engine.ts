@@ -577,7 +577,9 @@ export async function writeProgramme(tx: StoreTransaction, programme: SimulatedP
 
 /** Simulates and writes `count` programmes in batched transactions. */
 export async function populate(store: EngineStore, world: BenchWorld, count: number): Promise<void> {
-  const newId = randomUUID // as the engine's default
+  // Random, as the engine's outbox ids were before they were time-ordered (ids.ts): the population
+  // stands for a database written by that version. The sweep's new ids append either way.
+  const newId = randomUUID
   for (let first = 0; first < count; first += BATCH) {
     const batch: SimulatedProgramme[] = []
     for (let i = first; i < Math.min(count, first + BATCH); i++) batch.push(simulateProgramme(i, world))
