@@ -7,6 +7,20 @@ import { randomFillSync } from 'node:crypto'
 /** Bits of the per-millisecond counter (RFC 9562 `rand_a`). */
 const COUNTER_MAX = 0xfff
 
+/** Random bytes drawn from the system a few thousand at a time, as randomUUID does: one call per id cost more than the rest of it. */
+const pool = new Uint8Array(4096)
+let used = pool.length
+
+/** Copies `count` random bytes into `into` at `offset`. */
+function random(into: Uint8Array, offset: number, count: number): void {
+  if (used + count > pool.length) {
+    randomFillSync(pool)
+    used = 0
+  }
+  into.set(pool.subarray(used, used + count), offset)
+  used += count
+}
+
 /**
  * A source of UUIDs of version 7 (RFC 9562): 48 bits of Unix milliseconds from `clock`, a 12-bit
  * counter, then 62 random bits. Each id is greater (as a string too: lower-case hex) than the one
@@ -25,7 +39,7 @@ export function timeOrderedIds(clock: () => Date): () => string {
     const now = clock().getTime()
     if (Number.isFinite(now) && now > last) {
       last = now
-      randomFillSync(bytes, 6, 2)
+      random(bytes, 6, 2)
       counter = ((bytes[6]! << 8) | bytes[7]!) & (COUNTER_MAX >> 1)
     } else if (counter < COUNTER_MAX) {
       counter++
@@ -41,7 +55,7 @@ export function timeOrderedIds(clock: () => Date): () => string {
     }
     bytes[6] = 0x70 | (counter >> 8)
     bytes[7] = counter & 0xff
-    randomFillSync(bytes, 8, 8)
+    random(bytes, 8, 8)
     bytes[8] = 0x80 | (bytes[8]! & 0x3f)
     const hex = Buffer.from(bytes.buffer, bytes.byteOffset, 16).toString('hex')
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
