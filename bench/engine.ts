@@ -21,7 +21,7 @@
 // is what became due that day (about 7 %: reminders after a quiet week, module warnings, "PLUS
 // snart slut"); then four commands on the populated store during the next working day.
 import { randomUUID } from 'node:crypto'
-import { rmSync, statSync } from 'node:fs'
+import { readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compile } from '../src/compiler/index.ts'
@@ -83,6 +83,10 @@ export interface EngineBenchResult {
   sweepMs: number
   /** Flags that sweep delivered. */
   sweepDelivered: number
+  /** CPU time of this process (user + system) during the sweep: less noisy than wall time on a shared machine. */
+  sweepCpuMs: number
+  /** Bytes the process wrote and read (WAL, checkpoints, files) during the sweep; null without /proc/self/io. */
+  sweepIo: { writtenBytes: number; readBytes: number } | null
   /** The median of each typical command through `engine.execute`, on the populated store. */
   commandMs: { name: string; medianMs: number }[]
   /** The database file with its WAL after everything. */
@@ -136,9 +140,14 @@ export async function benchEngine(options: { programmes: number; dir: string; po
     }
 
     now = Date.parse(SWEEP_AT)
+    const ioStart = processIo()
+    const cpuStart = process.cpuUsage()
     const sweepStart = performance.now()
     const run = await engine.deliverDueFlags()
     const sweepMs = performance.now() - sweepStart
+    const cpu = process.cpuUsage(cpuStart)
+    const ioEnd = processIo()
+    const sweepIo = ioStart && ioEnd ? { writtenBytes: ioEnd.wchar - ioStart.wchar, readBytes: ioEnd.rchar - ioStart.rchar } : null
     if (run.failed.length > 0) throw new Error(`${run.failed.length} flags failed in the sweep`)
 
     // The clinic's working day after the sweep.
@@ -146,7 +155,7 @@ export async function benchEngine(options: { programmes: number; dir: string; po
     const commandMs = await measureCommands(engine, store, world, options.programmes)
     await engine.close()
     const dbBytes = files.slice(0, 2).reduce((sum, file) => sum + (statSize(file) ?? 0), 0)
-    return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, commandMs, dbBytes, ...(postgres ? { postgres } : {}) }
+    return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, sweepCpuMs: (cpu.user + cpu.system) / 1000, sweepIo, commandMs, dbBytes, ...(postgres ? { postgres } : {}) }
   } finally {
     for (const file of files) rmSync(file, { force: true })
   }
@@ -158,6 +167,21 @@ export async function compiledBundle(): Promise<PlusBundle> {
   const result = await compile({ contentDir })
   if (!result.output) throw new Error(`content/ does not compile: ${result.diagnostics.filter((d) => d.severity === 'error').length} errors`)
   return result.output.bundle
+}
+
+/** This process's I/O counters (Linux), bytes through write and read calls; null elsewhere. */
+function processIo(): { wchar: number; rchar: number } | null {
+  try {
+    const fields = new Map(
+      readFileSync('/proc/self/io', 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(': ') as [string, string]),
+    )
+    return { wchar: Number(fields.get('wchar')), rchar: Number(fields.get('rchar')) }
+  } catch {
+    return null
+  }
 }
 
 function statSize(file: string): number | null {
@@ -577,7 +601,9 @@ export async function writeProgramme(tx: StoreTransaction, programme: SimulatedP
 
 /** Simulates and writes `count` programmes in batched transactions. */
 export async function populate(store: EngineStore, world: BenchWorld, count: number): Promise<void> {
-  const newId = randomUUID // as the engine's default
+  // Random, as the engine's outbox ids were before they were time-ordered (ids.ts): the population
+  // stands for a database written by that version. The sweep's new ids append either way.
+  const newId = randomUUID
   for (let first = 0; first < count; first += BATCH) {
     const batch: SimulatedProgramme[] = []
     for (let i = first; i < Math.min(count, first + BATCH); i++) batch.push(simulateProgramme(i, world))

@@ -200,6 +200,7 @@ if (existsSync(enginePath) && engineProgrammes > 0) {
   const r: import('./engine.ts').EngineBenchResult = await benchEngine({ programmes: engineProgrammes, dir, postgres: process.env.BENCH_POSTGRES !== '0', postgresDir: process.env.BENCH_PG_DIR || undefined })
   console.log(`\nEngine over ${r.programmes.toLocaleString('en')} active programmes in SQLite (${fmt(r.dbBytes / 2 ** 20)} MB)`)
   console.log(`populate ${fmt(r.populateMs)} ms; flag sweep ${fmt(r.sweepMs)} ms (${r.sweepDelivered} flags delivered); target under 500 ms — ${r.sweepMs < 500 ? 'met' : 'NOT met'}; sweep ${fmt(r.sweepMs / r.populateMs, 2)}× populate`)
+  console.log(`  sweep CPU ${fmt(r.sweepCpuMs)} ms${r.sweepIo ? `; written ${fmt(r.sweepIo.writtenBytes / 1e6)} MB, read ${fmt(r.sweepIo.readBytes / 1e6)} MB (WAL, checkpoints and files)` : ''}`)
   for (const c of r.commandMs) console.log(`  ${c.name}: median ${fmt(c.medianMs, 2)} ms`)
   const pgr = r.postgres
   if (pgr && 'skipped' in pgr) console.log(`\nEngine on PostgreSQL: skipped — ${pgr.skipped}`)

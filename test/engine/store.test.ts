@@ -1,7 +1,7 @@
 // The store contract, independent of the engine: transactions, the version check, the one-open-
 // programme rule, the flag schedule (on SQLite and, in the engine-postgres project, PostgreSQL);
 // and the SQLite file's migrations and pragmas.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -38,6 +38,19 @@ describe.skipIf(notSqlite)('sqlite store (SQLite file)', () => {
     const store = openSqliteStore({ path })
     // Foreign keys: events of a programme that does not exist are refused by the database.
     await expect(store.recordFlagDelivery({ programmeId: 'p-none', flagId: 'f', moduleId: '', occurrence: 'x' }, 'now')).rejects.toThrow(/foreign key/i)
+    await store.close()
+  })
+
+  it('given a page cache that is not a positive number of MiB, then opening throws a TypeError and creates no file', async () => {
+    const path = tempPath()
+    for (const cacheMiB of [0, -16, Number.NaN, Number.POSITIVE_INFINITY, '16' as unknown as number]) {
+      expect(() => openSqliteStore({ path, cacheMiB })).toThrow(TypeError)
+    }
+    expect(existsSync(path)).toBe(false)
+    // a small cache is only slower
+    const store = openSqliteStore({ path, cacheMiB: 0.25 })
+    await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, '2025-04-07T07:00:00.000Z')
+    expect(await store.getUnit('vc-norr')).toEqual({ unitId: 'vc-norr', name: 'Norr' })
     await store.close()
   })
 })

@@ -1,6 +1,7 @@
 // What every room of the engine shares: the store, the content it runs on, ids, the clock and
 // the notifier. Built once by createEngine and passed to each room.
 import { randomUUID } from 'node:crypto'
+import { timeOrderedIds } from '../ids.ts'
 import type { PlusBundle } from '../../types/bundle.generated.ts'
 import { type ContentIndex, indexContent } from '../content.ts'
 import type { ProgrammeEvent } from '../events.ts'
@@ -78,7 +79,10 @@ export interface ContextOptions {
   bundle: PlusBundle
   /** The current time. Injected so tests and the demo can move it. */
   clock: () => Date
-  /** Fresh unique ids; defaults to random UUIDs. */
+  /**
+   * Fresh unique ids; defaults to random UUIDs, and for outbox rows to time-ordered UUIDs
+   * (version 7, from `clock`: see ids.ts). When given, used for the outbox rows too.
+   */
   newId?: () => string
   /** Where flags go; defaults to the outbox table in the store. */
   notifier?: Notifier
@@ -105,7 +109,9 @@ export function createContext(options: ContextOptions): EngineContext {
     store,
     content,
     newId,
-    notifier: options.notifier ?? outboxNotifier(newId),
+    // Outbox ids grow with time (ids.ts), so the sweep appends to the outbox's index instead of
+    // scattering over it; a host that gives its own ids gets them for the outbox too.
+    notifier: options.notifier ?? outboxNotifier(options.newId ?? timeOrderedIds(options.clock)),
     policy: enginePolicy({
       ...(options.deliveryWindow === undefined ? {} : { deliveryWindow: options.deliveryWindow }),
       ...(options.maxRetentionDays === undefined ? {} : { maxRetentionDays: options.maxRetentionDays }),

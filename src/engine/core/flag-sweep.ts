@@ -6,7 +6,7 @@ import { dueFlags, inDeliveryWindow } from '../flags.ts'
 import { type FlagNotification, flagNotification, outboxRowsOf } from '../notifier.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
-import type { FlagDelivery, NotificationPreferences, StoreTransaction } from '../store/types.ts'
+import type { FlagDelivery, NotificationPreferences, OutboxMessage, StoreTransaction } from '../store/types.ts'
 import type { EngineContext, FlagRun } from './context.ts'
 
 /** Programmes per commit in the flag sweep: bounds how long the sweep holds the write lock. */
@@ -54,56 +54,61 @@ export async function deliverFor(ctx: EngineContext, tx: StoreTransaction, state
 /**
  * Delivers the flags due for a chunk of claimed programmes at `at`, as deliverFor does for each,
  * when the notifier is the outbox notifier (its rows are then the whole notification): every flag
- * of the chunk goes to the store in one deliverFlags call, in one savepoint, instead of a savepoint
- * and half a dozen statements per flag. Exactly-once still rests on the delivery key (a key
- * delivered before gets no outbox row and no audit entry). If the batch fails, the savepoint takes
- * it back and the chunk goes flag by flag through deliverFor, so a failing flag loses only itself.
- * Any other notifier is the host's code, which may throw per flag: deliverFor at once.
+ * of the chunk goes to the store in one deliverFlags call, instead of a savepoint and half a dozen
+ * statements per flag. Exactly-once still rests on the delivery key (a key delivered before gets
+ * no outbox row and no audit entry). Runs in the chunk's transaction itself, without a savepoint:
+ * a savepoint would make SQLite copy every page the batch changes to its sub-journal, as many
+ * bytes again as the batch writes to the WAL. If the batch fails, it throws BatchFailed and the
+ * caller rolls the chunk's transaction back and delivers the chunk again flag by flag.
  */
-async function deliverChunk(ctx: EngineContext, tx: StoreTransaction, states: readonly ProgrammeState[], at: string, run: FlagRun): Promise<void> {
-  const outboxRows = outboxRowsOf(ctx.notifier)
-  if (outboxRows === null || !inDeliveryWindow(at, ctx.policy.deliveryWindow)) {
-    for (const state of states) await deliverFor(ctx, tx, state, at, run)
-    return
-  }
+async function deliverBatch(
+  ctx: EngineContext,
+  tx: StoreTransaction,
+  states: readonly ProgrammeState[],
+  at: string,
+  run: FlagRun,
+  outboxRows: (notification: FlagNotification) => OutboxMessage[],
+): Promise<void> {
   const notifications: FlagNotification[] = []
   let delivered: boolean[]
   try {
-    // Everything, the reads included, in the batch's savepoint: whatever fails there (on PostgreSQL
-    // a failed statement aborts the transaction) is taken back before the chunk goes flag by flag.
-    delivered = await tx.transaction(async (batch) => {
-      // Read once per clinician rather than once per flag.
-      const preferences = new Map<string, NotificationPreferences>()
-      const deliveries: FlagDelivery[] = []
-      for (const state of states) {
-        for (const due of dueFlags(state, ctx.content, at)) {
-          let chosen: NotificationPreferences | null = null
-          if (due.recipient.kind === 'clinician') {
-            chosen = preferences.get(due.recipient.userId) ?? null
-            if (chosen === null) {
-              chosen = await batch.getPreferences(due.recipient.userId)
-              preferences.set(due.recipient.userId, chosen)
-            }
+    // Read once per clinician rather than once per flag.
+    const preferences = new Map<string, NotificationPreferences>()
+    const deliveries: FlagDelivery[] = []
+    for (const state of states) {
+      for (const due of dueFlags(state, ctx.content, at)) {
+        let chosen: NotificationPreferences | null = null
+        if (due.recipient.kind === 'clinician') {
+          chosen = preferences.get(due.recipient.userId) ?? null
+          if (chosen === null) {
+            chosen = await tx.getPreferences(due.recipient.userId)
+            preferences.set(due.recipient.userId, chosen)
           }
-          const notification = flagNotification(due, state, chosen, at)
-          notifications.push(notification)
-          deliveries.push({
-            key: due.key,
-            at,
-            outbox: outboxRows(notification),
-            audit: auditEntry(FLAGS, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
-          })
         }
+        const notification = flagNotification(due, state, chosen, at)
+        notifications.push(notification)
+        deliveries.push({
+          key: due.key,
+          at,
+          outbox: outboxRows(notification),
+          audit: auditEntry(FLAGS, { at, programmeId: state.programmeId, programme: state, action: 'deliver-flag', access: 'write', outcome: 'ok', refusalCode: null }),
+        })
       }
-      return deliveries.length === 0 ? [] : batch.deliverFlags(deliveries)
-    })
-  } catch {
-    for (const state of states) await deliverFor(ctx, tx, state, at, run)
-    return
+    }
+    delivered = deliveries.length === 0 ? [] : await tx.deliverFlags(deliveries)
+  } catch (error) {
+    throw new BatchFailed(error)
   }
   delivered.forEach((fresh, i) => {
     if (fresh) run.delivered.push(notifications[i]!)
   })
+}
+
+/** A chunk's batch failed (reads included): its transaction is taken back, and it goes flag by flag. */
+class BatchFailed extends Error {
+  constructor(cause: unknown) {
+    super('The flag batch of a sweep chunk failed', { cause })
+  }
 }
 
 /**
@@ -121,16 +126,32 @@ export async function sweepFlags(ctx: EngineContext): Promise<FlagRun> {
   const run: FlagRun = { delivered: [], failed: [] }
   if (!inDeliveryWindow(at, ctx.policy.deliveryWindow)) return run
   const today = localDate(at)
+  // With the outbox notifier a chunk goes as one batch; any other notifier is the host's code,
+  // which may throw per flag, so flag by flag (deliverFor) at once.
+  const outboxRows = outboxRowsOf(ctx.notifier)
   let after: string | null = null
   for (;;) {
-    const chunk: FlagRun = { delivered: [], failed: [] }
+    let chunk: FlagRun = { delivered: [], failed: [] }
     const claim: { states: ProgrammeState[] | null } = { states: null }
-    try {
-      await store.transaction(async (tx) => {
+    const attempt = (batch: boolean): Promise<void> => {
+      chunk = { delivered: [], failed: [] }
+      claim.states = null
+      return store.transaction(async (tx) => {
         const states = await tx.claimDueProgrammes(today, after, SWEEP_CHUNK)
         claim.states = states
-        await deliverChunk(ctx, tx, states, at, chunk)
+        if (batch && outboxRows !== null) await deliverBatch(ctx, tx, states, at, chunk, outboxRows)
+        else for (const state of states) await deliverFor(ctx, tx, state, at, chunk)
       })
+    }
+    try {
+      try {
+        await attempt(true)
+      } catch (error) {
+        // The batch's transaction is rolled back; the chunk again, claimed anew, flag by flag, so a
+        // failing flag loses only itself.
+        if (!(error instanceof BatchFailed)) throw error
+        await attempt(false)
+      }
       run.delivered.push(...chunk.delivered)
       run.failed.push(...chunk.failed)
     } catch (error) {

@@ -39,7 +39,17 @@ export interface SqliteStoreOptions {
    * `-audit` (`plus.db` → `plus-audit.db`), and to memory for an in-memory database.
    */
   auditPath?: string
+  /**
+   * The page cache of the connection, in MiB, for each of the two files (the database and the
+   * audit file): at most twice this much memory. Default 16; SQLite's own default is 2, which the
+   * flag sweep outgrows (each chunk changes a few thousand pages): at 100,000 programmes 16 MiB
+   * read a third fewer pages from the files, and 64 MiB hardly fewer than 16.
+   */
+  cacheMiB?: number
 }
+
+/** The page cache per file when not given (SqliteStoreOptions.cacheMiB). */
+export const DEFAULT_CACHE_MIB = 16
 
 /** The schema version from which the log lives in the audit file (migration 6). */
 const AUDIT_FILE_SINCE = 6
@@ -51,6 +61,8 @@ type Row = Record<string, SQLInputValue>
 
 /** Opens (and migrates) a SQLite database file as an engine store. */
 export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
+  const cacheMiB = options.cacheMiB ?? DEFAULT_CACHE_MIB
+  if (typeof cacheMiB !== 'number' || !Number.isFinite(cacheMiB) || cacheMiB <= 0) throw new TypeError('cacheMiB must be a positive number of MiB')
   const db = new DatabaseSync(options.path)
   db.exec('PRAGMA foreign_keys = ON')
   db.exec('PRAGMA secure_delete = ON')
@@ -60,6 +72,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   db.prepare('ATTACH DATABASE ? AS audit').run(options.auditPath ?? defaultAuditPath(options.path))
   db.exec('PRAGMA audit.journal_mode = WAL')
   db.exec('PRAGMA audit.synchronous = FULL')
+  // Negative: in KiB rather than pages.
+  const cacheKiB = Math.max(1, Math.round(cacheMiB * 1024))
+  db.exec(`PRAGMA main.cache_size = -${cacheKiB}`)
+  db.exec(`PRAGMA audit.cache_size = -${cacheKiB}`)
   // A database that has kept its log in the audit file (schema 6 on) must find it again: a
   // missing or empty file would silently start a new log and lose the old one.
   const mainVersion = Number((db.prepare('PRAGMA main.user_version').get() as Row).user_version)

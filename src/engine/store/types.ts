@@ -278,7 +278,7 @@ export interface StoreOperations {
    * when the key was new, its outbox messages and its audit entry, as addOutbox and appendAudit
    * would write them. Answers per delivery whether it was new (a key given twice is new once).
    * All or nothing at top level; inside a transaction a failure may leave part of it done, so
-   * the caller wraps it in a savepoint (see above).
+   * the caller wraps it in a savepoint (see above) or rolls the transaction back (the sweep).
    */
   deliverFlags(deliveries: readonly FlagDelivery[]): Promise<boolean[]>
 

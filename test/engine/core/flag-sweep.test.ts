@@ -42,8 +42,9 @@ describe('sweepFlags', () => {
   })
 })
 
-// The outbox notifier's flags go to the store a chunk at a time (deliverFlags), in one savepoint;
-// any other notifier goes flag by flag. Both must leave the same rows behind.
+// The outbox notifier's flags go to the store a chunk at a time (deliverFlags), in the chunk's
+// transaction without a savepoint; any other notifier goes flag by flag. Both must leave the same
+// rows behind.
 describe('sweepFlags with the outbox notifier (one deliverFlags per chunk)', () => {
   const PATIENTS = [PNR, PNR_B, PNR_C]
 
@@ -104,6 +105,35 @@ describe('sweepFlags with the outbox notifier (one deliverFlags per chunk)', () 
     expect((await sweepFlags(batched.ctx)).delivered).toEqual([])
     await batched.store.close()
     await byFlag.store.close()
+  })
+
+  it('given programmes with flags due, then the batch takes no savepoint (SQLite would copy every page it changes to a sub-journal), and the flag-by-flag path one per flag', async () => {
+    const counted = async (notifier: Notifier) => {
+      const { ctx, store } = await started(notifier, dir)
+      let savepoints = 0
+      const counting: EngineStore = {
+        ...store,
+        transaction: (fn) =>
+          store.transaction((tx) =>
+            fn({
+              ...tx,
+              transaction: (inner) => {
+                savepoints++
+                return tx.transaction(inner)
+              },
+            }),
+          ),
+      }
+      const run = await sweepFlags({ ...ctx, store: counting })
+      await store.close()
+      return { delivered: run.delivered.length, savepoints }
+    }
+    const plain = outboxNotifier(sequentialIds('o'))
+    const batched = await counted(outboxNotifier(sequentialIds('o')))
+    const byFlag = await counted({ notify: (n, tx) => plain.notify(n, tx) })
+    expect(batched.delivered).toBeGreaterThanOrEqual(PATIENTS.length)
+    expect(batched).toEqual({ delivered: byFlag.delivered, savepoints: 0 })
+    expect(byFlag.savepoints).toBe(byFlag.delivered)
   })
 
   it('given the middle programme of a chunk whose outbox rows the database refuses, then only its flags fail, and a later run delivers them once', async () => {
