@@ -34,20 +34,22 @@
 // reads the packs' indexes and the blobs it always needs at once; a section's steps, some 15 MB at
 // 4,000 steps that a build with one changed file does not need, only when asked for.
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deserialize, serialize } from 'node:v8'
 import { crc32 } from 'node:zlib'
-import { schemasDir } from '../bundle/contract.ts'
 import type { Diagnostic } from './diagnostics/diagnostic.ts'
+import { compilerFingerprint } from './fingerprint.ts'
 import type { IRSection, IRStep, MediaRef } from './ir.ts'
 import { rememberSummary, summaryOf, type SectionSummary } from './section-summary.ts'
 import { loadMedia, type MediaFileState } from './load/media.ts'
 import type { SourceFile } from './load/source-file.ts'
 import type { ResolvedFile } from './resolve/index.ts'
+
+export { compilerFingerprint } from './fingerprint.ts'
 
 /** Every cache file's first bytes; a file without them is not ours. */
 const MAGIC = 'PLUS-BUILD-CACHE 3\n'
@@ -90,61 +92,6 @@ export interface DiskCacheReport {
    * (corrupt, truncated, foreign); null otherwise. In both languages, for the command line.
    */
   note: { en: string; sv: string } | null
-}
-
-let fingerprintMemo: string | null = null
-
-/**
- * The fingerprint of this compiler and its schemas: any change to the compiler's code, the
- * schemas or the serialiser makes every stored entry unusable.
- */
-export function compilerFingerprint(): string {
-  if (fingerprintMemo) return fingerprintMemo
-  const hash = createHash('sha256')
-  hash.update(`node ${process.versions.node} v8 ${process.versions.v8}\n`)
-  const here = path.dirname(fileURLToPath(import.meta.url))
-  // The compiler's own code (src/compiler and src/bundle in the repository, their compiled
-  // copies in the package): a changed rule must never be answered from an old cache.
-  for (const dir of [here, path.join(here, '../bundle')]) {
-    for (const name of listFiles(dir)) {
-      hash.update(`${path.relative(here, name)}\n`)
-      hash.update(readFileSync(name))
-    }
-  }
-  for (const name of listFiles(schemasDir)) {
-    hash.update(`${path.basename(name)}\n`)
-    hash.update(readFileSync(name))
-  }
-  const pkg = findPackageJson(here)
-  if (pkg) hash.update(`version ${(JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? ''}\n`)
-  fingerprintMemo = hash.digest('hex')
-  return fingerprintMemo
-}
-
-function listFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true, recursive: true })
-      .filter((e) => e.isFile() && /\.(ts|js|json)$/.test(e.name))
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort()
-  } catch {
-    return []
-  }
-}
-
-function findPackageJson(from: string): string | null {
-  let dir = from
-  for (;;) {
-    const file = path.join(dir, 'package.json')
-    try {
-      readFileSync(file)
-      return file
-    } catch {
-      const parent = path.dirname(dir)
-      if (parent === dir) return null
-      dir = parent
-    }
-  }
 }
 
 /**
@@ -207,6 +154,9 @@ export class DiskCache {
 
   constructor(dir: string) {
     this.dir = dir
+    // The fingerprint every cache file carries, found with the help of the stamps kept in this
+    // folder (fingerprint.ts); later calls in this process reuse it.
+    compilerFingerprint(dir)
   }
 
   private noteProblem(problem: Problem): void {
