@@ -55,6 +55,9 @@ describe("the compiler's fingerprint", () => {
     await writeFile(a, 'export const a = 1\n')
     await writeFile(b, 'export const b = 1\n')
     await writeFile(path.join(code, 'notes.md'), 'not code\n')
+    // Whole seconds, so that a modification time can be put back exactly.
+    const past = new Date('2026-01-01T00:00:00Z')
+    await utimes(a, past, past)
     const fresh = () => fingerprintOf(sources, '1.0.0', null)
 
     // Stamps taken right after the files changed are not trusted: the files are read again.
@@ -68,9 +71,9 @@ describe("the compiler's fingerprint", () => {
     expect(fingerprintOf(sources, '1.0.1', stamps).value).not.toBe(first.value)
 
     // Other bytes with the same size and modification time: the change time tells.
-    const { mtime } = await stat(a)
     await writeFile(a, 'export const a = 2\n')
-    await utimes(a, mtime, mtime)
+    await utimes(a, past, past)
+    expect((await stat(a)).mtimeMs).toBe(past.getTime())
     const changed = fingerprintOf(sources, '1.0.0', stamps, later)
     expect(changed).toEqual({ value: fresh().value, hashed: 1 })
     expect(changed.value).not.toBe(first.value)
