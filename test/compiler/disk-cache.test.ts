@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { compile, createCache, type CompileResult } from '../../src/compiler/index.ts'
 import { OUTCOME_FILE, PACKS_DIR } from '../../src/compiler/disk-cache.ts'
 import { main } from '../../src/cli/main.ts'
-import { fixturesDir, materialise } from '../helpers/fixture.ts'
+import { caseOptions, fixturesDir, materialise } from '../helpers/fixture.ts'
 
 const temps: string[] = []
 async function tempDir() {
@@ -28,6 +28,20 @@ async function cacheFiles(cacheDir: string, part: string): Promise<string[]> {
 
 /** Where a cache file's index starts: after the three header lines and the index's length and CRC-32. */
 const indexStart = (bytes: Buffer) => bytes.indexOf(0x0a, bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1) + 1 + 8
+
+/** Every blob of a pack, by its key (see disk-cache.ts for the layout). */
+function packBlobs(bytes: Buffer): Map<string, Buffer> {
+  const start = indexStart(bytes)
+  const indexLength = bytes.readUInt32BE(start - 8)
+  const index = deserialize(bytes.subarray(start, start + indexLength)) as { meta: string[]; lengths: number[] }
+  const blobs = new Map<string, Buffer>()
+  let at = start + indexLength
+  index.lengths.forEach((length, i) => {
+    blobs.set(index.meta[i]!, bytes.subarray(at, at + length))
+    at += length
+  })
+  return blobs
+}
 
 afterAll(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true })
@@ -261,6 +275,50 @@ describe('persistent build cache', () => {
       expect(observable(edited)).toEqual(observable(await compile({ contentDir: dir })))
     } finally {
       decode.mockRestore()
+      await cleanup()
+    }
+  })
+
+  it('answers every fixture case from its stored entries exactly as an uncached compile', async () => {
+    for (const name of readdirSync(fixturesDir).filter((n) => !n.startsWith('_'))) {
+      const { dir, cleanup } = await materialise(name)
+      const cacheDir = await tempDir()
+      try {
+        const options = { contentDir: dir, release: (await caseOptions(name)).release ?? false }
+        const first = await compile({ ...options, persistentCache: cacheDir })
+        // Without the outcome every rule runs again, on the entries and section summaries read back.
+        await rm(path.join(cacheDir, OUTCOME_FILE), { force: true })
+        const cached = await compile({ ...options, persistentCache: cacheDir })
+        expect(cached.persistentCache!.resolved, name).toBe(0)
+        expect(cached.persistentCache!.reused, name).toBe(first.persistentCache!.resolved)
+        expect(observable(cached), name).toEqual(observable(await compile(options)))
+      } finally {
+        await cleanup()
+      }
+    }
+  }, 120_000)
+
+  it("keeps of a section's films what the rules need (a transcript's word count), not their transcripts", async () => {
+    const { dir, cleanup } = await materialise('plus318-transcript-short')
+    const cacheDir = await tempDir()
+    try {
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      const [pack] = await cacheFiles(cacheDir, PACKS_DIR)
+      const blobs = packBlobs(await readFile(pack!))
+      const summaries = [...blobs].filter(([key]) => key.startsWith('summary\n'))
+      expect(summaries).toHaveLength(1)
+      const summary = deserialize(summaries[0]![1]) as { films: Array<Record<string, unknown>> }
+      expect(summary.films).toHaveLength(1)
+      expect(summary.films[0]).toMatchObject({ id: 'mod-film', durationSeconds: 12, transcriptWords: 1 })
+      expect(summary.films[0]).not.toHaveProperty('transcript')
+      expect(summaries[0]![1].includes('Hej.')).toBe(false)
+      // The rule that counts the words (PLUS318) finds the same from the summary as from the film.
+      await apply(dir, { kind: 'insert', rel: 'mod/module.md', at: 1000, line: 0 })
+      const cached = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(cached.persistentCache).toEqual({ reused: 2, resolved: 1, note: null })
+      expect(cached.diagnostics.map((d) => d.code)).toContain('PLUS318')
+      expect(observable(cached)).toEqual(observable(await compile({ contentDir: dir })))
+    } finally {
       await cleanup()
     }
   })

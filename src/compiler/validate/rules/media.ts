@@ -1,8 +1,7 @@
 // Every referenced file exists inside its module folder; captions are valid WebVTT covering
 // the whole film.
 import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.ts'
-import type { IRFilm } from '../../ir.ts'
-import { summaryOf } from '../../section-summary.ts'
+import { summaryOf, type FilmSummary } from '../../section-summary.ts'
 import { mediaKey, type Rule } from '../rule.ts'
 import { clock, readWebVtt } from '../../load/webvtt.ts'
 import { svgProblem } from '../svg.ts'
@@ -34,14 +33,6 @@ export const mediaFiles: Rule = ({ tree, media }) => {
 
 const decoder = new TextDecoder('utf-8', { fatal: false })
 
-/** Words of a film's transcript, kept per resolved film (watch rebuilds reuse unchanged ones). */
-const wordCounts = new WeakMap<IRFilm, number>()
-function transcriptWords(film: IRFilm): number {
-  let words = wordCounts.get(film)
-  if (words === undefined) wordCounts.set(film, (words = film.transcript.text.split(/\s+/).filter(Boolean).length))
-  return words
-}
-
 export const captions: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
   for (const film of films(tree)) {
@@ -59,7 +50,9 @@ export const captions: Rule = ({ tree, media }) => {
     if (result.problems.length === 0 && result.cues < needed) {
       out.push(diagnostic('PLUS317', film.span, { cues: result.cues, needed, duration: clock(film.durationSeconds) }))
     }
-    const words = transcriptWords(film)
+    // Counted once per resolved section (section-summary.ts): watch rebuilds and the persistent
+    // cache reuse the count of an unchanged file.
+    const words = film.transcriptWords
     // An empty transcript is already an empty block (PLUS210).
     if (result.problems.length === 0 && words > 0 && words < result.words * TRANSCRIPT_SHARE) {
       out.push(diagnostic('PLUS318', film.span, { id: film.id, words, captionWords: result.words }))
@@ -86,8 +79,8 @@ export const safeSvg: Rule = ({ tree, media }) => {
 export const pendingFilms: Rule = ({ tree, release }) =>
   release ? films(tree).filter((f) => f.video === null).map((f) => diagnostic('PLUS311', f.span, { id: f.id })) : []
 
-/** Every film of the programme. */
-export function films(tree: Parameters<Rule>[0]['tree']): IRFilm[] {
+/** Every film of the programme, as the rules need it. */
+export function films(tree: Parameters<Rule>[0]['tree']): FilmSummary[] {
   return tree.modules.flatMap((m) => m.sections.flatMap((s) => summaryOf(s).films))
 }
 
