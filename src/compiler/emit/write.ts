@@ -2,26 +2,25 @@
 // which then replaces the target by rename. A failure at any point leaves the previous bundle
 // as it was. When the new manifest equals the one on disk, nothing is written.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { BundleFiles } from './bundle.ts'
+import type { BundlePieces } from './bundle.ts'
 
 export type WriteOutcome = 'written' | 'unchanged'
 
-export async function writeBundleDir(outDir: string, files: BundleFiles): Promise<WriteOutcome> {
+export async function writeBundleDir(outDir: string, files: BundlePieces): Promise<WriteOutcome> {
   const target = path.resolve(outDir)
-  const manifest = files.get('manifest.json')
-  if (manifest && (await sameFile(path.join(target, 'manifest.json'), manifest))) return 'unchanged'
+  if (await sameFile(path.join(target, 'manifest.json'), files.get('manifest.json'))) return 'unchanged'
 
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`
   const temp = `${target}.tmp-${suffix}`
   const old = `${target}.old-${suffix}`
   await mkdir(path.dirname(target), { recursive: true })
   try {
-    for (const [rel, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [rel, pieces] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const file = path.join(temp, rel)
       await mkdir(path.dirname(file), { recursive: true })
-      await writeFile(file, bytes)
+      await writePieces(file, pieces)
     }
     let hadOld = true
     try {
@@ -43,10 +42,23 @@ export async function writeBundleDir(outDir: string, files: BundleFiles): Promis
   }
 }
 
-async function sameFile(file: string, bytes: Uint8Array): Promise<boolean> {
+/** Writes a new file from pieces with one gathering write (libuv repeats it until all is written). */
+async function writePieces(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const handle = await open(file, 'wx')
+  try {
+    const expected = pieces.reduce((n, piece) => n + piece.byteLength, 0)
+    const { bytesWritten } = await handle.writev(pieces as Uint8Array[])
+    if (bytesWritten !== expected) throw new Error(`wrote ${bytesWritten} of ${expected} bytes to ${file}`)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function sameFile(file: string, pieces: readonly Uint8Array[] | undefined): Promise<boolean> {
+  if (!pieces) return false
   try {
     const current = await readFile(file)
-    return Buffer.compare(current, bytes) === 0
+    return Buffer.compare(current, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)) === 0
   } catch {
     return false
   }
