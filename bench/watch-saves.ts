@@ -24,7 +24,7 @@ const original = await readFile(target, 'utf8')
 
 let onBuilt: (() => void) | null = null
 const threads = process.env.WATCH_THREADS ? { threads: Number(process.env.WATCH_THREADS) } : {}
-const watcher = watchContent({ contentDir, outDir, debounceMs: 0, auditMs: 0, onBuild: () => onBuilt?.(), ...threads })
+const watcher = watchContent({ contentDir, outDir, debounceMs: 0, onBuild: () => onBuilt?.(), ...threads })
 await watcher.ready
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
 const wall: number[] = []
