@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { writeCorpus } from '../../bench/corpus.ts'
 import { build, compile, createCache } from '../../src/compiler/index.ts'
 import { digestPieces, type PieceHashMemo } from '../../src/compiler/emit/piece-hash.ts'
+import { writeBundleDir } from '../../src/compiler/emit/write.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
@@ -57,6 +58,15 @@ describe('the SHA-256 of a file in pieces', () => {
 })
 
 describe('plus.json in pieces', () => {
+  it('is written whole from more pieces than one gathering write takes (IOV_MAX, 1024 on Linux)', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'plus-pieces-'))
+    temps.push(root)
+    const pieces = Array.from({ length: 5000 }, (_, i) => new TextEncoder().encode(`${i},`.repeat(1 + (i % 7))))
+    const manifest = [new TextEncoder().encode('{}\n')]
+    expect(await writeBundleDir(path.join(root, 'bundle'), new Map([['plus.json', pieces], ['manifest.json', manifest]]))).toBe('written')
+    expect(Buffer.compare(await readFile(path.join(root, 'bundle', 'plus.json')), Buffer.concat(pieces))).toBe(0)
+  })
+
   it('after random edits in watch mode: written as a fresh build writes it, with the manifest carrying its SHA-256', { timeout: 240_000 }, async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'plus-pieces-'))
     temps.push(root)
