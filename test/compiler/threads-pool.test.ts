@@ -67,6 +67,17 @@ describe('the pool of resolve workers', () => {
     }
   }, 120_000)
 
+  it('serves compiles that overlap, each with its own results', async () => {
+    const others = files.slice(0, Math.floor(files.length / 2)).reverse()
+    const expectedOthers = others.map(resolveFile)
+    await resolveWithStats(files, 3)
+    // Both at once on the same warm workers (a worker serves one compile's batches, then the other's).
+    const [a, b] = await Promise.all([resolveWithStats(files, 3), resolveWithStats(others, 3)])
+    expect(a.stats.started + b.stats.started).toBe(0)
+    expect(a.results).toEqual(expected)
+    expect(b.results).toEqual(expectedOthers)
+  }, 120_000)
+
   it('finishes a compile whose workers are ended mid-way, on the threads that are left', async () => {
     await resolveWithStats(files, 3)
     const running = resolveWithStats(files, 3)

@@ -123,11 +123,19 @@ interface Job {
 /** A worker thread of the pool. */
 interface PoolWorker {
   worker: Worker
-  /** The job whose messages it may be sending; messages of any other job are stale and ignored. */
-  job: Job | null
+  /** How many running compiles use it: it keeps the process alive only while one does. */
+  uses: number
+  /** It has stopped (or is being ended). */
+  gone: boolean
 }
 
 const pool: PoolWorker[] = []
+/**
+ * The compiles running now, by id. Messages for any other (a compile that failed while a worker
+ * was busy with one of its batches) are stale and ignored. Compiles may overlap (a worker serves
+ * them in turn), so the messages name their job.
+ */
+const running = new Map<number, Job>()
 let idleTimer: NodeJS.Timeout | null = null
 let jobs = 0
 
@@ -149,21 +157,21 @@ function startWorker(): PoolWorker {
   const url = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url)
   const cacheDir = module.getCompileCacheDir?.()
   const setup: WorkerSetup = { compileCache: cacheDir ? path.dirname(cacheDir) : null }
-  const entry: PoolWorker = { worker: new Worker(url, { workerData: setup }), job: null }
+  const entry: PoolWorker = { worker: new Worker(url, { workerData: setup }), uses: 0, gone: false }
   const { worker } = entry
   worker.on('message', (message: FromWorker) => {
-    const job = entry.job
-    if (!job || message.job !== job.id) return
+    const job = running.get(message.job)
+    if (!job) return
     if (message.type === 'done') job.done(entry, message.batch, message.results)
     else job.failed(message.error)
   })
-  // A worker that stops (it could not start, or crashed) leaves the pool; its job takes back its batches.
+  // A worker that stops (it could not start, or crashed) leaves the pool; its jobs take back its batches.
   const gone = () => {
+    if (entry.gone) return
+    entry.gone = true
     const at = pool.indexOf(entry)
     if (at >= 0) pool.splice(at, 1)
-    const job = entry.job
-    entry.job = null
-    job?.lost(entry)
+    for (const job of running.values()) job.lost(entry)
   }
   worker.on('error', gone)
   worker.on('exit', gone)
@@ -245,6 +253,7 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     },
     lost: (worker) => {
       const id = me.get(worker)
+      if (id === undefined) return
       me.delete(worker)
       for (let batch = 0; batch < batches.length; batch++) if (Atomics.load(slots, batch) === id && !placed[batch]) reclaimed.push(batch)
       notify()
@@ -252,9 +261,9 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
   }
   // Every batch a worker might claim is offered to all of them; they send the files once per job.
   const offered = batches.map(([start, end]) => [start, end] as [number, number])
+  running.set(job.id, job)
   for (const [i, worker] of workers.entries()) {
-    worker.job = job
-    worker.worker.ref()
+    if (worker.uses++ === 0) worker.worker.ref()
     worker.worker.postMessage({ job: job.id, files: [...files], batches: offered, slots: slots.buffer as SharedArrayBuffer, me: MAIN + 1 + i } satisfies ToWorker)
   }
 
@@ -285,11 +294,9 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     for (let batch = 0; batch < batches.length; batch++) Atomics.compareExchange(slots, batch, FREE, CANCELLED)
     throw error
   } finally {
-    for (const worker of workers) {
-      worker.worker.unref()
-      if (worker.job === job) worker.job = null
-    }
-    idle()
+    running.delete(job.id)
+    for (const worker of workers) if (--worker.uses === 0) worker.worker.unref()
+    if (running.size === 0) idle()
   }
   options.onDone?.({ threads, byWorkers, started })
   return results as ResolvedFile[]
