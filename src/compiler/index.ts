@@ -247,6 +247,7 @@ function fromOutcome(stored: StoredOutcome, disk: DiskCache, files: SourceFile[]
     let bundle: EmitResult['bundle'] | null = null
     result.output = {
       files: map,
+      pieces: new Map([...map].map(([name, bytes]) => [name, [bytes]])),
       manifest: json('manifest.json'),
       get bundle() {
         return (bundle ??= json('plus.json'))
@@ -273,7 +274,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Object.assign, not a spread: a result from the persistent cache builds its tree only when asked.
   if (!result.output) return Object.assign(result, { write: null })
   try {
-    return Object.assign(result, { write: await writeBundleDir(options.outDir, result.output.files) })
+    return Object.assign(result, { write: await writeBundleDir(options.outDir, result.output.pieces) })
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
     const d = diagnostic('PLUS401', fileSpan(options.outDir), { path: options.outDir, reason })

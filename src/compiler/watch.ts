@@ -68,7 +68,8 @@ export function watchContent(options: WatchOptions): Watcher {
   let closed = false
   let watcher: FSWatcher
 
-  // What the files looked like just after the last build, for the audit.
+  // What the files looked like just after the last build, for the audit (none without one).
+  const auditMs = options.auditMs ?? 2000
   let snapshot: Map<string, string> | null = null
   let builds = 0
   let suspicious = 0
@@ -105,9 +106,11 @@ export function watchContent(options: WatchOptions): Watcher {
         const seen = used.sources.get(key) ?? used.media.get(key)
         return seen ? `${seen.size}:${seen.mtimeMs}` : undefined
       }
-      void fingerprint(root, seenByBuild).then((taken) => {
-        if (generation === builds) snapshot = taken
-      })
+      if (auditMs > 0) {
+        void fingerprint(root, seenByBuild).then((taken) => {
+          if (generation === builds) snapshot = taken
+        })
+      }
       return result
     } finally {
       running = null
@@ -185,7 +188,6 @@ export function watchContent(options: WatchOptions): Watcher {
   watcher = start()
   // The audit: when nothing is pending and the files differ from the last build's snapshot
   // twice in a row (an event may still be on its way the first time), an event was lost.
-  const auditMs = options.auditMs ?? 2000
   const audit =
     auditMs > 0
       ? setInterval(async () => {

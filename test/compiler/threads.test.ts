@@ -103,7 +103,7 @@ describe('resolving on several threads', () => {
 
   it('has the workers resolve files, each result in its file’s place', async () => {
     const loaded = await loadContent(repoContent)
-    let stats = { threads: 0, byWorkers: 0 }
+    let stats = { threads: 0, byWorkers: 0, started: 0 }
     const results = await resolveFiles(loaded.files, { threads: 3, onDone: (s) => (stats = s) })
     expect(stats.threads).toBe(3)
     expect(stats.byWorkers).toBeGreaterThan(0)

@@ -19,19 +19,31 @@ import type { IRBlock, IRModule, IRSection, IRStep, IRTree, MediaRef } from '../
 import { BUNDLE_SCHEMA_VERSION, schemasDir } from '../../bundle/contract.ts'
 import { mediaKey, type MediaFileState } from '../load/media.ts'
 import { summaryOf } from '../section-summary.ts'
+import { digestPieces, type PieceHashMemo } from './piece-hash.ts'
 
 export { BUNDLE_SCHEMA_VERSION } from '../../bundle/contract.ts'
 
 /** The files of a bundle folder, by path relative to it. */
 export type BundleFiles = Map<string, Uint8Array>
 
+/**
+ * The files of a bundle folder, each as pieces whose bytes, one after the other, are the file.
+ * plus.json is the outline and each section's JSON as encoded (and cached) on its own: joining
+ * several megabytes into one buffer after every save cost more than the rest of a watch-mode
+ * rebuild, so they are written and hashed as they are.
+ */
+export type BundlePieces = Map<string, readonly Uint8Array[]>
+
 export interface EmitResult {
   bundle: PlusBundle
   manifest: PlusManifest
+  /** The files, each in one buffer (plus.json is joined from its pieces when first asked for). */
   files: BundleFiles
+  /** The same files in pieces: what build() writes. */
+  pieces: BundlePieces
 }
 
-const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
+const sha256 = (pieces: readonly (Uint8Array | string)[]) => pieces.reduce((hash, piece) => hash.update(piece), createHash('sha256')).digest('hex')
 const encoder = new TextEncoder()
 
 export interface EmitOptions {
@@ -60,6 +72,8 @@ export interface SectionStore {
  */
 export interface EmitCache {
   sections: WeakMap<IRSection, EmittedSection>
+  /** The last build's plus.json pieces and hash states (see piece-hash.ts). */
+  plusJson: PieceHashMemo | null
 }
 
 /** One section's output: its encoded JSON, and the object when it was built in this process. */
@@ -70,14 +84,16 @@ interface EmittedSection {
 }
 
 export function createEmitCache(): EmitCache {
-  return { sections: new WeakMap() }
+  return { sections: new WeakMap(), plusJson: null }
 }
 
 /** Builds the bundle. Call only when validation found no errors. */
 export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: EmitOptions = { release: null }): EmitResult {
   const programme = tree.programme
   if (!programme) throw new Error('emit() needs a resolved programme; validate first')
-  const files: BundleFiles = new Map()
+  const files: BundlePieces = new Map()
+  /** Hashes already known: media files' (read once by loadMedia). */
+  const known = new Map<string, string>()
   const moduleIds = new Map(tree.modules.map((m) => [m.dir, m.id]))
   const cache = options.cache ?? createEmitCache()
 
@@ -86,7 +102,8 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
     if (state?.status !== 'ok') throw new Error(`emit() needs every media file; ${ref.path} is ${state?.status}`)
     const inside = ref.path.replace(/^media\//, '')
     const target = path.posix.join('media', moduleIds.get(ref.moduleDir) ?? ref.moduleDir, inside)
-    files.set(target, state.bytes)
+    files.set(target, [state.bytes])
+    known.set(target, state.sha256)
     return {
       path: target,
       mediaType: state.mediaType,
@@ -243,32 +260,46 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
   // Compact: the bundle is for machines (it is several megabytes); pretty-print it to read it.
   const plusJson = serialise(outline, emitted.flat().map((e) => e.json))
   files.set('plus.json', plusJson)
-  files.set('bundle.schema.json', readFileSync(path.join(schemasDir, 'bundle.schema.json')))
-  files.set('manifest.schema.json', readFileSync(path.join(schemasDir, 'manifest.schema.json')))
+  // Only an in-memory cache keeps hash states: a build without one hashes plus.json once anyway.
+  const digest = digestPieces(plusJson, options.cache?.plusJson ?? null)
+  if (options.cache) options.cache.plusJson = digest.memo
+  known.set('plus.json', digest.hex)
+  files.set('bundle.schema.json', [readFileSync(path.join(schemasDir, 'bundle.schema.json'))])
+  files.set('manifest.schema.json', [readFileSync(path.join(schemasDir, 'manifest.schema.json'))])
 
-  const listed = [...files.keys()].sort().map((p) => ({ path: p, bytes: files.get(p)!.byteLength, sha256: sha256(files.get(p)!) }))
+  const listed = [...files.keys()].sort().map((p) => {
+    const pieces = files.get(p)!
+    return { path: p, bytes: byteLength(pieces), sha256: known.get(p) ?? sha256(pieces) }
+  })
   const manifest: PlusManifest = {
     type: 'plus-manifest',
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     programmeId: programme.id,
     programmeVersion: programme.version,
-    contentHash: `sha256:${sha256(listed.map((f) => `${f.sha256}  ${f.path}\n`).join(''))}`,
+    contentHash: `sha256:${sha256([listed.map((f) => `${f.sha256}  ${f.path}\n`).join('')])}`,
     files: listed,
     release: options.release,
   }
-  files.set('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2) + '\n'))
-  // A section whose JSON came from the persistent cache has no object: the bundle object is then
-  // read back from plus.json when asked for (the same value: the JSON is what it was built from).
-  if (emitted.every((sections) => sections.every((e) => e.section))) return { bundle: outline, manifest, files }
-  let bundle: PlusBundle | null = null
-  return {
+  files.set('manifest.json', [encoder.encode(JSON.stringify(manifest, null, 2) + '\n')])
+  let joined: BundleFiles | null = null
+  const result = {
     manifest,
-    files,
-    get bundle() {
-      return (bundle ??= JSON.parse(Buffer.from(plusJson).toString('utf8')) as PlusBundle)
+    pieces: files,
+    get files(): BundleFiles {
+      return (joined ??= new Map([...files].map(([p, pieces]) => [p, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)])))
     },
   }
+  // A section whose JSON came from the persistent cache has no object: the bundle object is then
+  // read back from plus.json when asked for (the same value: the JSON is what it was built from).
+  if (emitted.every((sections) => sections.every((e) => e.section))) return Object.assign(result, { bundle: outline })
+  let bundle: PlusBundle | null = null
+  return Object.defineProperty(result, 'bundle', {
+    enumerable: true,
+    get: () => (bundle ??= JSON.parse(Buffer.from(result.files.get('plus.json')!).toString('utf8')) as PlusBundle),
+  }) as typeof result & { bundle: PlusBundle }
 }
+
+const byteLength = (pieces: readonly Uint8Array[]) => pieces.reduce((n, piece) => n + piece.byteLength, 0)
 
 /**
  * The bytes of plus.json, with each section's (cached, already encoded) JSON given: the bundle
@@ -276,7 +307,7 @@ export function emit(tree: IRTree, media: Map<string, MediaFileState>, options: 
  * markers are joined with the sections' bytes. In watch mode only changed sections are
  * stringified and encoded again.
  */
-function serialise(bundle: PlusBundle, fragments: Uint8Array[]): Uint8Array {
+function serialise(bundle: PlusBundle, fragments: Uint8Array[]): Uint8Array[] {
   let n = 0
   const modules = bundle.programme.modules.map((module) => ({
     ...module,
@@ -290,7 +321,7 @@ function serialise(bundle: PlusBundle, fragments: Uint8Array[]): Uint8Array {
     last = match.index + match[0].length
   }
   parts.push(encoder.encode(skeleton.slice(last) + '\n'))
-  return Buffer.concat(parts)
+  return parts
 }
 
 /** The fields of a question in the bundle's key order. */

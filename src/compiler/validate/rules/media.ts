@@ -61,6 +61,16 @@ export const captions: Rule = ({ tree, media }) => {
   return out
 }
 
+/**
+ * What is wrong with an SVG file, per read of the file (its record): a poster is usually drawn
+ * by many films, and watch rebuilds keep the records of unchanged files.
+ */
+const svgProblems = new WeakMap<object, ReturnType<typeof svgProblem>>()
+function svgProblemOf(state: { bytes: Uint8Array }): ReturnType<typeof svgProblem> {
+  if (!svgProblems.has(state)) svgProblems.set(state, svgProblem(decoder.decode(state.bytes)))
+  return svgProblems.get(state)!
+}
+
 /** SVG pictures (images and posters) may only draw. */
 export const safeSvg: Rule = ({ tree, media }) => {
   const out: Diagnostic[] = []
@@ -68,9 +78,11 @@ export const safeSvg: Rule = ({ tree, media }) => {
   for (const ref of tree.collected.media) {
     const key = mediaKey(ref)
     const state = media.get(key)
-    if (!ref.path.toLowerCase().endsWith('.svg') || state?.status !== 'ok' || seen.has(`${key}@${ref.span.file}:${ref.span.line}`)) continue
-    seen.add(`${key}@${ref.span.file}:${ref.span.line}`)
-    const problem = svgProblem(decoder.decode(state.bytes))
+    if (!ref.path.toLowerCase().endsWith('.svg') || state?.status !== 'ok') continue
+    const site = `${key}@${ref.span.file}:${ref.span.line}`
+    if (seen.has(site)) continue
+    seen.add(site)
+    const problem = svgProblemOf(state)
     if (problem) out.push(diagnostic('PLUS315', ref.span, { path: ref.path, what: problem.sv, whatEn: problem.en }))
   }
   return out

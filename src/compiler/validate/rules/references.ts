@@ -5,9 +5,11 @@ import type { Rule } from '../rule.ts'
 const TARGETS = new Set(['module', 'section', 'step'])
 
 export const references: Rule = ({ tree }) => {
+  const out: Diagnostic[] = []
+  // The ids are gathered only when there are links to check (a watch rebuild runs every rule).
+  if (tree.collected.links.length === 0) return out
   const ids = tree.collected.ids.filter((d) => TARGETS.has(d.kind)).map((d) => d.id)
   const known = new Set(ids)
-  const out: Diagnostic[] = []
   for (const link of tree.collected.links) {
     if (known.has(link.id)) continue
     out.push(diagnostic('PLUS308', link.span, { id: link.id, suggestion: closest(link.id, ids) ?? '' }))
