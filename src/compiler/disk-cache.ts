@@ -14,7 +14,11 @@
 // - outcome.bin: the last compile's whole outcome (diagnostics and bundle files) under a key of
 //   all its inputs, so an unchanged content folder is answered without decoding a single file.
 //   The key is in the file's header: a changed folder finds out it missed without reading, or
-//   checking, the stored bundle.
+//   checking, the stored bundle. A bundle file is stored as its pieces: a piece that is a blob of
+//   a pack (a section's JSON in plus.json, most of its bytes) as a reference to it (the pack, the
+//   offset, the length and the CRC-32), any other piece as it is; so plus.json is not written a
+//   second time. An outcome whose referenced blobs are gone (their pack compacted away) is a
+//   miss; one whose referenced blobs are damaged is a miss, noted.
 // Nothing is trusted blindly:
 // - every file starts with the cache's magic line, then the fingerprint of this compiler (its
 //   version, the hash of its own code files, the Node/V8 version that serialised the entries)
@@ -77,9 +81,15 @@ export interface StoredOutcome {
   media: Array<[string, string]>
   diagnostics: Diagnostic[]
   counts: { modules: number; steps: number }
-  /** The bundle files, when the compile had no errors. */
-  files: Array<[string, Uint8Array]> | null
+  /** The bundle files, each as pieces whose bytes, one after the other, are the file, when the compile had no errors. */
+  files: Array<[string, Uint8Array[]]> | null
 }
+
+/**
+ * A piece of a bundle file as the outcome stores it: the index of a blob of the outcome file, or
+ * a blob of a pack: its file name in packs/, offset, length and CRC-32.
+ */
+type StoredPiece = number | [string, number, number, number]
 
 /** What happened to the persistent cache in one compile. */
 export interface DiskCacheReport {
@@ -150,6 +160,11 @@ export class DiskCache {
   private loaded = false
   /** The outcome answered the compile: entries read later (for its tree) are not counted again. */
   private answered = false
+  /**
+   * Blobs whose bytes were handed to the caller or given by it, by those very bytes: an outcome
+   * stores a bundle piece that is one of them as a reference to its pack (see saveOutcome).
+   */
+  private handed = new Map<Uint8Array, Blob>()
   readonly report: DiskCacheReport = { reused: 0, resolved: 0, note: null }
 
   constructor(dir: string) {
@@ -192,15 +207,35 @@ export class DiskCache {
       return null
     }
     const { meta, blobs } = read.value
-    const stored = meta as Omit<StoredOutcome, 'files'> & { files: Array<[string, number]> | null }
-    if (stored?.key !== key || (stored.files?.length ?? 0) !== blobs.length) return null
-    // The bundle's files (all hot: read with the index) are all checked before any is trusted.
+    const stored = meta as Omit<StoredOutcome, 'files'> & { files: Array<[string, StoredPiece[]]> | null }
+    if (stored?.key !== key) return null
+    // The outcome's own blobs (all hot: read with the index) are all checked before any is trusted.
     const bytes = blobs.map((blob) => (blob.unchecked && crc32(blob.unchecked) === blob.crc ? blob.unchecked : null))
     if (bytes.some((b) => b === null)) {
       this.noteProblem(DAMAGED)
       return null
     }
-    const value: StoredOutcome = { ...stored, files: stored.files?.map(([name], i) => [name, bytes[i]!]) ?? null }
+    let filesStored: StoredOutcome['files'] = null
+    if (stored.files) {
+      const referenced = readReferences(path.join(this.dir, PACKS_DIR), stored.files.flatMap(([, pieces]) => pieces.filter((p) => typeof p !== 'number')))
+      if (referenced === 'gone') return null
+      if (referenced === 'damaged') {
+        this.noteProblem(DAMAGED)
+        return null
+      }
+      let next = 0
+      const own = (i: number) => {
+        if (!Number.isInteger(i) || i < 0 || i >= bytes.length) throw new Error('cache outcome: no such blob')
+        return bytes[i]!
+      }
+      try {
+        filesStored = stored.files.map(([name, pieces]) => [name, pieces.map((p) => (typeof p === 'number' ? own(p) : referenced[next++]!))])
+      } catch {
+        this.noteProblem(UNREADABLE)
+        return null
+      }
+    }
+    const value: StoredOutcome = { ...stored, files: filesStored }
     const media = await loadMedia(contentDir, value.mediaRefs)
     const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
     if (JSON.stringify(now) !== JSON.stringify(value.media)) return null
@@ -209,11 +244,22 @@ export class DiskCache {
     return value
   }
 
-  /** Stores a compile's outcome for the next run. */
+  /**
+   * Stores a compile's outcome for the next run (after save(), which places this compile's new
+   * blobs in a pack). A bundle piece that is the bytes of a blob in a pack is stored as a
+   * reference to it; any other as it is, after the rest: no copy into the serialiser.
+   */
   async saveOutcome(outcome: StoredOutcome): Promise<void> {
-    // The bundle's files go in as they are, after the rest: no copy into the serialiser.
-    const files = outcome.files?.map(([name, bytes]) => [name, bytes.byteLength] as [string, number]) ?? null
-    const blobs = outcome.files?.map(([, bytes]) => bytes) ?? []
+    const blobs: Uint8Array[] = []
+    const files = outcome.files?.map(([name, pieces]): [string, StoredPiece[]] => [
+      name,
+      pieces.map((piece) => {
+        const blob = this.handed.get(piece)
+        if (blob?.file && !blob.failed && blob.length === piece.byteLength) return [path.basename(blob.file), blob.offset, blob.length, blob.crc]
+        blobs.push(piece)
+        return blobs.length - 1
+      }),
+    ]) ?? null
     await writeCacheFile(this.dir, OUTCOME_FILE, outcome.key, { ...outcome, files }, blobs, blobs.length)
   }
 
@@ -327,6 +373,7 @@ export class DiskCache {
     const bytes = stored ? this.read(stored) : null
     if (bytes) {
       this.next.set(key, stored!)
+      this.handed.set(bytes, stored!)
       return bytes
     }
     return this.fresh.get(key) ?? null
@@ -334,8 +381,10 @@ export class DiskCache {
 
   /** Stores bytes under a key of the caller's, for the next compile. */
   setBlob(key: string, bytes: Uint8Array): void {
-    this.next.set(key, madeBlob(bytes))
+    const blob = madeBlob(bytes)
+    this.next.set(key, blob)
     this.fresh.set(key, bytes)
+    this.handed.set(bytes, blob)
   }
 
   /** Keeps the entry of a file resolved elsewhere (the in-memory cache of watch mode). */
@@ -394,7 +443,15 @@ export class DiskCache {
     const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}.pack`
     const meta = ordered.map(([key]) => key)
     const written = await writeCacheFile(dir, name, null, meta, ordered.map(([, bytes]) => bytes), hot.length)
-    if (!compact || !written) return
+    if (!written) return
+    // Where each blob written now lies, for the outcome's references (saveOutcome): the blobs
+    // made by this compile, and on compaction every blob in use (the packs read are removed).
+    ordered.forEach(([key, bytes], i) => {
+      const blob = this.next.get(key)
+      if (!blob || blob.bytes !== bytes) return
+      Object.assign(blob, { file: written.file, offset: written.offsets[i]!, length: bytes.byteLength, crc: written.crcs[i]!, bytes, failed: false })
+    })
+    if (!compact) return
     for (const old of this.packsRead) await rm(path.join(dir, old), { force: true }).catch(() => {})
     for (const old of LEGACY_FILES) await rm(path.join(this.dir, old), { force: true }).catch(() => {})
   }
@@ -543,13 +600,26 @@ function readCacheFile(file: string, key: string | null): { value: Contents } | 
   }
 }
 
-/** Writes one cache file atomically (a temporary file, then rename); failures only cost time. */
-async function writeCacheFile(dir: string, name: string, key: string | null, meta: unknown, blobs: Uint8Array[], hot: number): Promise<boolean> {
+/** Where a cache file was written, and where each of its blobs lies in it, with its CRC-32. */
+interface Written {
+  file: string
+  offsets: number[]
+  crcs: number[]
+}
+
+/** Writes one cache file atomically (a temporary file, then rename); failures only cost time (null). */
+async function writeCacheFile(dir: string, name: string, key: string | null, meta: unknown, blobs: Uint8Array[], hot: number): Promise<Written | null> {
   const file = path.join(dir, name)
   const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
   try {
     const index: Index = { meta, lengths: blobs.map((b) => b.byteLength), crcs: blobs.map((b) => crc32(b)), hot }
     const indexBytes = serialize(index)
+    const offsets: number[] = []
+    let at = HEADER_BYTES + indexBytes.byteLength
+    for (const blob of blobs) {
+      offsets.push(at)
+      at += blob.byteLength
+    }
     await mkdir(dir, { recursive: true })
     const handle = await open(temp, 'w')
     try {
@@ -558,9 +628,69 @@ async function writeCacheFile(dir: string, name: string, key: string | null, met
       await handle.close()
     }
     await rename(temp, file)
-    return true
+    return { file, offsets, crcs: index.crcs }
   } catch {
     await rm(temp, { force: true }).catch(() => {})
-    return false
+    return null
   }
+}
+
+/** Pack blobs closer than this are read together, with what lies between them. */
+const READ_GAP = 64 * 1024
+
+/**
+ * The bytes of the pack blobs an outcome refers to, in the order given, each checked against
+ * its CRC-32: 'gone' when a pack is no longer there (another compile compacted it away),
+ * 'damaged' when a blob cannot be read whole or does not match. Each pack is opened once, and
+ * blobs that lie close together are read with one call.
+ */
+function readReferences(dir: string, refs: Array<[string, number, number, number]>): Uint8Array[] | 'gone' | 'damaged' {
+  const out: Uint8Array[] = new Array(refs.length)
+  const byPack = new Map<string, number[]>()
+  for (const [i, ref] of refs.entries()) {
+    const [name, offset, length, crc] = ref
+    if (typeof name !== 'string' || path.basename(name) !== name || !name.endsWith('.pack')) return 'damaged'
+    if (![offset, length, crc].every((n) => Number.isSafeInteger(n) && n >= 0)) return 'damaged'
+    byPack.get(name)?.push(i) ?? byPack.set(name, [i])
+  }
+  for (const [name, indices] of byPack) {
+    let fd: number
+    try {
+      fd = openSync(path.join(dir, name), 'r')
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'damaged'
+    }
+    try {
+      indices.sort((a, b) => refs[a]![1] - refs[b]![1])
+      for (let first = 0; first < indices.length; ) {
+        // A run of blobs with small gaps between them: one read.
+        let last = first
+        let end = refs[indices[first]!]![1] + refs[indices[first]!]![2]
+        while (last + 1 < indices.length && refs[indices[last + 1]!]![1] <= end + READ_GAP) {
+          last++
+          end = Math.max(end, refs[indices[last]!]![1] + refs[indices[last]!]![2])
+        }
+        const start = refs[indices[first]!]![1]
+        const bytes = Buffer.allocUnsafe(end - start)
+        let done = 0
+        while (done < bytes.byteLength) {
+          const n = readSync(fd, bytes, done, bytes.byteLength - done, start + done)
+          if (n === 0) return 'damaged'
+          done += n
+        }
+        for (let k = first; k <= last; k++) {
+          const [, offset, length, crc] = refs[indices[k]!]!
+          const piece = bytes.subarray(offset - start, offset - start + length)
+          if (crc32(piece) !== crc) return 'damaged'
+          out[indices[k]!] = piece
+        }
+        first = last + 1
+      }
+    } catch {
+      return 'damaged'
+    } finally {
+      closeSync(fd)
+    }
+  }
+  return out
 }

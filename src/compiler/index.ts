@@ -3,7 +3,7 @@
 // misuse of this API throws.
 import path from 'node:path'
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts'
-import { createEmitCache, emit, type BundleFiles, type EmitCache, type EmitResult, type SectionStore } from './emit/bundle.ts'
+import { createEmitCache, emit, type BundleFiles, type BundlePieces, type EmitCache, type EmitResult, type SectionStore } from './emit/bundle.ts'
 import { writeBundleDir, type WriteOutcome } from './emit/write.ts'
 import { diagnostic, fileSpan } from './diagnostics/diagnostic.ts'
 import type { IRSection, IRTree } from './ir.ts'
@@ -190,7 +190,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
         media: [...media].map(([k, state]) => [k, mediaStamp(state)]),
         diagnostics: result.diagnostics,
         counts: result.counts,
-        files: result.output ? [...result.output.files] : null,
+        files: result.output ? [...result.output.pieces].map(([name, pieces]) => [name, [...pieces]]) : null,
       })
     }
     return result
@@ -242,12 +242,17 @@ function fromOutcome(stored: StoredOutcome, disk: DiskCache, files: SourceFile[]
     },
   }
   if (stored.files) {
-    const map: BundleFiles = new Map(stored.files)
-    const json = (name: string) => JSON.parse(Buffer.from(map.get(name)!).toString('utf8'))
+    // Stored as pieces (disk-cache.ts): joined only when a caller asks for whole files.
+    const pieces: BundlePieces = new Map(stored.files)
+    const whole = (parts: readonly Uint8Array[]) => (parts.length === 1 ? parts[0]! : Buffer.concat(parts))
+    const json = (name: string) => JSON.parse(Buffer.from(whole(pieces.get(name)!)).toString('utf8'))
+    let joined: BundleFiles | null = null
     let bundle: EmitResult['bundle'] | null = null
     result.output = {
-      files: map,
-      pieces: new Map([...map].map(([name, bytes]) => [name, [bytes]])),
+      get files() {
+        return (joined ??= new Map([...pieces].map(([name, parts]) => [name, whole(parts)])))
+      },
+      pieces,
       manifest: json('manifest.json'),
       get bundle() {
         return (bundle ??= json('plus.json'))

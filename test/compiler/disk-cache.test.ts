@@ -155,6 +155,11 @@ describe('persistent build cache', () => {
             const fresh = await compile({ contentDir: dir })
             expect(observable(cached)).toEqual(observable(fresh))
             expect(cached.persistentCache!.note).toBeNull()
+            // And answered from the outcome just stored (its bundle files partly references to
+            // the packs' blobs): the same again.
+            const answered = await compile({ contentDir: dir, persistentCache: cacheDir })
+            expect(answered.persistentCache!.resolved).toBe(0)
+            expect(observable(answered)).toEqual(observable(fresh))
           }
           // Unchanged content: every file comes from the cache and the result still matches.
           const again = await compile({ contentDir: dir, persistentCache: cacheDir })
@@ -216,6 +221,10 @@ describe('persistent build cache', () => {
         expect(observable(cached)).toEqual(observable(await compile({ contentDir: dir })))
         expect((await packs()).size).toBeLessThanOrEqual(8)
       }
+      // The outcome stored after the last compaction refers to the compacted pack.
+      const answered = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(answered.persistentCache).toEqual({ reused: 9, resolved: 0, note: null })
+      expect(observable(answered)).toEqual(observable(await compile({ contentDir: dir })))
       await rm(path.join(cacheDir, OUTCOME_FILE))
       const again = await compile({ contentDir: dir, persistentCache: cacheDir })
       expect(again.persistentCache).toEqual({ reused: 9, resolved: 0, note: null })
@@ -323,6 +332,71 @@ describe('persistent build cache', () => {
     }
   })
 
+  it("stores plus.json in the outcome as references to the sections' JSON in the packs, not as a second copy", async () => {
+    const { dir, cleanup } = await materialise('ok-film')
+    const cacheDir = await tempDir()
+    try {
+      for (let n = 3; n <= 6; n++) {
+        const text = `---\nid: mod-extra${n}\ntitle: Extra ${n}\n---\n\n::::step{#mod-extra${n}-steg title="Steg ${n}"}\nStress är kroppens sätt att göra dig redo, del ${n}.\n::::\n`
+        await writeFile(path.join(dir, `mod/0${n}-extra.md`), text)
+      }
+      const first = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+      const plusJson = Buffer.from(first.output!.files.get('plus.json')!)
+      const [pack] = await cacheFiles(cacheDir, PACKS_DIR)
+      const emitted = [...packBlobs(await readFile(pack!))].filter(([key]) => key.startsWith('emit\n')).map(([, bytes]) => bytes)
+      expect(emitted).toHaveLength(5)
+      const outcome = await readFile(path.join(cacheDir, OUTCOME_FILE))
+      for (const json of emitted) {
+        expect(plusJson.includes(json)).toBe(true)
+        expect(outcome.includes(json)).toBe(false)
+      }
+      const sections = emitted.reduce((n, json) => n + json.byteLength, 0)
+      // Every other file (media, schemas, the manifest) and the rest of plus.json is stored as it is.
+      const all = [...first.output!.files.values()].reduce((n, bytes) => n + bytes.byteLength, 0)
+      expect(outcome.byteLength).toBeGreaterThan(all - sections)
+      expect(outcome.byteLength).toBeLessThan(all - sections + 4096)
+      // Answered from the outcome: the same bundle, byte for byte.
+      const answered = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(answered.persistentCache).toEqual({ reused: 7, resolved: 0, note: null })
+      expect(observable(answered)).toEqual(observable(await compile({ contentDir: dir })))
+      expect(Buffer.concat(answered.output!.pieces.get('plus.json')!)).toEqual(plusJson)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it("does not use an outcome whose packs' blobs are gone (no note) or damaged (a note)", async () => {
+    const { dir, cleanup } = await materialise('ok-film')
+    const cacheDir = await tempDir()
+    try {
+      const fresh = observable(await compile({ contentDir: dir }))
+      await compile({ contentDir: dir, persistentCache: cacheDir })
+      // The packs removed (as when another process compacts them): a plain miss.
+      for (const file of await cacheFiles(cacheDir, PACKS_DIR)) await rm(file)
+      const gone = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(gone.persistentCache).toEqual({ reused: 0, resolved: 3, note: null })
+      expect(observable(gone)).toEqual(fresh)
+      // The section's JSON damaged in the pack: the outcome is a miss, noted; the entries are sound.
+      const [pack] = await cacheFiles(cacheDir, PACKS_DIR)
+      const bytes = await readFile(pack!)
+      const json = [...packBlobs(bytes)].find(([key]) => key.startsWith('emit\n'))![1]
+      const at = Math.floor(json.byteLength / 2)
+      json[at] = json[at]! ^ 0xff
+      await writeFile(pack!, bytes)
+      const damaged = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(damaged.persistentCache).toMatchObject({ reused: 3, resolved: 0 })
+      expect(damaged.persistentCache!.note).not.toBeNull()
+      expect(observable(damaged)).toEqual(fresh)
+      // Stored again, sound: answered from the outcome.
+      const healed = await compile({ contentDir: dir, persistentCache: cacheDir })
+      expect(healed.persistentCache).toEqual({ reused: 3, resolved: 0, note: null })
+      expect(observable(healed)).toEqual(fresh)
+    } finally {
+      await cleanup()
+    }
+  })
+
   it('keeps on disk the files an in-memory (watch-mode) cache answered', async () => {
     const { dir, cleanup } = await materialise('ok-form-assessment')
     const cacheDir = await tempDir()
@@ -360,15 +434,16 @@ describe('persistent build cache', () => {
     copy[at] = copy[at]! ^ 0xff
     return copy
   }
-  // [what, how, whether the whole file is unusable (else only the blob hit, found when it is read)]
-  const damage: Array<[string, (bytes: Buffer) => Buffer, boolean]> = [
-    ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2)), true],
-    ['corrupt (one byte flipped in the index)', (bytes) => flip(bytes, indexStart(bytes) + 5), true],
-    ['corrupt (one byte flipped in the last blob)', (bytes) => flip(bytes, bytes.length - 10), false],
-    ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}'), true],
-    ['empty', () => Buffer.alloc(0), true],
+  // [what, how, whether the whole file is unusable (else only the blob hit, found when it is read),
+  //  whether the section's JSON in the pack, which the outcome refers to, is hit too]
+  const damage: Array<[string, (bytes: Buffer) => Buffer, boolean, boolean]> = [
+    ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2)), true, true],
+    ['corrupt (one byte flipped in the index)', (bytes) => flip(bytes, indexStart(bytes) + 5), true, false],
+    ['corrupt (one byte flipped in the last blob)', (bytes) => flip(bytes, bytes.length - 10), false, false],
+    ['foreign (not a PLUS cache)', () => Buffer.from('{"some":"other tool"}'), true, true],
+    ['empty', () => Buffer.alloc(0), true, true],
   ]
-  for (const [what, spoil, whole] of damage) for (const names of [[PACKS_DIR], [OUTCOME_FILE], [PACKS_DIR, OUTCOME_FILE]]) {
+  for (const [what, spoil, whole, referenced] of damage) for (const names of [[PACKS_DIR], [OUTCOME_FILE], [PACKS_DIR, OUTCOME_FILE]]) {
     it(`ignores ${names.join(' and ')} when ${what}, with a note; builds the same bundle, and rebuilds the cache`, async () => {
       const { dir, cleanup } = await materialise('ok-film')
       const cacheDir = await tempDir()
@@ -385,9 +460,14 @@ describe('persistent build cache', () => {
           expect(spoilt.persistentCache!.note).not.toBeNull()
           // A damaged blob of a pack (here the section's steps, the last blob) spoils only itself.
           expect(spoilt.persistentCache!.reused).toBe(names.includes(PACKS_DIR) && whole ? 0 : 3)
+        } else if (referenced) {
+          // The outcome refers to the section's JSON in the pack: damaged there, the outcome is a
+          // miss, and the damaged pack is not used either.
+          expect(spoilt.persistentCache).toMatchObject({ reused: 0, resolved: 3 })
+          expect(spoilt.persistentCache!.note).not.toBeNull()
         } else {
-          // A sound outcome answers on its own; the damaged per-file cache is found when the
-          // result's tree is asked for, and is then not used.
+          // A sound outcome (and the pack blobs it refers to) answers; the damaged per-file cache
+          // is found when the result's tree is asked for, and is then not used.
           expect(spoilt.persistentCache!.reused).toBe(3)
         }
         // The tree was read above (observable): damage anywhere has been found by now.
