@@ -215,8 +215,16 @@ export class DiskCache {
       this.noteProblem(DAMAGED)
       return null
     }
+    // Media files changed since: a miss, found before the bundle's pieces are read from the packs.
+    const media = await loadMedia(contentDir, stored.mediaRefs)
+    const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
+    if (JSON.stringify(now) !== JSON.stringify(stored.media)) return null
     let filesStored: StoredOutcome['files'] = null
     if (stored.files) {
+      if (!Array.isArray(stored.files) || !stored.files.every((file) => Array.isArray(file) && typeof file[0] === 'string' && Array.isArray(file[1]))) {
+        this.noteProblem(UNREADABLE)
+        return null
+      }
       const referenced = readReferences(path.join(this.dir, PACKS_DIR), stored.files.flatMap(([, pieces]) => pieces.filter((p) => typeof p !== 'number')))
       if (referenced === 'gone') return null
       if (referenced === 'damaged') {
@@ -235,13 +243,9 @@ export class DiskCache {
         return null
       }
     }
-    const value: StoredOutcome = { ...stored, files: filesStored }
-    const media = await loadMedia(contentDir, value.mediaRefs)
-    const now = [...media].map(([k, state]) => [k, mediaStamp(state)])
-    if (JSON.stringify(now) !== JSON.stringify(value.media)) return null
     this.report.reused = files
     this.answered = true
-    return value
+    return { ...stored, files: filesStored }
   }
 
   /**
@@ -649,9 +653,11 @@ function readReferences(dir: string, refs: Array<[string, number, number, number
   const byPack = new Map<string, number[]>()
   for (const [i, ref] of refs.entries()) {
     const [name, offset, length, crc] = ref
-    if (typeof name !== 'string' || path.basename(name) !== name || !name.endsWith('.pack')) return 'damaged'
+    if (!Array.isArray(ref) || typeof name !== 'string' || path.basename(name) !== name || !name.endsWith('.pack')) return 'damaged'
     if (![offset, length, crc].every((n) => Number.isSafeInteger(n) && n >= 0)) return 'damaged'
-    byPack.get(name)?.push(i) ?? byPack.set(name, [i])
+    const indices = byPack.get(name)
+    if (indices) indices.push(i)
+    else byPack.set(name, [i])
   }
   for (const [name, indices] of byPack) {
     let fd: number
