@@ -189,6 +189,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
     `,
   },
+  {
+    // The SQLite audit file's migration 3 (audit-schema.ts): a flag delivery's entry that names
+    // its patient is no longer indexed by programme; listAudit({ programmeId }) reads those
+    // through audit_by_patient. The sweep's statement then writes one index entry fewer per flag.
+    version: 2,
+    name: 'flag deliveries found through the patient index',
+    sql: `
+      DROP INDEX audit_by_programme;
+      CREATE INDEX audit_by_programme ON audit_log (programme_id) WHERE action <> 'deliver-flag' OR patient IS NULL;
+    `,
+  },
 ]
 
 /**

@@ -11,6 +11,7 @@ import type { PlusBundle } from '../../types/bundle.generated.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { isRole, type Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
+import { AUDIT_BY_PATIENT_ONLY, AUDIT_BY_PROGRAMME_WHERE } from './audit-schema.ts'
 import type { Migration } from './migrations.ts'
 import { MIGRATION_LOCK, POSTGRES_MIGRATIONS } from './postgres-migrations.ts'
 import {
@@ -899,7 +900,22 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
         params.push(value)
         where.push(`${column} = $${params.length}`)
       }
-      const { rows } = await exec(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`, params)
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+      if (filter.programmeId === undefined) {
+        const { rows } = await exec(`SELECT * FROM audit_log ${clause} ORDER BY seq`, params)
+        return rows.map(auditFromRow)
+      }
+      // audit_by_programme leaves out the flag deliveries that name their patient (migration 2):
+      // those are read through the patient index, for the patients the programme's indexed
+      // entries name. $1 is the programme.
+      const { rows } = await exec(
+        `SELECT * FROM audit_log ${clause} AND ${AUDIT_BY_PROGRAMME_WHERE}
+         UNION ALL
+         SELECT * FROM audit_log ${clause} AND ${AUDIT_BY_PATIENT_ONLY}
+           AND patient IN (SELECT patient FROM audit_log WHERE programme_id = $1 AND ${AUDIT_BY_PROGRAMME_WHERE} AND patient IS NOT NULL)
+         ORDER BY seq`,
+        params,
+      )
       return rows.map(auditFromRow)
     },
 

@@ -6,7 +6,7 @@ import type { PlusBundle } from '../../types/bundle.generated.ts'
 import type { ProgrammeEvent } from '../events.ts'
 import { isRole, type Role } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
-import { AUDIT_MIGRATIONS, defaultAuditPath } from './audit-schema.ts'
+import { AUDIT_BY_PATIENT_ONLY, AUDIT_BY_PROGRAMME_WHERE, AUDIT_MIGRATIONS, defaultAuditPath } from './audit-schema.ts'
 import { MIGRATIONS, type Migration } from './migrations.ts'
 import {
   type AuditEntry,
@@ -608,7 +608,6 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       const where: string[] = []
       const params: SQLInputValue[] = []
       const equals: [string, string | undefined][] = [
-        ['programme_id', filter.programmeId],
         ['patient', filter.patient],
         ['unit_id', filter.unitId],
       ]
@@ -617,8 +616,25 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
         where.push(`${column} = ?`)
         params.push(value)
       }
-      const sql = `SELECT * FROM audit.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`
-      return all(sql, ...params).map(auditFromRow)
+      if (filter.programmeId === undefined) {
+        const sql = `SELECT * FROM audit.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`
+        return all(sql, ...params).map(auditFromRow)
+      }
+      // audit_by_programme leaves out the flag deliveries that name their patient (audit
+      // migration 3): those are read through the patient index, for the patients the programme's
+      // indexed entries name. INDEXED BY makes a condition that no longer matches the index's an
+      // error rather than a scan of the whole log.
+      const also = where.map((term) => ` AND ${term}`).join('')
+      const sql = `SELECT * FROM audit.audit_log INDEXED BY audit_by_programme
+          WHERE programme_id = ? AND ${AUDIT_BY_PROGRAMME_WHERE}${also}
+        UNION ALL
+        SELECT * FROM audit.audit_log INDEXED BY audit_by_patient
+          WHERE patient IN (SELECT patient FROM audit.audit_log INDEXED BY audit_by_programme
+                              WHERE programme_id = ? AND ${AUDIT_BY_PROGRAMME_WHERE} AND patient IS NOT NULL)
+            AND programme_id = ? AND ${AUDIT_BY_PATIENT_ONLY}${also}
+        ORDER BY seq`
+      const id = filter.programmeId
+      return all(sql, id, ...params, id, id, ...params).map(auditFromRow)
     },
 
     saveBundle(bundle: PlusBundle, contentHash: string, at: string) {

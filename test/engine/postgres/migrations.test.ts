@@ -38,7 +38,26 @@ describe.skipIf(unavailable)(unavailable ? `postgres migrations (skipped: ${unav
   it('given an empty database, when opened with migrate: false, then it refuses and says what to do', async () => {
     const database = await createDatabase({ empty: true })
     try {
-      await expect(openPostgresStore({ connectionString: database.connectionString }, { migrate: false })).rejects.toThrow(/lacks migrations 1; open the store once with migrate: true/)
+      await expect(openPostgresStore({ connectionString: database.connectionString }, { migrate: false })).rejects.toThrow(/lacks migrations 1, 2; open the store once with migrate: true/)
+    } finally {
+      await database.drop()
+    }
+  })
+
+  it('given a database at migration 1, when the store opens it, then audit_by_programme leaves out flag deliveries that name their patient, as in the SQLite audit file', async () => {
+    const database = await createDatabase({ empty: true })
+    try {
+      await (await openPostgresStore({ connectionString: database.connectionString }, { migrations: POSTGRES_MIGRATIONS.slice(0, 1) })).close()
+      const client = new pg.Client(database.connection)
+      await client.connect()
+      try {
+        const definition = async () => (await client.query<{ d: string }>("SELECT indexdef AS d FROM pg_indexes WHERE indexname = 'audit_by_programme'")).rows[0]?.d
+        expect(await definition()).not.toMatch(/WHERE/)
+        await (await openPostgresStore({ connectionString: database.connectionString })).close()
+        expect(await definition()).toMatch(/WHERE \(\(action <> 'deliver-flag'::text\) OR \(patient IS NULL\)\)$/)
+      } finally {
+        await client.end()
+      }
     } finally {
       await database.drop()
     }
