@@ -962,6 +962,11 @@ function programmeWhere(filter: ProgrammeFilter, after: string | null = null): {
     params.push([...filter.statuses])
     where.push(`status = ANY ($${params.length}::text[])`)
   }
+  if (filter.contentVersionNot !== undefined) {
+    // Read in the server, so the programmes already on that version are never sent here.
+    params.push(filter.contentVersionNot)
+    where.push(`(state::json ->> 'contentVersion') IS DISTINCT FROM $${params.length}`)
+  }
   if (after !== null) {
     params.push(after)
     where.push(`programme_id > $${params.length}`)

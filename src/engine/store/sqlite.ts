@@ -768,6 +768,11 @@ function programmeWhere(filter: ProgrammeFilter, after: string | null = null): {
     where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`)
     params.push(...filter.statuses)
   }
+  if (filter.contentVersionNot !== undefined) {
+    // Read in SQLite, so the programmes already on that version are never decoded here.
+    where.push(`json_extract(state, '$.contentVersion') IS NOT ?`)
+    params.push(filter.contentVersionNot)
+  }
   if (after !== null) {
     where.push('programme_id > ?')
     params.push(after)

@@ -47,6 +47,8 @@ export interface ProgrammeFilter {
   /** The patient's personnummer, 12 digits. */
   patient?: string
   statuses?: Lifecycle['status'][]
+  /** Only programmes whose state is on another content version than this one. */
+  contentVersionNot?: string
 }
 
 /** A care unit. */
