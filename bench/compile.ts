@@ -29,6 +29,9 @@ const { loadContent } = await import('../src/compiler/load/discover.ts')
 const { resolvePoolCpuUsage, threadsFor } = await import('../src/compiler/resolve/parallel.ts')
 const { watchContent } = await import('../src/compiler/watch.ts')
 const { writeCorpus } = await import('./corpus.ts')
+// The builds load the resolve phase as `plus` does (src/cli/main.ts): pre-bundled into one file,
+// on the main thread and in the workers alike (made first here, as an earlier `plus` run would have).
+const { freshBundle, resolvePlace, useBundledResolver } = await import('../src/compiler/parse/resolver.ts')
 
 const [mode, stepsArg, work] = process.argv.slice(2)
 const steps = Number(stepsArg)
@@ -131,6 +134,8 @@ let times: number[]
 let threads = 1
 if (mode === 'floor') times = await time(floor, 3)
 else if (mode === 'build' || mode === 'build1') {
+  useBundledResolver()
+  await freshBundle(resolvePlace)
   if (mode === 'build') threads = threadsFor((await loadContent(contentDir)).files)
   times = await time(() => fullBuild(mode === 'build1' ? 1 : undefined), 3)
 } else times = await incremental()
