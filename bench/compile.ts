@@ -26,9 +26,12 @@ const [{ parseDocument }, { default: remarkDirective }, { default: remarkParse }
 ])
 const { build } = await import('../src/compiler/index.ts')
 const { loadContent } = await import('../src/compiler/load/discover.ts')
-const { threadsFor } = await import('../src/compiler/resolve/parallel.ts')
+const { resolvePoolCpuUsage, threadsFor } = await import('../src/compiler/resolve/parallel.ts')
 const { watchContent } = await import('../src/compiler/watch.ts')
 const { writeCorpus } = await import('./corpus.ts')
+// The builds load the resolve phase as `plus` does (src/cli/main.ts): pre-bundled into one file,
+// on the main thread and in the workers alike (made first here, as an earlier `plus` run would have).
+const { freshBundle, resolvePlace, useBundledResolver } = await import('../src/compiler/parse/resolver.ts')
 
 const [mode, stepsArg, work] = process.argv.slice(2)
 const steps = Number(stepsArg)
@@ -66,17 +69,30 @@ async function fullBuild(threads?: number): Promise<number> {
   return result.output.bundle.programme.modules.length
 }
 
-/** CPU time (user + system) of each run, all threads of the process. */
+/**
+ * CPU time (user + system, ms) of each run: all threads of the process (`cpu`), the main JS thread
+ * alone (`mainCpu`) and the pool's worker threads (`workerCpu`). The rest of `cpu` is V8's helper
+ * threads (parallel and concurrent GC, background compilation) and libuv's.
+ */
 const cpu: number[] = []
+const mainCpu: number[] = []
+const workerCpu: number[] = []
 async function time(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
   const times: number[] = []
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
   for (let i = 0; i < runs; i++) {
+    const workersBefore = sum(await resolvePoolCpuUsage())
     const used = process.cpuUsage()
+    const main = process.threadCpuUsage()
     const start = performance.now()
     await fn()
     times.push(performance.now() - start)
     const { user, system } = process.cpuUsage(used)
+    const mainUsed = process.threadCpuUsage(main)
     cpu.push((user + system) / 1000)
+    mainCpu.push((mainUsed.user + mainUsed.system) / 1000)
+    // The pool's workers live on between runs; a worker started by this run counts from its start.
+    workerCpu.push((sum(await resolvePoolCpuUsage()) - workersBefore) / 1000)
   }
   return times
 }
@@ -118,6 +134,8 @@ let times: number[]
 let threads = 1
 if (mode === 'floor') times = await time(floor, 3)
 else if (mode === 'build' || mode === 'build1') {
+  useBundledResolver()
+  await freshBundle(resolvePlace)
   if (mode === 'build') threads = threadsFor((await loadContent(contentDir)).files)
   times = await time(() => fullBuild(mode === 'build1' ? 1 : undefined), 3)
 } else times = await incremental()
@@ -125,5 +143,5 @@ clearInterval(sample)
 peakHeap = Math.max(peakHeap, getHeapStatistics().total_heap_size)
 const usage = process.resourceUsage()
 process.stdout.write(
-  JSON.stringify({ mode, steps, ms: Math.min(...times), medianMs: median(times), firstMs: times[0], cpuMs: cpu.map(Math.round), ...(savesCpu.length ? { cpuMedianMs: median(savesCpu) } : {}), peakRssMb: Math.round(usage.maxRSS / 1024), peakHeapMb: Math.round(peakHeap / 2 ** 20), threads }) + '\n',
+  JSON.stringify({ mode, steps, ms: Math.min(...times), medianMs: median(times), firstMs: times[0], cpuMs: cpu.map(Math.round), mainCpuMs: mainCpu.map(Math.round), workerCpuMs: workerCpu.map(Math.round), ...(savesCpu.length ? { cpuMedianMs: median(savesCpu) } : {}), peakRssMb: Math.round(usage.maxRSS / 1024), peakHeapMb: Math.round(peakHeap / 2 ** 20), threads }) + '\n',
 )

@@ -32,6 +32,10 @@ interface Measurement {
   firstMs: number
   /** CPU time (user + system, all threads) of each run. */
   cpuMs: number[]
+  /** The same, the main JS thread alone. */
+  mainCpuMs: number[]
+  /** The same, the resolve pool's worker threads (0 on one thread). The rest is V8's GC and compiler threads. */
+  workerCpuMs: number[]
   peakRssMb: number
   /** The main thread's peak committed heap (sampled); worker threads' heaps are in peakRssMb. */
   peakHeapMb: number
@@ -81,8 +85,23 @@ console.log('3 builds of a process (as in watch mode and the dev server), so bui
 console.log('first build of the process (cold code, workers started by it) against the first floor run of its process.')
 console.log(`at 4,000 steps floor, 1-thread and threaded build alternate ${rounds4000} times and the best of each counts (the cores may be shared).`)
 console.log(
-  `${pad('steps', 6)} ${pad('floor ms', 9)} ${pad('1 thread', 9)} ${pad('ratio', 6)} ${pad('build ms', 9)} ${pad('threads', 7)} ${pad('ratio', 6)} ${pad('first: floor/1/build ms', 24)} ${pad('ratios 1/build', 15)} ${pad('µs/step', 8)} ${pad('peak RSS MB floor/1/build', 26)} ${pad('main heap MB 1/build', 21)}`,
+  `${pad('steps', 6)} ${pad('floor ms', 9)} ${pad('1 thread', 9)} ${pad('ratio', 6)} ${pad('build ms', 9)} ${pad('threads', 7)} ${pad('ratio', 6)} ${pad('first: floor/1/build ms', 24)} ${pad('ratios 1/build', 15)} ${pad('µs/step', 8)} ${pad('peak RSS MB floor/1/build', 26)} ${pad('main heap MB 1/build', 21)} ${pad('CPU s 1 | build: all = main + workers + V8, first / least run', 40)}`,
 )
+/**
+ * Where a build's CPU went, its first run and its fastest: all threads = main JS thread + resolve
+ * workers + the rest (V8's parallel GC and background compiler threads, which a second JS heap adds to).
+ */
+function cpuSplit(m: Measurement): string {
+  const split = (i: number) => {
+    const s = (ms: number) => fmt(ms / 1000, 1)
+    const all = m.cpuMs[i]!
+    const main = m.mainCpuMs[i]!
+    const workers = m.workerCpuMs[i]!
+    return `${s(all)} = ${s(main)} + ${s(workers)} + ${s(all - main - workers)}`
+  }
+  const fastest = m.cpuMs.indexOf(Math.min(...m.cpuMs))
+  return `${split(0)} / ${split(fastest)}`
+}
 const results: Array<{ steps: number; ratio: number; firstRatio: number; floorMs: number }> = []
 const best = (a: Measurement, b: Measurement | undefined) => (b && b.ms < a.ms ? b : a)
 const bestFirst = (a: number, b: number | undefined) => Math.min(a, b ?? Infinity)
@@ -104,7 +123,7 @@ for (const steps of sizes) {
   const firstRatio = firsts.threaded! / firsts.floor!
   results.push({ steps, ratio, firstRatio, floorMs: floor!.ms })
   console.log(
-    `${pad(String(steps), 6)} ${pad(fmt(floor!.ms), 9)} ${pad(fmt(single!.ms), 9)} ${pad(fmt(single!.ms / floor!.ms, 2), 6)} ${pad(fmt(threaded!.ms), 9)} ${pad(String(threaded!.threads), 7)} ${pad(fmt(ratio, 2), 6)} ${pad(`${fmt(firsts.floor!)}/${fmt(firsts.single!)}/${fmt(firsts.threaded!)}`, 24)} ${pad(`${fmt(firsts.single! / firsts.floor!, 2)}/${fmt(firstRatio, 2)}`, 15)} ${pad(fmt((threaded!.ms * 1000) / steps), 8)} ${pad(`${floor!.peakRssMb}/${single!.peakRssMb}/${threaded!.peakRssMb}`, 26)} ${pad(`${single!.peakHeapMb}/${threaded!.peakHeapMb}`, 21)}`,
+    `${pad(String(steps), 6)} ${pad(fmt(floor!.ms), 9)} ${pad(fmt(single!.ms), 9)} ${pad(fmt(single!.ms / floor!.ms, 2), 6)} ${pad(fmt(threaded!.ms), 9)} ${pad(String(threaded!.threads), 7)} ${pad(fmt(ratio, 2), 6)} ${pad(`${fmt(firsts.floor!)}/${fmt(firsts.single!)}/${fmt(firsts.threaded!)}`, 24)} ${pad(`${fmt(firsts.single! / firsts.floor!, 2)}/${fmt(firstRatio, 2)}`, 15)} ${pad(fmt((threaded!.ms * 1000) / steps), 8)} ${pad(`${floor!.peakRssMb}/${single!.peakRssMb}/${threaded!.peakRssMb}`, 26)} ${pad(`${single!.peakHeapMb}/${threaded!.peakHeapMb}`, 21)} ${cpuSplit(single!)} | ${cpuSplit(threaded!)}`,
   )
 }
 const at4000 = results.find((r) => r.steps === 4000)

@@ -82,9 +82,9 @@ export type TimedBlock = { type: string; text?: unknown; durationSeconds?: numbe
  * Estimated minutes to read, watch and fill in a step: reading at WORDS_PER_MINUTE, each film
  * its length, each question SECONDS_PER_QUESTION; at least one minute. The one formula behind
  * `plus report`, the preview's quality page and the compiler's time estimate rule (PLUS320).
+ * `words` is the LIX word count of the blocks' reading text, for a caller that has it already.
  */
-export function stepMinutes(blocks: readonly TimedBlock[]): number {
-  const words = lix(readingText(blocks as Parameters<typeof readingText>[0])).words
+export function stepMinutes(blocks: readonly TimedBlock[], words = lix(readingText(blocks as Parameters<typeof readingText>[0])).words): number {
   const seconds =
     (words / WORDS_PER_MINUTE) * 60 +
     blocks.reduce((n, b) => n + (b.type === 'film' ? (b.durationSeconds ?? 0) : 0), 0) +

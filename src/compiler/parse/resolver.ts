@@ -72,6 +72,21 @@ export async function loadResolver(): Promise<Resolver> {
 }
 
 /**
+ * The URL of the pre-bundled resolve phase when this process asked for it and it is current, else
+ * null; never makes it (synchronous). For resolve worker threads, which load the same code as
+ * loadResolver (when the bundle must be made first, they load the sources: it costs time only).
+ */
+export function resolverBundleUrl(): string | null {
+  if (!wanted) return null
+  try {
+    const bundle = currentBundle(resolvePlace)
+    return bundle ? pathToFileURL(bundle).href : null
+  } catch {
+    return null
+  }
+}
+
+/**
  * The bundle of a place's entry, made first when there is none or it is stale; null when it
  * cannot be made now (no esbuild, another process making it).
  */

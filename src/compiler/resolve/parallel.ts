@@ -21,6 +21,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { SourceFile } from '../load/source-file.ts'
+import { loadResolver, resolverBundleUrl } from '../parse/resolver.ts'
 import type { ResolvedFile } from './index.ts'
 
 /** What a worker sends: what a batch resolved to, without the files themselves. */
@@ -33,6 +34,11 @@ export interface WorkerSetup {
    * module.getCompileCacheDir() names), so the worker's start reuses and adds to the same cache.
    */
   compileCache: string | null
+  /**
+   * The resolve phase pre-bundled into one file (parse/resolver.ts), when the main thread loads it
+   * so: the worker loads the same, instead of some 310 modules one by one.
+   */
+  resolver: string | null
 }
 
 /** A compile's share of work for a worker: claim batches from `slots` until none is free. */
@@ -49,6 +55,7 @@ export interface ToWorker {
 
 /** A message from a worker to the pool. */
 export type FromWorker =
+  | { type: 'loaded'; bundled: boolean }
   | { type: 'done'; job: number; batch: number; results: ResolvedData[] }
   | { type: 'failed'; job: number; batch: number; error: unknown }
 
@@ -105,9 +112,10 @@ export interface ResolveFilesOptions {
   threads?: number
   /**
    * Told, at the end, how many threads were used, how many files the workers resolved, and how
-   * many of the workers had to be started for this call (the others were warm in the pool).
+   * many of the workers had to be started for this call (the others were warm in the pool), and
+   * how many of them (as far as they have said so yet) run the pre-bundled resolve phase.
    */
-  onDone?: (stats: { threads: number; byWorkers: number; started: number }) => void
+  onDone?: (stats: { threads: number; byWorkers: number; started: number; bundled: number }) => void
 }
 
 /** A compile's work as the pool sees it. */
@@ -127,6 +135,8 @@ interface PoolWorker {
   uses: number
   /** It has stopped (or is being ended). */
   gone: boolean
+  /** It said it loaded the pre-bundled resolve phase (parse/resolver.ts), not the sources. */
+  bundled: boolean
 }
 
 const pool: PoolWorker[] = []
@@ -152,14 +162,37 @@ export function resolvePoolSize(): number {
   return pool.length
 }
 
+/**
+ * The CPU time (user + system, microseconds) each live worker of the pool has used since it
+ * started, measured on its own thread (process.cpuUsage covers all threads at once). For the bench.
+ */
+export async function resolvePoolCpuUsage(): Promise<number[]> {
+  return Promise.all(
+    pool.map(async (entry) => {
+      // Ref'd while the answer comes (an idle worker is unref'd), unless a compile already holds it.
+      if (entry.uses++ === 0) entry.worker.ref()
+      try {
+        const { user, system } = await entry.worker.cpuUsage()
+        return user + system
+      } finally {
+        if (--entry.uses === 0) entry.worker.unref()
+      }
+    }),
+  )
+}
+
 /** A worker thread running worker.ts (worker.js in the compiled package), not keeping the process alive. */
-function startWorker(): PoolWorker {
+function startWorker(resolver: string | null): PoolWorker {
   const url = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url)
   const cacheDir = module.getCompileCacheDir?.()
-  const setup: WorkerSetup = { compileCache: cacheDir ? path.dirname(cacheDir) : null }
-  const entry: PoolWorker = { worker: new Worker(url, { workerData: setup }), uses: 0, gone: false }
+  const setup: WorkerSetup = { compileCache: cacheDir ? path.dirname(cacheDir) : null, resolver }
+  const entry: PoolWorker = { worker: new Worker(url, { workerData: setup }), uses: 0, gone: false, bundled: false }
   const { worker } = entry
   worker.on('message', (message: FromWorker) => {
+    if (message.type === 'loaded') {
+      entry.bundled = message.bundled
+      return
+    }
     const job = running.get(message.job)
     if (!job) return
     if (message.type === 'done') job.done(entry, message.batch, message.results)
@@ -182,12 +215,12 @@ function startWorker(): PoolWorker {
 }
 
 /** `count` workers from the pool, starting those it lacks; how many were started. */
-function takeWorkers(count: number): { workers: PoolWorker[]; started: number } {
+function takeWorkers(count: number, resolver: string | null): { workers: PoolWorker[]; started: number } {
   if (idleTimer) clearTimeout(idleTimer)
   idleTimer = null
   let started = 0
   while (pool.length < count) {
-    pool.push(startWorker())
+    pool.push(startWorker(resolver))
     started++
   }
   return { workers: pool.slice(0, count), started }
@@ -204,15 +237,17 @@ function idle() {
 export async function resolveFiles(files: readonly SourceFile[], options: ResolveFilesOptions = {}): Promise<ResolvedFile[]> {
   const threads = threadsFor(files, options.threads)
   if (threads <= 1) {
-    const { resolveFile } = await import('./index.ts')
+    const { resolveFile } = await loadResolver()
     const results = files.map(resolveFile)
-    options.onDone?.({ threads: 1, byWorkers: 0, started: 0 })
+    options.onDone?.({ threads: 1, byWorkers: 0, started: 0, bundled: 0 })
     return results
   }
 
   // The workers first: a new one loads the parser on a core of its own while this thread loads
   // it too (in the first compile of a process) and starts on the first batch.
-  const { workers, started } = takeWorkers(threads - 1)
+  // Every thread loads the resolve phase the same way: pre-bundled when the command line asked
+  // for it (parse/resolver.ts), from the sources otherwise.
+  const { workers, started } = takeWorkers(threads - 1, resolverBundleUrl())
   const batches = makeBatches(files, threads)
   const slots = new Int32Array(new SharedArrayBuffer(4 * batches.length))
   const results: Array<ResolvedFile | undefined> = new Array(files.length)
@@ -268,7 +303,7 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
   }
 
   try {
-    const { resolveFile } = await import('./index.ts')
+    const { resolveFile } = await loadResolver()
     const resolveBatch = (batch: number) => {
       const [start, end] = batches[batch]!
       const data: ResolvedFile[] = []
@@ -298,7 +333,7 @@ export async function resolveFiles(files: readonly SourceFile[], options: Resolv
     for (const worker of workers) if (--worker.uses === 0) worker.worker.unref()
     if (running.size === 0) idle()
   }
-  options.onDone?.({ threads, byWorkers, started })
+  options.onDone?.({ threads, byWorkers, started, bundled: workers.filter((w) => w.bundled).length })
   return results as ResolvedFile[]
 }
 

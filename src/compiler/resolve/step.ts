@@ -64,7 +64,9 @@ export function resolveStep(ctx: ResolveContext, node: ContainerDirective): IRSt
   if (written.length === 0 || isBlank(written)) report(ctx, 'PLUS210', spanOf(ctx, node), { name: 'step' })
   // With invalid attributes the step is still returned (its id empty), so that rules about
   // its section do not report follow-on problems; errors stop the build before emit.
-  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: stepLix(blocks).lix, minutes: stepMinutes(blocks) }
+  // One LIX count serves both the readability figure and the time estimate.
+  const counts = stepLix(blocks)
+  return { id: attrs?.id ?? '', title: attrs?.title ?? idOf(node), kind: kindOf(blocks), blocks, span, lix: counts.lix, minutes: stepMinutes(blocks, counts.words) }
 }
 
 /** A step's kind, derived from what it holds. */

@@ -119,9 +119,12 @@ export function toRichText(ctx: ResolveContext, nodes: RootContent[]): RichText 
   return { html: toHtml(hast), text: plainText(root.children as Nodes[]) }
 }
 
-/** Plain text of inline content (a question prompt, an option label). */
+/**
+ * Plain text of inline content (a question prompt, an option label): toRichText's text, with the
+ * same content rules (and so the same diagnostics), without making the HTML nobody reads.
+ */
 export function toPlainText(ctx: ResolveContext, nodes: RootContent[]): string {
-  return toRichText(ctx, nodes).text.replace(/\s+/g, ' ').trim()
+  return plainText(transformChildren(ctx, nodes)).replace(/\s+/g, ' ').trim()
 }
 
 /** True when nodes hold nothing but whitespace. */

@@ -16,10 +16,19 @@ if (!port) throw new Error('resolve/worker.ts runs only as a worker thread')
 // the pool ends a worker by terminating it, and a terminated thread writes no cache.
 const setup = workerData as WorkerSetup
 if (setup.compileCache) module.enableCompileCache?.(setup.compileCache)
-const { resolveFile } = await import('./index.ts')
+// The pre-bundled resolve phase when the main thread uses it (the same code, one file); the
+// sources otherwise, or when the bundle cannot be loaded (it costs time only).
+let bundled = false
+const { resolveFile } = (await (setup.resolver
+  ? import(setup.resolver).then(
+      (bundle) => ((bundled = true), bundle),
+      () => import('./index.ts'),
+    )
+  : import('./index.ts'))) as typeof import('./index.ts')
 if (setup.compileCache) module.flushCompileCache?.()
 
 const send = (message: FromWorker) => port.postMessage(message)
+send({ type: 'loaded', bundled })
 
 port.on('message', ({ job, files, batches, slots: buffer, me }: ToWorker) => {
   const slots = new Int32Array(buffer)
