@@ -1,26 +1,29 @@
 // The engine benchmark's PostgreSQL part: the same population as the SQLite benchmark
 // (bench/engine.ts), copied into a throwaway cluster (test/support/postgres.ts) that runs with a
 // production server's durable settings (fsync, synchronous_commit, full_page_writes on); then the
-// flag sweep at SWEEP_AT by one engine instance, and by two instances in two processes sharing the
-// work on another copy of the same database.
+// flag sweep at SWEEP_AT by one engine instance, several times, each by a new process on a fresh
+// copy of the populated database (bench/engine-sweep.ts says why), and by two instances in two
+// processes sharing the work on another fresh copy.
 //
 // Populating: every table of the populated SQLite files is copied with multi-row inserts, 1,000
 // rows a statement (`INSERT … SELECT … FROM unnest($1::text[], …)`), never a round trip per row.
 // The copy is the SQLite population itself (written through the store interface), so both stores
 // sweep the same programmes, schedules, deliveries, outbox and audit rows.
-import { spawn } from 'node:child_process'
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { postgresUnavailable, startPostgres, type PostgresCluster } from '../test/support/postgres.ts'
-import { createEngine } from '../src/engine/index.ts'
-import type { PlusBundle } from '../src/types/bundle.generated.ts'
+import { median, sweepInProcesses, sweepProblems, type SweepRun } from './engine-sweep.ts'
 
 export { postgresUnavailable }
 
 /** Rows per insert statement while copying. */
 const ROWS_PER_STATEMENT = 1000
+
+/** A PostgreSQL sweep run: the process's figures, and the WAL the server wrote meanwhile. */
+export interface PostgresSweepRun extends SweepRun {
+  /** WAL the server wrote during the run (pg_current_wal_lsn before and after; compare max_wal_size). */
+  walBytes: number
+}
 
 /** What the PostgreSQL part measured. */
 export interface PostgresBenchResult {
@@ -28,16 +31,25 @@ export interface PostgresBenchResult {
   populateMs: number
   /** Database size after the copy and ANALYZE. */
   dbBytes: number
-  /** One engine instance's `deliverDueFlags()`. */
+  /** The median wall time of the one-instance runs (`sweepRuns`): the figure set against the target. */
   sweepMs: number
+  /** The median CPU time of the sweep processes (the client side; the server's work is not in it). */
+  sweepCpuMs: number
+  /** Every one-instance sweep, each by a new process on a fresh copy of the populated database. */
+  sweepRuns: PostgresSweepRun[]
+  /** Flags the first run delivered. */
   sweepDelivered: number
-  /** Two processes sweeping one database at once: wall time from the start signal to both done. */
+  /** Runs that delivered another count than the first, or reported failed flags; empty when all is well. */
+  sweepProblems: string[]
+  /** Two processes sweeping one database (another fresh copy) at once: wall time from the start signal to both done. */
   twoMs: number
   /** Flags each of the two delivered. */
   twoDelivered: number[]
+  /** Flags each of the two reported failed. */
+  twoFailed: number[]
   /** Each process's own sweep time. */
   twoEachMs: number[]
-  /** Deliveries in the database after the two sweeps, against before (each flag once). */
+  /** Delivered flags' audit entries in the database after the two sweeps, against before (one per flag: each flag once). */
   twoNewRows: number
   /** The server's settings, read back from it. */
   settings: Record<string, string>
@@ -111,17 +123,18 @@ function asText(value: SQLInputValue | undefined, type: string): string | null {
 }
 
 /**
- * Starts a durable throwaway cluster in `dir`, copies the populated SQLite store into it, and
- * runs the sweep with one instance, then with two processes on a fresh copy.
+ * Starts a durable throwaway cluster in `dir` and copies the populated SQLite store into one
+ * database; then sweeps it `runs` times with one instance, each time on a fresh copy of that
+ * database by a new process, and once with two processes on another fresh copy.
  */
-export async function benchPostgres(options: { sqlitePath: string; auditPath: string; dir: string; sweepAt: string; bundle: PlusBundle }): Promise<PostgresBenchResult> {
+export async function benchPostgres(options: { sqlitePath: string; auditPath: string; dir: string; sweepAt: string; bundlePath: string; runs: number }): Promise<PostgresBenchResult> {
   const cluster = await startPostgres({ durable: true, parentDir: options.dir })
   try {
     const admin = new pg.Client(cluster.connection)
     await admin.connect()
     try {
       const settings: Record<string, string> = {}
-      for (const name of ['server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers']) {
+      for (const name of ['server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout']) {
         settings[name] = String((await admin.query(`SHOW ${name}`)).rows[0]?.[name])
       }
       const dataDir = String((await admin.query('SHOW data_directory')).rows[0]?.data_directory)
@@ -144,39 +157,73 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
       const populateMs = performance.now() - populateStart
       const dbBytes = Number((await admin.query("SELECT pg_database_size('bench_base') AS n")).rows[0]?.n)
 
-      // One instance.
-      await admin.query('CREATE DATABASE bench_one TEMPLATE bench_base')
-      const one = await sweepOnce(databaseUrl(cluster, 'bench_one'), options.bundle, options.sweepAt)
-      await admin.query('DROP DATABASE bench_one WITH (FORCE)')
-
-      // Two processes, each an engine with its own pool, on one database.
-      await admin.query('CREATE DATABASE bench_two TEMPLATE bench_base')
-      const two = databaseUrl(cluster, 'bench_two')
-      const count = async (): Promise<number> => {
-        const client = new pg.Client({ ...cluster.connection, database: 'bench_two' })
-        await client.connect()
-        try {
-          return Number((await client.query('SELECT count(*) AS n FROM flag_deliveries')).rows[0]?.n)
-        } finally {
-          await client.end()
-        }
+      /**
+       * A fresh copy of bench_base (which has no connection now: the template must have none),
+       * file by file; then a checkpoint, so every run starts from the same server state and no
+       * timed checkpoint falls inside a sweep. Returns the copy's URL; `drop` removes it.
+       */
+      const copies = new Set<string>()
+      const fresh = async (name: string): Promise<string> => {
+        copies.add(name)
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE bench_base STRATEGY file_copy`)
+        await admin.query('CHECKPOINT')
+        return databaseUrl(cluster, name)
       }
-      const before = await count()
-      const shared = await sweepInProcesses(two, options.sweepAt, 2)
-      const twoNewRows = (await count()) - before
-      await admin.query('DROP DATABASE bench_two WITH (FORCE)')
+      const drop = async (name: string): Promise<void> => {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        copies.delete(name)
+      }
+      /** The server's WAL position. */
+      const walNow = async (): Promise<string> => String((await admin.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn)
+      const walSince = async (lsn: string): Promise<number> => Number((await admin.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS n', [lsn])).rows[0]?.n)
+      const target = (database: string) => ({ store: 'postgres' as const, database, sweepAt: options.sweepAt, bundlePath: options.bundlePath })
 
-      return {
-        populateMs,
-        dbBytes,
-        sweepMs: one.ms,
-        sweepDelivered: one.delivered,
-        twoMs: shared.wallMs,
-        twoDelivered: shared.workers.map((w) => w.delivered),
-        twoEachMs: shared.workers.map((w) => w.ms),
-        twoNewRows,
-        settings,
-        dataDir,
+      try {
+        // One instance, `runs` times.
+        const sweepRuns: PostgresSweepRun[] = []
+        for (let i = 1; i <= options.runs; i++) {
+          const url = await fresh(`bench_one_${i}`)
+          const before = await walNow()
+          const { workers } = await sweepInProcesses(target(url), 1)
+          for (const run of workers) sweepRuns.push({ ...run, walBytes: await walSince(before) })
+          await drop(`bench_one_${i}`)
+        }
+
+        // Two processes, each an engine with its own pool, on one database.
+        const two = await fresh('bench_two')
+        // Deliveries counted by their audit entries (one per delivered flag), whatever table keeps them.
+        const count = async (): Promise<number> => {
+          const client = new pg.Client({ ...cluster.connection, database: 'bench_two' })
+          await client.connect()
+          try {
+            return Number((await client.query("SELECT count(*) AS n FROM audit_log WHERE action = 'deliver-flag' AND access = 'write'")).rows[0]?.n)
+          } finally {
+            await client.end()
+          }
+        }
+        const before = await count()
+        const shared = await sweepInProcesses(target(two), 2)
+        const twoNewRows = (await count()) - before
+        await drop('bench_two')
+
+        return {
+          populateMs,
+          dbBytes,
+          sweepMs: median(sweepRuns.map((r) => r.ms)),
+          sweepCpuMs: median(sweepRuns.map((r) => r.cpuMs)),
+          sweepRuns,
+          sweepDelivered: sweepRuns[0]?.delivered ?? 0,
+          sweepProblems: sweepProblems(sweepRuns),
+          twoMs: shared.wallMs,
+          twoDelivered: shared.workers.map((w) => w.delivered),
+          twoFailed: shared.workers.map((w) => w.failed),
+          twoEachMs: shared.workers.map((w) => w.ms),
+          twoNewRows,
+          settings,
+          dataDir,
+        }
+      } finally {
+        for (const name of [...copies]) await drop(name).catch(() => undefined)
       }
     } finally {
       await admin.end()
@@ -189,73 +236,4 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
 function databaseUrl(cluster: PostgresCluster, database: string): string {
   const { host, port, user } = cluster.connection
   return `postgresql://${user}@/${database}?host=${encodeURIComponent(host)}&port=${port}`
-}
-
-/** One sweep by an engine in this process. */
-async function sweepOnce(url: string, bundle: PlusBundle, sweepAt: string): Promise<{ ms: number; delivered: number }> {
-  const { openPostgresStore } = await import('../src/engine/store/postgres.ts')
-  const store = await openPostgresStore({ connectionString: url, max: 2 })
-  const engine = await createEngine({ store, bundle, clock: () => new Date(sweepAt) })
-  try {
-    const start = performance.now()
-    const run = await engine.deliverDueFlags()
-    const ms = performance.now() - start
-    if (run.failed.length > 0) throw new Error(`${run.failed.length} flags failed in the PostgreSQL sweep`)
-    return { ms, delivered: run.delivered.length }
-  } finally {
-    await engine.close()
-  }
-}
-
-interface WorkerResult {
-  ms: number
-  delivered: number
-  failed: number
-}
-
-/**
- * `n` processes (bench/engine-postgres-worker.ts), each with an engine on `url`: each says
- * `ready` once its engine is open, all get `go` at once, the wall time runs from `go` to the last
- * one's answer.
- */
-async function sweepInProcesses(url: string, sweepAt: string, n: number): Promise<{ wallMs: number; workers: WorkerResult[] }> {
-  const worker = fileURLToPath(new URL('./engine-postgres-worker.ts', import.meta.url))
-  const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['--max-semi-space-size=64', worker, url, sweepAt], { cwd: path.dirname(worker), stdio: ['pipe', 'pipe', 'inherit'] }),
-  )
-  const lines = children.map((child) => {
-    child.stdout.setEncoding('utf8')
-    let buffer = ''
-    const waiting: ((line: string) => void)[] = []
-    const queued: string[] = []
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        const next = waiting.shift()
-        if (next) next(line)
-        else queued.push(line)
-      }
-    })
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`a sweep worker exited (${code}) before it answered`))))
-    exited.catch(() => undefined)
-    return (): Promise<string> => Promise.race([new Promise<string>((resolve) => (queued.length ? resolve(queued.shift()!) : waiting.push(resolve))), exited])
-  })
-  try {
-    for (const line of lines) if ((await line()) !== 'ready') throw new Error('a sweep worker did not get ready')
-    const start = performance.now()
-    for (const child of children) child.stdin.write('go\n')
-    const workers = await Promise.all(
-      lines.map(async (line) => {
-        const result = JSON.parse(await line()) as WorkerResult
-        return result
-      }),
-    )
-    const wallMs = performance.now() - start
-    if (workers.some((w) => w.failed > 0)) throw new Error('flags failed in a two-process sweep')
-    return { wallMs, workers }
-  } finally {
-    for (const child of children) child.stdin.end()
-  }
 }

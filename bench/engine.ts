@@ -19,10 +19,14 @@
 // What is measured: the sweep at 08:00 on SWEEP_DAY, when every programme started 1 to 89 days
 // before and the previous morning's run has delivered everything due until then, so what it finds
 // is what became due that day (about 7 %: reminders after a quiet week, module warnings, "PLUS
-// snart slut"); then four commands on the populated store during the next working day.
+// snart slut"); then four commands on the swept store during the next working day. The sweep is
+// measured several times, each run by a new process (a scheduler that wakes up to sweep: the
+// honest setting, not the process that just populated and holds its garbage) on a fresh copy of
+// the populated files; the median is the figure, every run is reported (bench/engine-sweep.ts).
 import { randomUUID } from 'node:crypto'
-import { readFileSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { fileURLToPath } from 'node:url'
 import { compile } from '../src/compiler/index.ts'
 import {
@@ -59,6 +63,7 @@ import { auditEntry } from '../src/engine/audit.ts'
 import { flagSchedule, isDueOn, type ScheduledFlag } from '../src/engine/flags.ts'
 import { type FlagNotification, flagNotification, outboxNotifier } from '../src/engine/notifier.ts'
 import type { PostgresBenchResult } from './engine-postgres.ts'
+import { median, sweepInProcesses, sweepProblems, sweepRunsFromEnv, type SweepRun } from './engine-sweep.ts'
 
 /**
  * A staff actor with the personnummer their SITHS identity would carry: a Skatteverket test
@@ -79,20 +84,25 @@ export interface EngineBenchResult {
   programmes: number
   /** Populating the store (see the top of this file for how). */
   populateMs: number
-  /** One `deliverDueFlags()` over every programme at 08:00 on the sweep day. */
+  /** The median wall time of the sweep runs (`sweepRuns`): the figure set against the target. */
   sweepMs: number
-  /** Flags that sweep delivered. */
-  sweepDelivered: number
-  /** CPU time of this process (user + system) during the sweep: less noisy than wall time on a shared machine. */
+  /** The median CPU time of the sweep runs: less noisy than wall time on a shared machine. */
   sweepCpuMs: number
-  /** Bytes the process wrote and read (WAL, checkpoints, files) during the sweep; null without /proc/self/io. */
-  sweepIo: { writtenBytes: number; readBytes: number } | null
-  /** The median of each typical command through `engine.execute`, on the populated store. */
+  /**
+   * Every run of `deliverDueFlags()` at 08:00 on the sweep day, each in a new process on a fresh
+   * copy of the populated files (bench/engine-sweep.ts).
+   */
+  sweepRuns: SweepRun[]
+  /** Flags the first run delivered. */
+  sweepDelivered: number
+  /** Runs that delivered another count than the first, or reported failed flags (sweepProblems); empty when all is well. */
+  sweepProblems: string[]
+  /** The median of each typical command through `engine.execute`, on the last run's swept copy. */
   commandMs: { name: string; medianMs: number }[]
-  /** The database file with its WAL after everything. */
+  /** The database file with its WAL after the last sweep and the commands. */
   dbBytes: number
   /**
-   * The same population and sweep on PostgreSQL (bench/engine-postgres.ts), when asked for: the
+   * The same population and sweeps on PostgreSQL (bench/engine-postgres.ts), when asked for: the
    * figures, or why that part did not run.
    */
   postgres?: PostgresBenchResult | { skipped: string }
@@ -110,54 +120,131 @@ const COMMAND_SAMPLES = 101
 
 /**
  * Populates `options.programmes` active programmes in a new SQLite file in `options.dir` (pass an
- * in-memory folder such as /dev/shm to leave the disk out of it), runs the sweep and the
- * commands, and removes the file again.
+ * in-memory folder such as /dev/shm to leave the disk out of it), checkpoints and closes it, then
+ * measures the sweep `options.sweepRuns` times (default: BENCH_SWEEP_RUNS, else 3), each in a new
+ * process on a fresh copy of the populated files in the same folder (bench/engine-sweep.ts says
+ * why), measures the commands on the last run's swept copy, runs the PostgreSQL part when asked
+ * (from the populated files, not a swept copy), and removes every file again, also on failure.
  */
-export async function benchEngine(options: { programmes: number; dir: string; postgres?: boolean; postgresDir?: string }): Promise<EngineBenchResult> {
+export async function benchEngine(options: { programmes: number; dir: string; sweepRuns?: number; postgres?: boolean; postgresDir?: string }): Promise<EngineBenchResult> {
   if (!Number.isInteger(options.programmes) || options.programmes < 1) throw new TypeError('programmes must be a positive integer')
+  const runs = options.sweepRuns ?? sweepRunsFromEnv()
+  if (!Number.isInteger(runs) || runs < 1) throw new TypeError('sweepRuns must be a positive integer')
   const bundle = await compiledBundle()
   const path = join(options.dir, `plus-engine-bench-${process.pid}.db`)
-  // The audit log has its own file next to the database (plus-….db → plus-…-audit.db).
-  const audit = path.replace(/\.db$/, '-audit.db')
-  const files = [path, `${path}-wal`, `${path}-shm`, audit, `${audit}-wal`, `${audit}-shm`]
+  // The sweep processes load the bundle as a host loads plus.json (engine-sweep-worker.ts says why).
+  const bundlePath = join(options.dir, `plus-engine-bench-${process.pid}-bundle.json`)
+  const files = [...sqliteFiles(path), bundlePath]
   for (const file of files) rmSync(file, { force: true })
   try {
-    let now = Date.parse(setupAt())
+    writeFileSync(bundlePath, JSON.stringify(bundle))
     const store = openSqliteStore({ path })
-    const engine = await createEngine({ store, bundle, clock: () => new Date(now) })
+    const engine = await createEngine({ store, bundle, clock: () => new Date(setupAt()) })
     const world = await setUpWorld(engine)
 
     const populateStart = performance.now()
     await populate(store, world, options.programmes)
     const populateMs = performance.now() - populateStart
+    await engine.close()
+    checkpointAndClose(path)
 
-    // PostgreSQL gets a copy of this population before the SQLite sweep changes it.
+    // The sweeps, then the clinic's working day after the last one, on its copy.
+    let commandMs: EngineBenchResult['commandMs'] = []
+    let dbBytes = 0
+    const sweepRuns = await sweepSqliteCopies({ path, runs, sweepAt: SWEEP_AT, bundlePath }, async (copy) => {
+      const at = Date.parse(SWEEP_AT) + 9 * 3_600_000
+      const copyStore = openSqliteStore({ path: copy })
+      const copyEngine = await createEngine({ store: copyStore, bundle, clock: () => new Date(at) })
+      try {
+        commandMs = await measureCommands(copyEngine, copyStore, world, options.programmes)
+      } finally {
+        await copyEngine.close()
+      }
+      dbBytes = (statSize(copy) ?? 0) + (statSize(`${copy}-wal`) ?? 0)
+    })
+
+    // PostgreSQL gets a copy of the population as it was before any sweep.
     let postgres: EngineBenchResult['postgres']
     if (options.postgres) {
       const { benchPostgres, postgresUnavailable } = await import('./engine-postgres.ts')
       const unavailable = postgresUnavailable()
-      postgres = unavailable ? { skipped: unavailable } : await benchPostgres({ sqlitePath: path, auditPath: audit, dir: options.postgresDir ?? options.dir, sweepAt: SWEEP_AT, bundle })
+      postgres = unavailable
+        ? { skipped: unavailable }
+        : await benchPostgres({ sqlitePath: path, auditPath: auditFileOf(path), dir: options.postgresDir ?? options.dir, sweepAt: SWEEP_AT, bundlePath, runs })
     }
 
-    now = Date.parse(SWEEP_AT)
-    const ioStart = processIo()
-    const cpuStart = process.cpuUsage()
-    const sweepStart = performance.now()
-    const run = await engine.deliverDueFlags()
-    const sweepMs = performance.now() - sweepStart
-    const cpu = process.cpuUsage(cpuStart)
-    const ioEnd = processIo()
-    const sweepIo = ioStart && ioEnd ? { writtenBytes: ioEnd.wchar - ioStart.wchar, readBytes: ioEnd.rchar - ioStart.rchar } : null
-    if (run.failed.length > 0) throw new Error(`${run.failed.length} flags failed in the sweep`)
-
-    // The clinic's working day after the sweep.
-    now = Date.parse(SWEEP_AT) + 9 * 3_600_000
-    const commandMs = await measureCommands(engine, store, world, options.programmes)
-    await engine.close()
-    const dbBytes = files.slice(0, 2).reduce((sum, file) => sum + (statSize(file) ?? 0), 0)
-    return { programmes: options.programmes, populateMs, sweepMs, sweepDelivered: run.delivered.length, sweepCpuMs: (cpu.user + cpu.system) / 1000, sweepIo, commandMs, dbBytes, ...(postgres ? { postgres } : {}) }
+    return {
+      programmes: options.programmes,
+      populateMs,
+      sweepMs: median(sweepRuns.map((r) => r.ms)),
+      sweepCpuMs: median(sweepRuns.map((r) => r.cpuMs)),
+      sweepRuns,
+      sweepDelivered: sweepRuns[0]?.delivered ?? 0,
+      sweepProblems: sweepProblems(sweepRuns),
+      commandMs,
+      dbBytes,
+      ...(postgres ? { postgres } : {}),
+    }
   } finally {
     for (const file of files) rmSync(file, { force: true })
+  }
+}
+
+/** A SQLite store's audit file, as the store names it by default (plus.db → plus-audit.db). */
+function auditFileOf(path: string): string {
+  if (!path.endsWith('.db')) throw new Error(`expected a .db file, not ${path}`)
+  return `${path.slice(0, -3)}-audit.db`
+}
+
+/** A SQLite store's files: the database and its audit file, each with its WAL and shared memory. */
+function sqliteFiles(path: string): string[] {
+  return [path, auditFileOf(path)].flatMap((file) => [file, `${file}-wal`, `${file}-shm`])
+}
+
+/**
+ * Empties both WALs into their files and closes, so the two .db files alone are the whole store
+ * (and can be copied as they are). Throws if a WAL is left with content.
+ */
+function checkpointAndClose(path: string): void {
+  const db = new DatabaseSync(path)
+  try {
+    db.prepare('ATTACH DATABASE ? AS audit').run(auditFileOf(path))
+    db.exec('PRAGMA main.wal_checkpoint(TRUNCATE)')
+    db.exec('PRAGMA audit.wal_checkpoint(TRUNCATE)')
+  } finally {
+    db.close()
+  }
+  for (const file of [path, auditFileOf(path)]) {
+    if ((statSize(`${file}-wal`) ?? 0) > 0) throw new Error(`${file}-wal still holds pages after the checkpoint; the copies would miss them`)
+  }
+}
+
+/**
+ * Sweeps the checkpointed store at `options.path` `options.runs` times, each time on a fresh
+ * copy of its two files next to it (`…-sweep1.db` and its audit file, …) by a new scheduler
+ * process (sweepInProcesses); `afterLast` gets the last run's swept copy before it goes. Every
+ * copy is removed after its run, and all of them if anything fails.
+ */
+export async function sweepSqliteCopies(
+  options: { path: string; runs: number; sweepAt: string; bundlePath: string },
+  afterLast: (copy: string) => Promise<void> = async () => undefined,
+): Promise<SweepRun[]> {
+  const copies: string[] = []
+  try {
+    const runs: SweepRun[] = []
+    for (let i = 1; i <= options.runs; i++) {
+      const copy = options.path.replace(/\.db$/, `-sweep${i}.db`)
+      copies.push(copy)
+      copyFileSync(options.path, copy)
+      copyFileSync(auditFileOf(options.path), auditFileOf(copy))
+      const { workers } = await sweepInProcesses({ store: 'sqlite', database: copy, sweepAt: options.sweepAt, bundlePath: options.bundlePath }, 1)
+      runs.push(...workers)
+      if (i === options.runs) await afterLast(copy)
+      for (const file of sqliteFiles(copy)) rmSync(file, { force: true })
+    }
+    return runs
+  } finally {
+    for (const file of copies.flatMap(sqliteFiles)) rmSync(file, { force: true })
   }
 }
 
@@ -167,21 +254,6 @@ export async function compiledBundle(): Promise<PlusBundle> {
   const result = await compile({ contentDir })
   if (!result.output) throw new Error(`content/ does not compile: ${result.diagnostics.filter((d) => d.severity === 'error').length} errors`)
   return result.output.bundle
-}
-
-/** This process's I/O counters (Linux), bytes through write and read calls; null elsewhere. */
-function processIo(): { wchar: number; rchar: number } | null {
-  try {
-    const fields = new Map(
-      readFileSync('/proc/self/io', 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => line.split(': ') as [string, string]),
-    )
-    return { wchar: Number(fields.get('wchar')), rchar: Number(fields.get('rchar')) }
-  } catch {
-    return null
-  }
 }
 
 function statSize(file: string): number | null {

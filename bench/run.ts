@@ -20,6 +20,7 @@ const engineProgrammes = Number(process.env.BENCH_PROGRAMMES ?? 100_000)
 const rounds4000 = Number(process.env.BENCH_ROUNDS ?? 2)
 // The engine's PostgreSQL part (bench/engine-postgres.ts) runs when PostgreSQL is installed and
 // BENCH_POSTGRES is not 0; its cluster lives in the benchmark's folder unless BENCH_PG_DIR says where.
+// Each store's flag sweep is measured BENCH_SWEEP_RUNS times (default 3; bench/engine-sweep.ts).
 // The same V8 flags for the floor and the build, so the ratio compares code, not settings.
 const nodeFlags = ['--max-semi-space-size=64']
 
@@ -230,27 +231,13 @@ if (process.env.BENCH_DEV !== '0') {
 const enginePath = path.join(here, 'engine.ts')
 if (existsSync(enginePath) && engineProgrammes > 0) {
   const { benchEngine } = await import(enginePath)
+  const { sweepRunsFromEnv } = await import(path.join(here, 'engine-sweep.ts'))
+  const { engineReport } = await import(path.join(here, 'engine-report.ts'))
   const dir = path.join(work, 'engine')
   await mkdir(dir, { recursive: true })
-  const r: import('./engine.ts').EngineBenchResult = await benchEngine({ programmes: engineProgrammes, dir, postgres: process.env.BENCH_POSTGRES !== '0', postgresDir: process.env.BENCH_PG_DIR || undefined })
-  console.log(`\nEngine over ${r.programmes.toLocaleString('en')} active programmes in SQLite (${fmt(r.dbBytes / 2 ** 20)} MB)`)
-  console.log(`populate ${fmt(r.populateMs)} ms; flag sweep ${fmt(r.sweepMs)} ms (${r.sweepDelivered} flags delivered); target under 500 ms — ${r.sweepMs < 500 ? 'met' : 'NOT met'}; sweep ${fmt(r.sweepMs / r.populateMs, 2)}× populate`)
-  console.log(`  sweep CPU ${fmt(r.sweepCpuMs)} ms${r.sweepIo ? `; written ${fmt(r.sweepIo.writtenBytes / 1e6)} MB, read ${fmt(r.sweepIo.readBytes / 1e6)} MB (WAL, checkpoints and files)` : ''}`)
-  for (const c of r.commandMs) console.log(`  ${c.name}: median ${fmt(c.medianMs, 2)} ms`)
-  const pgr = r.postgres
-  if (pgr && 'skipped' in pgr) console.log(`\nEngine on PostgreSQL: skipped — ${pgr.skipped}`)
-  else if (pgr) {
-    const s = pgr.settings
-    console.log(`\nEngine over the same programmes in PostgreSQL ${s.server_version} (${fmt(pgr.dbBytes / 2 ** 20)} MB; durable: fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, full_page_writes=${s.full_page_writes}; data in ${pgr.dataDir}${pgr.dataDir.startsWith('/dev/shm') ? ', in memory like the SQLite file, where a sync costs nothing: BENCH_PG_DIR=/var/tmp puts it on the disk' : ''})`)
-    console.log(`populate (copy of the SQLite population, 1,000 rows a statement, then ANALYZE) ${fmt(pgr.populateMs)} ms`)
-    console.log(
-      `flag sweep, one instance: ${fmt(pgr.sweepMs)} ms (${pgr.sweepDelivered} flags delivered); target under 2,000 ms — ${pgr.sweepMs < 2000 ? 'met' : 'NOT met'}; ${fmt(pgr.sweepMs / r.sweepMs, 2)}× the SQLite sweep`,
-    )
-    const same = pgr.sweepDelivered === r.sweepDelivered && pgr.twoDelivered.reduce((a, b) => a + b, 0) === r.sweepDelivered && pgr.twoNewRows === r.sweepDelivered
-    console.log(
-      `flag sweep, two processes on one database: ${fmt(pgr.twoMs)} ms wall (each ${pgr.twoEachMs.map((m) => fmt(m)).join(' and ')} ms), delivered ${pgr.twoDelivered.join(' + ')} = ${pgr.twoDelivered.reduce((a, b) => a + b, 0)} (${pgr.twoNewRows} new delivery rows); ${fmt(pgr.twoMs / pgr.sweepMs, 2)}× one instance; ${same ? 'each flag once, the same flags as SQLite' : 'NOT the same count as SQLite'}`,
-    )
-  }
+  const sweepRuns: number = sweepRunsFromEnv()
+  const r: import('./engine.ts').EngineBenchResult = await benchEngine({ programmes: engineProgrammes, dir, sweepRuns, postgres: process.env.BENCH_POSTGRES !== '0', postgresDir: process.env.BENCH_PG_DIR || undefined })
+  for (const line of engineReport(r)) console.log(line)
 }
 
 // The unit export's memory: 10,000 against 100,000 ended programmes, each size in its own process.
