@@ -9,6 +9,8 @@
 // rows a statement (`INSERT … SELECT … FROM unnest($1::text[], …)`), never a round trip per row.
 // The copy is the SQLite population itself (written through the store interface), so both stores
 // sweep the same programmes, schedules, deliveries, outbox and audit rows.
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
 import pg from 'pg'
 import { postgresUnavailable, startPostgres, type PostgresCluster } from '../test/support/postgres.ts'
@@ -19,10 +21,15 @@ export { postgresUnavailable }
 /** Rows per insert statement while copying. */
 const ROWS_PER_STATEMENT = 1000
 
-/** A PostgreSQL sweep run: the process's figures, and the WAL the server wrote meanwhile. */
+/** A PostgreSQL sweep run: the process's figures, and what the server did meanwhile. */
 export interface PostgresSweepRun extends SweepRun {
   /** WAL the server wrote during the run (pg_current_wal_lsn before and after; compare max_wal_size). */
   walBytes: number
+  /**
+   * CPU time of the server's processes (user + system: backends, the checkpointer, the WAL writer,
+   * …) from the start signal until the sweep's backends have exited; null without /proc.
+   */
+  serverCpuMs: number | null
 }
 
 /** What the PostgreSQL part measured. */
@@ -35,6 +42,8 @@ export interface PostgresBenchResult {
   sweepMs: number
   /** The median CPU time of the sweep processes (the client side; the server's work is not in it). */
   sweepCpuMs: number
+  /** The median CPU time of the server's processes during the runs (PostgresSweepRun.serverCpuMs); null without /proc. */
+  sweepServerCpuMs: number | null
   /** Every one-instance sweep, each by a new process on a fresh copy of the populated database. */
   sweepRuns: PostgresSweepRun[]
   /** Flags the first run delivered. */
@@ -176,6 +185,15 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
       /** The server's WAL position. */
       const walNow = async (): Promise<string> => String((await admin.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn)
       const walSince = async (lsn: string): Promise<number> => Number((await admin.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS n', [lsn])).rows[0]?.n)
+      // The server's processes are the postmaster's children; the postmaster is our backend's parent.
+      const postmaster = parentPid(Number((await admin.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid))
+      /** Waits (up to 10 s) until no backend is connected to `database`, so its CPU time has reached the postmaster's count. */
+      const gone = async (database: string): Promise<void> => {
+        for (let waited = 0; waited < 10_000; waited += 20) {
+          if (Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0]?.n) === 0) return
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
+      }
       const target = (database: string) => ({ store: 'postgres' as const, database, sweepAt: options.sweepAt, bundlePath: options.bundlePath })
 
       try {
@@ -183,9 +201,16 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
         const sweepRuns: PostgresSweepRun[] = []
         for (let i = 1; i <= options.runs; i++) {
           const url = await fresh(`bench_one_${i}`)
-          const before = await walNow()
-          const { workers } = await sweepInProcesses(target(url), 1)
-          for (const run of workers) sweepRuns.push({ ...run, walBytes: await walSince(before) })
+          let before = ''
+          let cpuBefore: number | null = null
+          const { workers } = await sweepInProcesses(target(url), 1, async () => {
+            before = await walNow()
+            cpuBefore = processTreeCpuMs(postmaster)
+          })
+          await gone(`bench_one_${i}`)
+          const cpuAfter = processTreeCpuMs(postmaster)
+          const serverCpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null
+          for (const run of workers) sweepRuns.push({ ...run, walBytes: await walSince(before), serverCpuMs })
           await drop(`bench_one_${i}`)
         }
 
@@ -211,6 +236,7 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
           dbBytes,
           sweepMs: median(sweepRuns.map((r) => r.ms)),
           sweepCpuMs: median(sweepRuns.map((r) => r.cpuMs)),
+          sweepServerCpuMs: sweepRuns.every((r) => r.serverCpuMs !== null) ? median(sweepRuns.map((r) => r.serverCpuMs ?? 0)) : null,
           sweepRuns,
           sweepDelivered: sweepRuns[0]?.delivered ?? 0,
           sweepProblems: sweepProblems(sweepRuns),
@@ -230,6 +256,47 @@ export async function benchPostgres(options: { sqlitePath: string; auditPath: st
     }
   } finally {
     await cluster.stop()
+  }
+}
+
+/** A process's parent (Linux /proc); 0 when unknown. */
+function parentPid(pid: number): number {
+  try {
+    return Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+let clockTicks: number | undefined
+/**
+ * CPU time (user + system) of a process and its children, those running now and those it has
+ * reaped (Linux /proc, in milliseconds); null elsewhere. For the postmaster: the whole server,
+ * backends that came and went included.
+ */
+function processTreeCpuMs(root: number): number | null {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    /** Fields after the command name: state, ppid, …; utime, stime, cutime, cstime are the 12th to 15th. */
+    const stat = (pid: string | number): string[] => {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      return text.slice(text.lastIndexOf(')') + 2).split(' ')
+    }
+    const own = stat(root)
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      let fields: string[]
+      try {
+        fields = stat(entry)
+      } catch {
+        continue // gone meanwhile: reaped, so counted in the root's children's time
+      }
+      if (Number(fields[1]) === root) ticks += Number(fields[11]) + Number(fields[12])
+    }
+    return (ticks * 1000) / clockTicks
+  } catch {
+    return null
   }
 }
 

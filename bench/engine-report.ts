@@ -55,10 +55,10 @@ export function engineReport(r: EngineBenchResult): string[] {
       `\nEngine over the same programmes in PostgreSQL ${s.server_version} (${fmt(pgr.dbBytes / 2 ** 20)} MB; durable: fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, full_page_writes=${s.full_page_writes}; max_wal_size=${s.max_wal_size}, checkpoint_timeout=${s.checkpoint_timeout}; data in ${pgr.dataDir}${pgr.dataDir.startsWith('/dev/shm') ? ', in memory like the SQLite file, where a sync costs nothing: BENCH_PG_DIR=/var/tmp puts it on the disk' : ''})`,
       `populate (copy of the SQLite population, 1,000 rows a statement, then ANALYZE) ${fmt(pgr.populateMs)} ms`,
       `flag sweep, one instance: ${fmt(pgr.sweepMs)} ms, median of ${pgr.sweepRuns.length} runs (${pgr.sweepDelivered} flags delivered); target under 2,000 ms — ${pgr.sweepMs < 2000 ? 'met' : 'NOT met'}; ${fmt(pgr.sweepMs / r.sweepMs, 2)}× the SQLite sweep`,
-      `  each run a new process on a fresh copy of the populated database (CREATE DATABASE … TEMPLATE, then CHECKPOINT); median CPU ${fmt(pgr.sweepCpuMs)} ms (the process only, not the server's)`,
+      `  each run a new process on a fresh copy of the populated database (CREATE DATABASE … TEMPLATE, then CHECKPOINT); median CPU ${fmt(pgr.sweepCpuMs)} ms in the process${pgr.sweepServerCpuMs === null ? '' : `, ${fmt(pgr.sweepServerCpuMs)} ms in the server (its processes, from the start until the sweep's backends are gone)`}`,
       ...runLines(pgr.sweepRuns, (i) => {
         const run = pgr.sweepRuns[i]!
-        return `; server WAL ${fmt(run.walBytes / 1e6)} MB`
+        return `; server CPU ${run.serverCpuMs === null ? '?' : fmt(run.serverCpuMs)} ms, WAL ${fmt(run.walBytes / 1e6)} MB`
       }),
       sameLine(oneProblems, `every run delivered ${pgr.sweepDelivered} flags, none failed, the same count as SQLite`),
       `flag sweep, two processes on one database (a fresh copy): ${fmt(pgr.twoMs)} ms wall (each ${pgr.twoEachMs.map((m) => fmt(m)).join(' and ')} ms), delivered ${pgr.twoDelivered.join(' + ')} = ${twoSum} (${pgr.twoNewRows} new delivery audit entries); ${fmt(pgr.twoMs / pgr.sweepMs, 2)}× one instance's median`,

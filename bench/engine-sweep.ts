@@ -71,9 +71,10 @@ export function sweepProblems(runs: Pick<SweepRun, 'delivered' | 'failed'>[]): s
  * `n` sweep processes on one database: each says `ready` once its store and engine are open, all
  * get `go` at once, and the wall time runs from `go` to the last one's answer. n = 1 is one
  * scheduler; n = 2 two engines sharing the sweep. The processes run with Node's default settings
- * (no V8 flags), as a host's scheduler would.
+ * (no V8 flags), as a host's scheduler would. `beforeGo` runs once all are ready, before the start
+ * signal (and outside the wall time).
  */
-export async function sweepInProcesses(target: SweepTarget, n: number): Promise<{ wallMs: number; workers: SweepRun[] }> {
+export async function sweepInProcesses(target: SweepTarget, n: number, beforeGo: () => Promise<void> = async () => undefined): Promise<{ wallMs: number; workers: SweepRun[] }> {
   const worker = fileURLToPath(new URL('./engine-sweep-worker.ts', import.meta.url))
   const children = Array.from({ length: n }, () =>
     spawn(process.execPath, [worker, target.store, target.database, target.sweepAt, target.bundlePath], { stdio: ['pipe', 'pipe', 'inherit'] }),
@@ -103,6 +104,7 @@ export async function sweepInProcesses(target: SweepTarget, n: number): Promise<
   let done = false
   try {
     for (const line of lines) if ((await line()) !== 'ready') throw new Error('a sweep process did not get ready')
+    await beforeGo()
     const start = performance.now()
     for (const child of children) child.stdin.write('go\n')
     const workers = await Promise.all(lines.map(async (line) => JSON.parse(await line()) as SweepRun))
