@@ -65,8 +65,26 @@ export function isLocalDate(value: string): boolean {
   return utcMidnight(value) !== null
 }
 
+/**
+ * Memos of the date arithmetic the flag schedule does for every programme it looks at (a few
+ * hundred distinct days in use at a time): the parsed midnight of a date string, and the date
+ * string of a UTC midnight. Bounded; cleared when full.
+ */
+const midnightsByDate = new Map<string, number | null>()
+const datesByMidnight = new Map<number, LocalDate>()
+const DATE_MEMO_SIZE = 20_000
+
 /** UTC midnight of a date written `YYYY-MM-DD`, or null when it is not a real date. */
 function utcMidnight(value: string): number | null {
+  const known = midnightsByDate.get(value)
+  if (known !== undefined) return known
+  const result = parseUtcMidnight(value)
+  if (midnightsByDate.size >= DATE_MEMO_SIZE) midnightsByDate.clear()
+  midnightsByDate.set(value, result)
+  return result
+}
+
+function parseUtcMidnight(value: string): number | null {
   const match = LOCAL_DATE.exec(value)
   if (!match) return null
   const y = Number(match[1])
@@ -86,7 +104,13 @@ function toUtcMidnight(date: LocalDate): number {
 
 /** The date `days` calendar days after (or before, when negative) `date`. */
 export function addDays(date: LocalDate, days: number): LocalDate {
-  return new Date(toUtcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10)
+  const ms = toUtcMidnight(date) + days * DAY_MS
+  const known = datesByMidnight.get(ms)
+  if (known !== undefined) return known
+  const result = new Date(ms).toISOString().slice(0, 10)
+  if (datesByMidnight.size >= DATE_MEMO_SIZE) datesByMidnight.clear()
+  datesByMidnight.set(ms, result)
+  return result
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */

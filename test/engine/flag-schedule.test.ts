@@ -147,6 +147,24 @@ describe('flag schedule index', () => {
     expect(await store.listDueFlagKeys('2025-04-07')).toEqual([])
   })
 
+  it('given two programmes, then listScheduledFlagKeys answers the scheduled keys of the programmes asked for, and a delivered key leaves it', async () => {
+    const w = await world()
+    const ids: string[] = []
+    for (const personnummer of [PNR, PNR_B]) ids.push((await w.engine.execute(BEHANDLARE, { type: 'start-programme', personnummer })).programmeId ?? '')
+    const [p, q] = ids as [string, string]
+    const flagsOf = (keys: readonly { programmeId: string; flagId: string }[]) => keys.map((k) => `${k.programmeId === p ? 'p' : k.programmeId === q ? 'q' : '?'}:${k.flagId}`)
+    const onlyP = await w.store.listScheduledFlagKeys([p])
+    expect(flagsOf(onlyP)).toContain('p:paminnelse-startat-moment')
+    expect(onlyP.every((k) => k.programmeId === p)).toBe(true)
+    const both = await w.store.listScheduledFlagKeys([q, p, 'no-such-programme'])
+    expect(flagsOf(both).sort()).toEqual([...flagsOf(onlyP), ...flagsOf(await w.store.listScheduledFlagKeys([q]))].sort())
+    expect(await w.store.listScheduledFlagKeys([])).toEqual([])
+    w.clock.advanceDays(8) // the reminder after seven whole quiet days
+    expect((await w.engine.deliverDueFlags()).delivered).toHaveLength(2)
+    const after = flagsOf(await w.store.listScheduledFlagKeys([p, q]))
+    expect(after.sort()).toEqual(flagsOf(both).filter((f) => !f.endsWith(':paminnelse-startat-moment')).sort())
+  })
+
   it('given programmes with nothing due, then the sweep reads none of them', async () => {
     const w = await world()
     for (const personnummer of [PNR, PNR_B, PNR_C]) {

@@ -6,7 +6,7 @@ import { dueFlags, inDeliveryWindow } from '../flags.ts'
 import { type FlagNotification, flagNotification, outboxRowsOf } from '../notifier.ts'
 import type { Actor } from '../roles.ts'
 import type { ProgrammeState } from '../state.ts'
-import type { FlagDelivery, NotificationPreferences, OutboxMessage, StoreTransaction } from '../store/types.ts'
+import type { FlagDelivery, FlagDeliveryKey, NotificationPreferences, OutboxMessage, StoreTransaction } from '../store/types.ts'
 import type { EngineContext, FlagRun } from './context.ts'
 
 /** Programmes per commit in the flag sweep: bounds how long the sweep holds the write lock. */
@@ -75,8 +75,14 @@ async function deliverBatch(
     // Read once per clinician rather than once per flag.
     const preferences = new Map<string, NotificationPreferences>()
     const deliveries: FlagDelivery[] = []
+    // A programme's state names every occurrence due today, delivered or not (most were, on
+    // earlier days); the schedule holds exactly the undelivered ones. Only those get a
+    // notification, outbox rows and an audit entry built: the rest would be refused by their
+    // delivery key anyway, after all that work.
+    const scheduled = new Set((await tx.listScheduledFlagKeys(states.map((state) => state.programmeId))).map(keyText))
     for (const state of states) {
       for (const due of dueFlags(state, ctx.content, at)) {
+        if (!scheduled.has(keyText(due.key))) continue
         let chosen: NotificationPreferences | null = null
         if (due.recipient.kind === 'clinician') {
           chosen = preferences.get(due.recipient.userId) ?? null
@@ -102,6 +108,11 @@ async function deliverBatch(
   delivered.forEach((fresh, i) => {
     if (fresh) run.delivered.push(notifications[i]!)
   })
+}
+
+/** A delivery key as one string (its parts never hold U+0000). */
+function keyText(key: FlagDeliveryKey): string {
+  return `${key.programmeId}\u0000${key.flagId}\u0000${key.moduleId}\u0000${key.occurrence}`
 }
 
 /** A chunk's batch failed (reads included): its transaction is taken back, and it goes flag by flag. */

@@ -27,7 +27,7 @@ import {
   type StoreOperations,
   type StoredAuditEntry,
 } from './types.ts'
-import { auditFromRow, outboxFromRow } from './rows.ts'
+import { auditFromRow, keyFromRow, outboxFromRow } from './rows.ts'
 
 /** A query as the driver takes it; `name` makes it a prepared statement, once per connection. */
 export interface PgQueryConfigLike {
@@ -783,6 +783,18 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       await atomic((run) => replaceFlagSchedule(run, programmeId, schedule))
     },
 
+    async listScheduledFlagKeys(programmeIds) {
+      if (programmeIds.length === 0) return []
+      const { rows } = await exec(
+        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
+         WHERE programme_id = ANY($1::text[])
+         ORDER BY programme_id, flag_id, module_id, occurrence`,
+        [[...programmeIds]],
+        'plus-scheduled-keys',
+      )
+      return rows.map(keyFromRow)
+    },
+
     async listDueFlagKeys(today) {
       const { rows } = await exec(
         `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
@@ -790,12 +802,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         [today],
       )
-      return rows.map((row) => ({
-        programmeId: String(row.programme_id),
-        flagId: String(row.flag_id),
-        moduleId: String(row.module_id),
-        occurrence: String(row.occurrence),
-      }))
+      return rows.map(keyFromRow)
     },
 
     async claimDueProgrammes(today, after, limit) {

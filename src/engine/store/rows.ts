@@ -1,10 +1,14 @@
 // Rows of the tables both stores share, read back into the engine's types. SQLite and PostgreSQL
 // return the same columns; they differ only in how a boolean comes back (1/0 or true/false).
-import type { AuditEntry, OutboxMessage, StoredAuditEntry } from './types.ts'
+import type { AuditEntry, FlagDeliveryKey, OutboxMessage, StoredAuditEntry } from './types.ts'
 
 type Row = Record<string, unknown>
 
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
+
+export function keyFromRow(row: Row): FlagDeliveryKey {
+  return { programmeId: String(row.programme_id), flagId: String(row.flag_id), moduleId: String(row.module_id), occurrence: String(row.occurrence) }
+}
 
 export function outboxFromRow(row: Row): OutboxMessage {
   return {

@@ -26,7 +26,7 @@ import {
   type StoreTransaction,
   type Unit,
 } from './types.ts'
-import { auditFromRow, outboxFromRow } from './rows.ts'
+import { auditFromRow, keyFromRow, outboxFromRow } from './rows.ts'
 
 /** Options for the SQLite store. */
 export interface SqliteStoreOptions {
@@ -543,6 +543,17 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       atomic(() => replaceFlagSchedule(programmeId, schedule))
     },
 
+    listScheduledFlagKeys(programmeIds) {
+      if (programmeIds.length === 0) return []
+      // One statement for the chunk: a seek in the schedule's primary key per programme.
+      return all(
+        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
+         WHERE programme_id IN (SELECT value FROM json_each(?))
+         ORDER BY programme_id, flag_id, module_id, occurrence`,
+        JSON.stringify(programmeIds),
+      ).map(keyFromRow)
+    },
+
     listDueFlagKeys(today) {
       // Delivered keys are off the schedule, so this reads only what is due and undelivered
       // (and module warnings that closed undelivered, which the index skips past).
@@ -551,24 +562,24 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
          WHERE due_on <= ?1 AND (until IS NULL OR until > ?1)
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         today,
-      ).map((row) => ({
-        programmeId: String(row.programme_id),
-        flagId: String(row.flag_id),
-        moduleId: String(row.module_id),
-        occurrence: String(row.occurrence),
-      }))
+      ).map(keyFromRow)
     },
 
     claimDueProgrammes(today, after, limit) {
       // No row locks in SQLite: the caller's transaction (BEGIN IMMEDIATE) holds the write lock.
-      // Two statements rather than `?2 IS NULL OR …`, which kept the planner from starting at
-      // `after` in the primary key: every chunk read the programmes from the first one again.
-      const due = `EXISTS (SELECT 1 FROM flag_schedule s
-                     WHERE s.programme_id = p.programme_id AND s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1))`
-      const sql =
-        after === null
-          ? `SELECT p.state FROM programmes p WHERE ${due} ORDER BY p.programme_id LIMIT ?2`
-          : `SELECT p.state FROM programmes p WHERE p.programme_id > ?3 AND ${due} ORDER BY p.programme_id LIMIT ?2`
+      // The due programmes are read from the schedule in its primary key's order (programme id
+      // first), from `after` on, which visits each schedule row once per sweep; the programmes'
+      // states are then read by id. (An EXISTS probe into the schedule for every programme, in
+      // programme order, cost a B-tree search per programme, due or not; the due_on index does
+      // not hold `until`, so reading it cost a search per due key and chunk.) NOT INDEXED keeps the
+      // planner on the primary key. Two statements rather than `?3 IS NULL OR …`, which would
+      // keep it from starting at `after`.
+      const due = (from: string) => `SELECT DISTINCT s.programme_id FROM flag_schedule s NOT INDEXED
+           WHERE ${from}s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1)
+           ORDER BY s.programme_id LIMIT ?2`
+      const sql = `SELECT p.state FROM (${due(after === null ? '' : 's.programme_id > ?3 AND ')}) d
+         JOIN programmes p ON p.programme_id = d.programme_id
+         ORDER BY p.programme_id`
       const params: SQLInputValue[] = after === null ? [today, Math.max(0, Math.floor(limit))] : [today, Math.max(0, Math.floor(limit)), after]
       return all(sql, ...params).map((row) => JSON.parse(String(row.state)) as ProgrammeState)
     },

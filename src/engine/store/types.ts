@@ -286,6 +286,12 @@ export interface StoreOperations {
 
   /** Replaces one programme's flag schedule (keys already delivered are left out). */
   replaceFlagSchedule(programmeId: string, schedule: readonly FlagScheduleEntry[]): Promise<void>
+  /**
+   * The keys on the flag schedule of these programmes (scheduled and not yet delivered), whatever
+   * their day. The sweep asks once per chunk, so that it builds notifications only for keys that
+   * can still go out; delivering stays exactly-once by the delivery key alone.
+   */
+  listScheduledFlagKeys(programmeIds: readonly string[]): Promise<FlagDeliveryKey[]>
   /** Scheduled, undelivered keys due on `today` (dueOn ≤ today < until), by programme. */
   listDueFlagKeys(today: LocalDate): Promise<FlagDeliveryKey[]>
   /**

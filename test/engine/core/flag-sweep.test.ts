@@ -68,7 +68,7 @@ describe('sweepFlags with the outbox notifier (one deliverFlags per chunk)', () 
     return { ctx, store, ids, path }
   }
 
-  // Outbox ids are opaque: the batch draws them for keys that turn out delivered before, too.
+  // Outbox ids are opaque: the two paths draw them in their own order.
   const rows = async (store: EngineStore) => ({
     outbox: (await store.listOutbox()).map(({ outboxId: _, ...message }) => message),
     audit: (await store.listAudit()).map(({ seq: _, ...entry }) => entry),
@@ -105,6 +105,38 @@ describe('sweepFlags with the outbox notifier (one deliverFlags per chunk)', () 
     expect((await sweepFlags(batched.ctx)).delivered).toEqual([])
     await batched.store.close()
     await byFlag.store.close()
+  })
+
+  it('given keys that are due by the state but were delivered on an earlier day, then the batch builds no notification for them', async () => {
+    // The start notice is due from the start day on, for ever: on day 89 the state names it again
+    // beside the two new flags. Every outbox id drawn must belong to a row that was written.
+    let drawn = 0
+    const ids = sequentialIds('o')
+    const notifier = outboxNotifier(() => {
+      drawn++
+      return ids()
+    })
+    const clock = new TestClock()
+    const store = await openTestStore()
+    const ctx = createContext({ store, bundle: testBundle(), clock: clock.now, newId: sequentialIds(), notifier })
+    const at = ctx.now()
+    await store.createUnit({ unitId: 'vc-norr', name: 'Norr' }, at)
+    await store.grantRole({ unitId: 'vc-norr', userId: 'u-beh', role: 'behandlare', grantedAt: at, grantedBy: 'system' })
+    const gate = createGate(store)
+    for (const personnummer of PATIENTS) await runCommand(ctx, gate, BEHANDLARE, { type: 'start-programme', personnummer })
+    await sweepFlags(ctx)
+    // the start notice went out on day 0 (with the command or the sweep), once per programme
+    const started = (await store.listOutbox()).filter((m) => m.flagId === 'moment-startat')
+    expect(started).toHaveLength(PATIENTS.length)
+    clock.advanceDays(89)
+    const before = (await store.listOutbox()).length
+    drawn = 0
+    const later = await sweepFlags(ctx)
+    expect(later.failed).toEqual([])
+    expect(later.delivered.length).toBeGreaterThanOrEqual(PATIENTS.length)
+    expect(later.delivered.map((f) => f.flagId)).not.toContain('moment-startat')
+    expect(drawn).toBe((await store.listOutbox()).length - before)
+    await store.close()
   })
 
   it('given programmes with flags due, then the batch takes no savepoint (SQLite would copy every page it changes to a sub-journal), and the flag-by-flag path one per flag', async () => {
