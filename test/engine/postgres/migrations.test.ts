@@ -38,7 +38,7 @@ describe.skipIf(unavailable)(unavailable ? `postgres migrations (skipped: ${unav
   it('given an empty database, when opened with migrate: false, then it refuses and says what to do', async () => {
     const database = await createDatabase({ empty: true })
     try {
-      await expect(openPostgresStore({ connectionString: database.connectionString }, { migrate: false })).rejects.toThrow(/lacks migrations 1, 2; open the store once with migrate: true/)
+      await expect(openPostgresStore({ connectionString: database.connectionString }, { migrate: false })).rejects.toThrow(/lacks migrations 1, 2, 3; open the store once with migrate: true/)
     } finally {
       await database.drop()
     }
