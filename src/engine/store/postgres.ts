@@ -698,7 +698,8 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       // waits for the row, then does nothing), and the outbox rows and audit entries of the
       // deliveries that were new (the first of a key given twice), in the order given. A key given
       // twice goes to the upsert once (its first delivery): ON CONFLICT DO UPDATE refuses to
-      // affect a row twice in one statement.
+      // affect a row twice in one statement. The upsert goes in key order, so two instances
+      // delivering overlapping batches lock the rows in the same order (one waits, no deadlock).
       const outbox = deliveries.flatMap((d, i) => d.outbox.map((m) => ({ m, n: i + 1 })))
       const audits = deliveries.map((d) => d.audit)
       const { rows } = await exec(
@@ -710,7 +711,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
            SELECT programme_id, flag_id, module_id, occurrence, delivered_at
            FROM (SELECT DISTINCT ON (programme_id, flag_id, module_id, occurrence) * FROM input
                  ORDER BY programme_id, flag_id, module_id, occurrence, n) first
-           ORDER BY n
+           ORDER BY programme_id, flag_id, module_id, occurrence
            ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at
              WHERE s.delivered_at IS NULL
            RETURNING programme_id, flag_id, module_id, occurrence),
