@@ -544,9 +544,11 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     listDueFlagKeys(today) {
       // The due index holds only undelivered keys, so this reads only what is due and undelivered
-      // (and module warnings that closed undelivered, which the index skips past).
+      // (and module warnings that closed undelivered, which the index skips past). Named, because
+      // for the ORDER BY the planner preferred to scan the whole table (delivered rows included);
+      // should the condition stop matching the partial index, this fails rather than scans.
       return all(
-        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
+        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule INDEXED BY flag_schedule_by_due
          WHERE due_on <= ?1 AND (until IS NULL OR until > ?1) AND delivered_at IS NULL
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         today,
