@@ -77,7 +77,6 @@ const TABLES: { name: string; from: 'main' | 'audit'; skip?: string }[] = [
   { name: 'bundles', from: 'main' },
   { name: 'programmes', from: 'main' },
   { name: 'programme_events', from: 'main' },
-  { name: 'flag_deliveries', from: 'main' },
   { name: 'flag_schedule', from: 'main' },
   { name: 'outbox', from: 'main' },
   { name: 'idempotency', from: 'main' },

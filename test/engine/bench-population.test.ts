@@ -51,8 +51,9 @@ function contents(path: string): Record<string, unknown[]> {
   const result = {
     programmes: rows('SELECT * FROM programmes ORDER BY programme_id'),
     events: rows('SELECT * FROM programme_events ORDER BY programme_id, seq'),
-    deliveries: rows('SELECT * FROM flag_deliveries ORDER BY programme_id, flag_id, module_id, occurrence'),
-    schedule: rows('SELECT * FROM flag_schedule ORDER BY programme_id, flag_id, module_id, occurrence'),
+    // A delivered key's row in flag_schedule is its delivery record (delivered_at, no due day).
+    deliveries: rows('SELECT * FROM flag_schedule WHERE delivered_at IS NOT NULL ORDER BY programme_id, flag_id, module_id, occurrence'),
+    schedule: rows('SELECT * FROM flag_schedule WHERE delivered_at IS NULL ORDER BY programme_id, flag_id, module_id, occurrence'),
     outbox: rows(`SELECT created_at, programme_id, flag_id, recipient, recipient_ref, channel, title, text, sent_at FROM outbox
                   ORDER BY programme_id, created_at, flag_id, channel`),
     // Per programme in the order written; across programmes the interleaving differs.

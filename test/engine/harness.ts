@@ -160,11 +160,43 @@ export async function refusedWith(fn: () => unknown): Promise<string> {
 }
 
 /**
- * SQL that takes a database back from the current schema to version 5 (for tests of older
- * databases): the audit log back in the main file, one open programme per patient, no purge
- * ledger, idempotency or staff identity table (migration 7 runs again safely). Run on a plain connection (without the audit file attached).
+ * SQL that takes a database back from the current schema to version 8 (for tests of older
+ * databases): the deliveries back in their own table flag_deliveries, the schedule with only its
+ * undelivered keys and a due index over all of them.
  */
-export const UNDO_MIGRATION_6 = `
+export const UNDO_MIGRATION_9 = `
+  CREATE TABLE flag_deliveries (
+    programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+    flag_id TEXT NOT NULL,
+    module_id TEXT NOT NULL,
+    occurrence TEXT NOT NULL,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY (programme_id, flag_id, module_id, occurrence)
+  ) STRICT;
+  INSERT INTO flag_deliveries SELECT programme_id, flag_id, module_id, occurrence, delivered_at FROM flag_schedule WHERE delivered_at IS NOT NULL;
+  CREATE TABLE flag_schedule_old (
+    programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+    flag_id TEXT NOT NULL,
+    module_id TEXT NOT NULL,
+    occurrence TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    until TEXT,
+    PRIMARY KEY (programme_id, flag_id, module_id, occurrence)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO flag_schedule_old SELECT programme_id, flag_id, module_id, occurrence, due_on, until FROM flag_schedule WHERE delivered_at IS NULL;
+  DROP TABLE flag_schedule;
+  ALTER TABLE flag_schedule_old RENAME TO flag_schedule;
+  CREATE INDEX flag_schedule_by_due ON flag_schedule (due_on);
+  PRAGMA user_version = 8;
+`
+
+/**
+ * SQL that takes a database back from the current schema to version 5 (for tests of older
+ * databases): migration 9 undone (UNDO_MIGRATION_9), the audit log back in the main file, one
+ * open programme per patient, no purge ledger, idempotency or staff identity table (migration 7
+ * runs again safely). Run on a plain connection (without the audit file attached).
+ */
+export const UNDO_MIGRATION_6 = `${UNDO_MIGRATION_9}
   CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,

@@ -208,7 +208,7 @@ describe.skipIf(noPostgres !== null)(`the packed package in a PostgreSQL host${n
       expect(await count('units')).toBe(1)
       expect(await count('programmes')).toBe(1)
       // the programme's start flag went out once, to the outbox
-      expect(await count('flag_deliveries')).toBe(1)
+      expect(await count('flag_schedule WHERE delivered_at IS NOT NULL')).toBe(1)
       expect(await count('outbox')).toBe(1)
     } finally {
       await client.end()

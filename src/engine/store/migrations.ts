@@ -232,4 +232,42 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX main.staff_identities_by_personnummer ON staff_identities (personnummer);
     `,
   },
+  {
+    version: 9,
+    name: 'flag deliveries kept in the flag schedule',
+    // flag_deliveries and flag_schedule had the same key, so the sweep wrote two B-trees per
+    // delivered flag (a row inserted in one, deleted from the other). One table now, whose row
+    // per key is either scheduled (due_on, until) or delivered (delivered_at, and no due day): a
+    // delivery turns its key's row into a delivered one, or inserts it when the key was not
+    // scheduled, and that row, kept until the programme is purged, is the exactly-once record.
+    // The due index holds only the scheduled rows. The copy is one pass in key order, so the new
+    // B-tree is packed; a key both scheduled and delivered becomes one delivered row.
+    sql: `
+      CREATE TABLE main.flag_schedule_merged (
+        programme_id TEXT NOT NULL REFERENCES programmes (programme_id) ON DELETE CASCADE,
+        flag_id TEXT NOT NULL,
+        module_id TEXT NOT NULL,
+        occurrence TEXT NOT NULL,
+        due_on TEXT,
+        until TEXT,
+        delivered_at TEXT,
+        PRIMARY KEY (programme_id, flag_id, module_id, occurrence),
+        CHECK ((delivered_at IS NULL) = (due_on IS NOT NULL))
+      ) STRICT, WITHOUT ROWID;
+      INSERT INTO main.flag_schedule_merged (programme_id, flag_id, module_id, occurrence, due_on, until, delivered_at)
+        SELECT programme_id, flag_id, module_id, occurrence,
+          iif(max(delivered_at) IS NULL, max(due_on), NULL), iif(max(delivered_at) IS NULL, max(until), NULL), max(delivered_at)
+        FROM (
+          SELECT programme_id, flag_id, module_id, occurrence, due_on, until, NULL AS delivered_at FROM main.flag_schedule
+          UNION ALL
+          SELECT programme_id, flag_id, module_id, occurrence, NULL, NULL, delivered_at FROM main.flag_deliveries
+        )
+        GROUP BY programme_id, flag_id, module_id, occurrence
+        ORDER BY programme_id, flag_id, module_id, occurrence;
+      DROP TABLE main.flag_schedule;
+      DROP TABLE main.flag_deliveries;
+      ALTER TABLE main.flag_schedule_merged RENAME TO flag_schedule;
+      CREATE INDEX main.flag_schedule_by_due ON flag_schedule (due_on) WHERE delivered_at IS NULL;
+    `,
+  },
 ]

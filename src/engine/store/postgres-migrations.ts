@@ -200,6 +200,24 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_programme ON audit_log (programme_id) WHERE action <> 'deliver-flag' OR patient IS NULL;
     `,
   },
+  {
+    // The SQLite store's migration 9: flag deliveries kept in the flag schedule, one row per key,
+    // either scheduled (due_on, until) or delivered (delivered_at, no due day). The due index
+    // holds only the scheduled rows; it is dropped before the copy and made after it.
+    version: 3,
+    name: 'flag deliveries kept in the flag schedule',
+    sql: `
+      ALTER TABLE flag_schedule ADD COLUMN delivered_at text COLLATE "C";
+      ALTER TABLE flag_schedule ALTER COLUMN due_on DROP NOT NULL;
+      DROP INDEX flag_schedule_by_due;
+      INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, delivered_at)
+        SELECT programme_id, flag_id, module_id, occurrence, delivered_at FROM flag_deliveries
+        ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at;
+      DROP TABLE flag_deliveries;
+      ALTER TABLE flag_schedule ADD CONSTRAINT flag_schedule_due_or_delivered CHECK ((delivered_at IS NULL) = (due_on IS NOT NULL));
+      CREATE INDEX flag_schedule_by_due ON flag_schedule (due_on) WHERE delivered_at IS NULL;
+    `,
+  },
 ]
 
 /**
@@ -212,7 +230,7 @@ export const POSTGRES_GRANTS = `
   GRANT USAGE ON SCHEMA public TO plus_app;
   GRANT SELECT, INSERT, UPDATE, DELETE ON
     units, role_grants, notification_preferences, bundles, programmes, programme_events,
-    flag_deliveries, flag_schedule, engine_meta, outbox, purge_ledger, idempotency, staff_identities
+    flag_schedule, engine_meta, outbox, purge_ledger, idempotency, staff_identities
     TO plus_app;
   GRANT SELECT, INSERT ON audit_log TO plus_app;
   GRANT SELECT ON schema_migrations TO plus_app;

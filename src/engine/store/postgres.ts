@@ -180,7 +180,7 @@ function isViolation(error: unknown, code: string, constraint: string): boolean 
 const DEFAULT_PREFERENCES: NotificationPreferences = { email: true, sms: false }
 
 /** The tables a purge deletes from: compact() vacuums these. */
-const PURGED_TABLES = ['programmes', 'programme_events', 'flag_schedule', 'flag_deliveries', 'outbox', 'idempotency'] as const
+const PURGED_TABLES = ['programmes', 'programme_events', 'flag_schedule', 'outbox', 'idempotency'] as const
 
 type Row = Record<string, unknown>
 
@@ -448,15 +448,14 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     for (const { key } of schedule) {
       if (key.programmeId !== programmeId) throw new Error(`A flag schedule entry of ${key.programmeId} given for ${programmeId}`)
     }
-    await run('DELETE FROM flag_schedule WHERE programme_id = $1', [programmeId], 'plus-schedule-delete')
+    // The undelivered rows only: a delivered key keeps its row (the exactly-once record), so
+    // scheduling it again does nothing.
+    await run('DELETE FROM flag_schedule WHERE programme_id = $1 AND delivered_at IS NULL', [programmeId], 'plus-schedule-delete')
     if (schedule.length === 0) return
     await run(
       `INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, due_on, until)
        SELECT $1, s.flag_id, s.module_id, s.occurrence, s.due_on, s.until
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS s (flag_id, module_id, occurrence, due_on, until)
-       WHERE NOT EXISTS (
-         SELECT 1 FROM flag_deliveries d
-         WHERE d.programme_id = $1 AND d.flag_id = s.flag_id AND d.module_id = s.module_id AND d.occurrence = s.occurrence)
        ON CONFLICT DO NOTHING`,
       [
         programmeId,
@@ -565,7 +564,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     async deleteProgramme(programmeId) {
       await atomic(async (run) => {
         // Children first, explicitly, rather than trusting every store to cascade.
-        for (const table of ['outbox', 'flag_schedule', 'flag_deliveries', 'programme_events', 'idempotency', 'programmes']) {
+        for (const table of ['outbox', 'flag_schedule', 'programme_events', 'idempotency', 'programmes']) {
           await run(`DELETE FROM ${table} WHERE programme_id = $1`, [programmeId])
         }
       })
@@ -674,14 +673,17 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     },
 
     async recordFlagDelivery(key, at) {
-      // One statement: the delivery row (its primary key is the exactly-once guarantee; a
-      // concurrent delivery of the same key waits, then does nothing) and the schedule's key.
+      // One statement: the key's scheduled row turns into a delivered one (delivered_at, no due
+      // day), or a key not scheduled gets a delivered row. Exactly once: the update happens only
+      // while delivered_at is NULL; a concurrent delivery of the same key waits for the row, sees
+      // it delivered and does nothing.
       const { rows } = await exec(
         `WITH delivered AS (
-           INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1),
-         unscheduled AS (
-           DELETE FROM flag_schedule WHERE programme_id = $1 AND flag_id = $2 AND module_id = $3 AND occurrence = $4)
+           INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, delivered_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at
+             WHERE flag_schedule.delivered_at IS NULL
+           RETURNING 1)
          SELECT count(*)::int AS n FROM delivered`,
         [key.programmeId, key.flagId, key.moduleId, key.occurrence, at],
         'plus-flag-delivery',
@@ -691,10 +693,13 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
 
     async deliverFlags(deliveries) {
       if (deliveries.length === 0) return []
-      // One statement for the whole batch: the deliveries (ON CONFLICT DO NOTHING: the primary key
-      // is the exactly-once guarantee, a concurrent delivery of a key waits, then does nothing),
-      // the schedule's keys, and the outbox rows and audit entries of the deliveries that were new
-      // (the first of a key given twice), in the order given.
+      // One statement for the whole batch: the deliveries (each key's schedule row gets
+      // delivered_at while it is NULL, as in recordFlagDelivery: a concurrent delivery of a key
+      // waits for the row, then does nothing), and the outbox rows and audit entries of the
+      // deliveries that were new (the first of a key given twice), in the order given. A key given
+      // twice goes to the upsert once (its first delivery): ON CONFLICT DO UPDATE refuses to
+      // affect a row twice in one statement. The upsert goes in key order, so two instances
+      // delivering overlapping batches lock the rows in the same order (one waits, no deadlock).
       const outbox = deliveries.flatMap((d, i) => d.outbox.map((m) => ({ m, n: i + 1 })))
       const audits = deliveries.map((d) => d.audit)
       const { rows } = await exec(
@@ -702,13 +707,14 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
              WITH ORDINALITY AS i (programme_id, flag_id, module_id, occurrence, delivered_at, n)),
          delivered AS (
-           INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
-           SELECT programme_id, flag_id, module_id, occurrence, delivered_at FROM input ORDER BY n
-           ON CONFLICT DO NOTHING
+           INSERT INTO flag_schedule AS s (programme_id, flag_id, module_id, occurrence, delivered_at)
+           SELECT programme_id, flag_id, module_id, occurrence, delivered_at
+           FROM (SELECT DISTINCT ON (programme_id, flag_id, module_id, occurrence) * FROM input
+                 ORDER BY programme_id, flag_id, module_id, occurrence, n) first
+           ORDER BY programme_id, flag_id, module_id, occurrence
+           ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at
+             WHERE s.delivered_at IS NULL
            RETURNING programme_id, flag_id, module_id, occurrence),
-         unscheduled AS (
-           DELETE FROM flag_schedule s USING input i
-           WHERE s.programme_id = i.programme_id AND s.flag_id = i.flag_id AND s.module_id = i.module_id AND s.occurrence = i.occurrence),
          new AS (
            SELECT min(i.n) AS n FROM input i JOIN delivered d USING (programme_id, flag_id, module_id, occurrence)
            GROUP BY i.programme_id, i.flag_id, i.module_id, i.occurrence),
@@ -772,7 +778,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
 
     async hasFlagDelivery(key) {
       const { rows } = await exec(
-        'SELECT 1 FROM flag_deliveries WHERE programme_id = $1 AND flag_id = $2 AND module_id = $3 AND occurrence = $4',
+        'SELECT 1 FROM flag_schedule WHERE programme_id = $1 AND flag_id = $2 AND module_id = $3 AND occurrence = $4 AND delivered_at IS NOT NULL',
         [key.programmeId, key.flagId, key.moduleId, key.occurrence],
         'plus-has-flag-delivery',
       )
@@ -787,7 +793,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       if (programmeIds.length === 0) return []
       const { rows } = await exec(
         `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
-         WHERE programme_id = ANY($1::text[])
+         WHERE programme_id = ANY($1::text[]) AND delivered_at IS NULL
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         [[...programmeIds]],
         'plus-scheduled-keys',
@@ -798,7 +804,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
     async listDueFlagKeys(today) {
       const { rows } = await exec(
         `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
-         WHERE due_on <= $1 AND (until IS NULL OR until > $1)
+         WHERE due_on <= $1 AND (until IS NULL OR until > $1) AND delivered_at IS NULL
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         [today],
       )
@@ -820,7 +826,7 @@ function buildOperations(exec: Exec, atomic: Atomic): StoreOperations {
       const { rows } = await exec(
         `SELECT p.state::text AS state
          FROM (SELECT DISTINCT s.programme_id FROM flag_schedule s
-               WHERE s.due_on <= $1 AND (s.until IS NULL OR s.until > $1)${after === null ? '' : ' AND s.programme_id > $3'}) d
+               WHERE s.due_on <= $1 AND (s.until IS NULL OR s.until > $1) AND s.delivered_at IS NULL${after === null ? '' : ' AND s.programme_id > $3'}) d
          JOIN programmes p ON p.programme_id = d.programme_id
          ORDER BY p.programme_id
          LIMIT $2

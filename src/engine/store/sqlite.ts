@@ -179,16 +179,17 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
   const all = (sql: string, ...params: SQLInputValue[]): Row[] => prepare(sql).all(...params) as Row[]
   const run = (sql: string, ...params: SQLInputValue[]) => prepare(sql).run(...params)
 
-  /** Rewrites a programme's flag schedule; keys already delivered stay off it. */
+  /**
+   * Rewrites a programme's flag schedule: its undelivered rows. A delivered key keeps its row
+   * (the exactly-once record, delivered_at set), so scheduling it again does nothing.
+   */
   const replaceFlagSchedule = (programmeId: string, schedule: readonly FlagScheduleEntry[]): void => {
-    run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
+    run('DELETE FROM flag_schedule WHERE programme_id = ? AND delivered_at IS NULL', programmeId)
     for (const { key, dueOn, until } of schedule) {
       if (key.programmeId !== programmeId) throw new Error(`A flag schedule entry of ${key.programmeId} given for ${programmeId}`)
       run(
         `INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, due_on, until)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
-           SELECT 1 FROM flag_deliveries WHERE programme_id = ?1 AND flag_id = ?2 AND module_id = ?3 AND occurrence = ?4)
-         ON CONFLICT DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         programmeId,
         key.flagId,
         key.moduleId,
@@ -288,23 +289,22 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     )
   }
 
-  /** Records a delivery and takes its key off the schedule; false when it was delivered before. */
+  /**
+   * Records a delivery, which takes its key off the schedule: one write, its scheduled row turns
+   * into a delivered one (delivered_at set, no due day), or a key not scheduled gets a delivered
+   * row. False when it was delivered before: the upsert then changes nothing (changes 0).
+   */
   const recordFlagDelivery = (key: FlagDeliveryKey, at: string): boolean => {
     const result = run(
-      `INSERT INTO flag_deliveries (programme_id, flag_id, module_id, occurrence, delivered_at)
-       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence, delivered_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at
+         WHERE flag_schedule.delivered_at IS NULL`,
       key.programmeId,
       key.flagId,
       key.moduleId,
       key.occurrence,
       at,
-    )
-    run(
-      'DELETE FROM flag_schedule WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
-      key.programmeId,
-      key.flagId,
-      key.moduleId,
-      key.occurrence,
     )
     return Number(result.changes) === 1
   }
@@ -400,8 +400,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       atomic(() => {
         // Children first, explicitly, rather than trusting every store to cascade.
         run('DELETE FROM outbox WHERE programme_id = ?', programmeId)
-        run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId)
-        run('DELETE FROM flag_deliveries WHERE programme_id = ?', programmeId)
+        run('DELETE FROM flag_schedule WHERE programme_id = ?', programmeId) // deliveries too
         run('DELETE FROM programme_events WHERE programme_id = ?', programmeId)
         run('DELETE FROM idempotency WHERE programme_id = ?', programmeId)
         run('DELETE FROM programmes WHERE programme_id = ?', programmeId)
@@ -530,7 +529,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
     hasFlagDelivery(key: FlagDeliveryKey) {
       return (
         get(
-          'SELECT 1 AS found FROM flag_deliveries WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ?',
+          'SELECT 1 AS found FROM flag_schedule WHERE programme_id = ? AND flag_id = ? AND module_id = ? AND occurrence = ? AND delivered_at IS NOT NULL',
           key.programmeId,
           key.flagId,
           key.moduleId,
@@ -545,21 +544,24 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
 
     listScheduledFlagKeys(programmeIds) {
       if (programmeIds.length === 0) return []
-      // One statement for the chunk: a seek in the schedule's primary key per programme.
+      // One statement for the chunk: a seek in the schedule's primary key per programme (whose
+      // delivered keys are skipped).
       return all(
         `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
-         WHERE programme_id IN (SELECT value FROM json_each(?))
+         WHERE programme_id IN (SELECT value FROM json_each(?)) AND delivered_at IS NULL
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         JSON.stringify(programmeIds),
       ).map(keyFromRow)
     },
 
     listDueFlagKeys(today) {
-      // Delivered keys are off the schedule, so this reads only what is due and undelivered
-      // (and module warnings that closed undelivered, which the index skips past).
+      // The due index holds only undelivered keys, so this reads only what is due and undelivered
+      // (and module warnings that closed undelivered, which the index skips past). Named, because
+      // for the ORDER BY the planner preferred to scan the whole table (delivered rows included);
+      // should the condition stop matching the partial index, this fails rather than scans.
       return all(
-        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule
-         WHERE due_on <= ?1 AND (until IS NULL OR until > ?1)
+        `SELECT programme_id, flag_id, module_id, occurrence FROM flag_schedule INDEXED BY flag_schedule_by_due
+         WHERE due_on <= ?1 AND (until IS NULL OR until > ?1) AND delivered_at IS NULL
          ORDER BY programme_id, flag_id, module_id, occurrence`,
         today,
       ).map(keyFromRow)
@@ -575,7 +577,7 @@ export function openSqliteStore(options: SqliteStoreOptions): EngineStore {
       // planner on the primary key. Two statements rather than `?3 IS NULL OR …`, which would
       // keep it from starting at `after`.
       const due = (from: string) => `SELECT DISTINCT s.programme_id FROM flag_schedule s NOT INDEXED
-           WHERE ${from}s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1)
+           WHERE ${from}s.due_on <= ?1 AND (s.until IS NULL OR s.until > ?1) AND s.delivered_at IS NULL
            ORDER BY s.programme_id LIMIT ?2`
       const sql = `SELECT p.state FROM (${due(after === null ? '' : 's.programme_id > ?3 AND ')}) d
          JOIN programmes p ON p.programme_id = d.programme_id

@@ -76,6 +76,6 @@ describe.skipIf(unavailable)(unavailable ? `postgres store errors (skipped: ${un
       expect(error).toBeInstanceOf(PostgresStoreError)
       expect(everything(error)).not.toContain(PNR)
     }
-    expect((refused[1] as Error).message).toMatch(/foreign key violation \(constraint flag_deliveries_programme_id_fkey, table flag_deliveries\)/)
+    expect((refused[1] as Error).message).toMatch(/foreign key violation \(constraint flag_schedule_programme_id_fkey, table flag_schedule\)/)
   })
 })

@@ -68,12 +68,14 @@ describe.skipIf(unavailable)(unavailable ? `postgres purge (skipped: ${unavailab
     const other = { ...STARTED, programmeId: 'p-2', patient: '191212121220' }
     await store.appendEvents('p-2', 0, [other], evolveAll([other])!, [])
 
-    expect(await occurrences(store.database, 'p-1', [])).toEqual(expect.arrayContaining(['programmes.programme_id', 'programme_events.event', 'outbox.recipient_ref', 'idempotency.result', 'audit_log.programme_id']))
+    expect(await occurrences(store.database, 'p-1', [])).toEqual(expect.arrayContaining(['programmes.programme_id', 'programme_events.event', 'flag_schedule.programme_id', 'outbox.recipient_ref', 'idempotency.result', 'audit_log.programme_id']))
+    expect(await store.hasFlagDelivery(key)).toBe(true) // its delivered row in flag_schedule
     await store.transaction(async (tx) => {
       await tx.deleteProgramme('p-1')
       await tx.recordPurge('p-1', 'vc-norr', 'now')
     })
     expect(await store.finishPurges('later')).toBe(true)
+    expect(await store.hasFlagDelivery(key)).toBe(false)
 
     expect(await occurrences(store.database, 'p-1', ['audit_log', 'purge_ledger'])).toEqual([])
     expect(await occurrences(store.database, PNR, ['audit_log'])).toEqual([])
