@@ -267,7 +267,9 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE main.flag_schedule;
       DROP TABLE main.flag_deliveries;
       ALTER TABLE main.flag_schedule_merged RENAME TO flag_schedule;
-      CREATE INDEX main.flag_schedule_by_due ON flag_schedule (due_on) WHERE delivered_at IS NULL;
+      -- Covering for the sweep's claim (due_on, until and the partial condition's column): the
+      -- claim reads only this index to find the due programmes, never the table's rows.
+      CREATE INDEX main.flag_schedule_by_due ON flag_schedule (due_on, until, delivered_at) WHERE delivered_at IS NULL;
     `,
   },
 ]

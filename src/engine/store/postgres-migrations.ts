@@ -215,7 +215,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         ON CONFLICT (programme_id, flag_id, module_id, occurrence) DO UPDATE SET due_on = NULL, until = NULL, delivered_at = excluded.delivered_at;
       DROP TABLE flag_deliveries;
       ALTER TABLE flag_schedule ADD CONSTRAINT flag_schedule_due_or_delivered CHECK ((delivered_at IS NULL) = (due_on IS NOT NULL));
-      CREATE INDEX flag_schedule_by_due ON flag_schedule (due_on) WHERE delivered_at IS NULL;
+      CREATE INDEX flag_schedule_by_due ON flag_schedule (due_on, until, delivered_at) WHERE delivered_at IS NULL;
     `,
   },
 ]

@@ -91,7 +91,7 @@ describe.skipIf(unavailable)(unavailable ? `postgres migrations (skipped: ${unav
             { programme_id: 'p-2', flag_id: 'c', module_id: '', occurrence: 'y', due_on: null, until: null, delivered_at: '2025-04-02T06:00:00.000Z' },
           ])
           const { rows } = await client.query<{ d: string }>("SELECT indexdef AS d FROM pg_indexes WHERE indexname = 'flag_schedule_by_due'")
-          expect(rows[0]?.d).toMatch(/\(due_on\) WHERE \(delivered_at IS NULL\)$/)
+          expect(rows[0]?.d).toMatch(/\(due_on, until, delivered_at\) WHERE \(delivered_at IS NULL\)$/)
           // a row is scheduled or delivered, never neither
           await expect(client.query("INSERT INTO flag_schedule (programme_id, flag_id, module_id, occurrence) VALUES ('p-1', 'n', '', 'x')")).rejects.toThrow(/flag_schedule_due_or_delivered/)
           expect(await store.listDueFlagKeys('2025-04-10')).toEqual([key('p-1', 'm', 'oro'), key('p-2', 'a')])
