@@ -9,6 +9,7 @@
 // shared machine: the benchmark runs several (BENCH_SWEEP_RUNS, default 3), reports the median
 // against the target and prints every run, so the spread is visible.
 import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 /** What one sweep process measured, around `deliverDueFlags()` only. */
@@ -80,26 +81,20 @@ export async function sweepInProcesses(target: SweepTarget, n: number, beforeGo:
     spawn(process.execPath, [worker, target.store, target.database, target.sweepAt, target.bundlePath], { stdio: ['pipe', 'pipe', 'inherit'] }),
   )
   const exits = children.map((child) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))))
+  // Each child's answers a line at a time; readline's iterator keeps lines that come before they
+  // are asked for.
   const lines = children.map((child, i) => {
-    child.stdout.setEncoding('utf8')
-    let buffer = ''
-    const waiting: ((line: string) => void)[] = []
-    const queued: string[] = []
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        const next = waiting.shift()
-        if (next) next(line)
-        else queued.push(line)
-      }
-    })
+    const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
     const exited = exits[i]!.then((code) => {
       throw new Error(`a sweep process exited (${code}) before it answered`)
     })
     exited.catch(() => undefined)
-    return (): Promise<string> => Promise.race([new Promise<string>((resolve) => (queued.length ? resolve(queued.shift()!) : waiting.push(resolve))), exited])
+    const next = async (): Promise<string> => {
+      const answer = await answers.next()
+      if (answer.done) return exited.then(() => '')
+      return answer.value
+    }
+    return (): Promise<string> => Promise.race([next(), exited])
   })
   let done = false
   try {
